@@ -1,0 +1,1 @@
+"""BLK entrepreneurship training Telegram bot."""

@@ -1,0 +1,71 @@
+"""The process's long-lived objects, built once from settings and closed on exit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+
+from bot.config import Settings
+from bot.i18n import CatalogI18n, create_i18n
+from bot.keys import resolve_data_key
+from bot.personal_data import PersonalDataCipher
+from bot.preferences import PreferenceService
+from bot.regions import RegionDirectory, default_directory
+from bot.registration import RegistrationService
+from bot.services import Services
+from storage.database import Database
+from storage.fsm import SqlStorage, redis_storage
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    cipher: PersonalDataCipher
+    i18n: CatalogI18n
+    regions: RegionDirectory
+    registrations: RegistrationService
+    preferences: PreferenceService
+    storage: BaseStorage
+    isolation: BaseEventIsolation
+
+    @property
+    def services(self) -> Services:
+        return Services(self.regions, self.registrations, self.preferences)
+
+    async def close(self) -> None:
+        await self.storage.close()
+        await self.isolation.close()
+        await self.db.close()
+
+
+def create_app(settings: Settings, *, data_key: str | None = None) -> App:
+    """Wire services to one database; Redis holds conversations only when configured."""
+    cipher = PersonalDataCipher(data_key or resolve_data_key(settings))
+    db = Database(settings.database_url)
+    storage: BaseStorage
+    isolation: BaseEventIsolation
+    if settings.redis_url:
+        storage = redis_storage(settings.redis_url, cipher.encrypt, cipher.decrypt)
+        isolation = storage.create_isolation()  # type: ignore[attr-defined]
+    else:
+        storage = SqlStorage(db, cipher.encrypt, cipher.decrypt)
+        isolation = SimpleEventIsolation()
+    return App(
+        settings=settings,
+        db=db,
+        cipher=cipher,
+        i18n=create_i18n(settings.default_locale),
+        regions=default_directory(),
+        registrations=RegistrationService(
+            db,
+            cipher,
+            settings.registration_code_prefix,
+            retention_months=settings.data_retention_months,
+        ),
+        preferences=PreferenceService(db),
+        storage=storage,
+        isolation=isolation,
+    )

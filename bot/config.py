@@ -1,0 +1,94 @@
+"""Settings read once from the environment or `.env` when the process starts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+OFFICIAL_API_URL = "https://api.telegram.org"
+DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./data/blk-bot.sqlite3"
+SUPPORTED_LOCALES = ("id", "en")
+
+# Telegram tokens look like "123456789:AA...": a numeric bot id, a colon and a secret.
+_TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot; see the configuration table in the README."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = OFFICIAL_API_URL
+    database_url: str = DEFAULT_SQLITE_URL
+    redis_url: str | None = None
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    data_key: SecretStr | None = None
+    dev_mode: bool = False
+    dev_key_file: Path = Path("./data/dev-data-key")
+    default_locale: str = "id"
+    timezone: str = "Asia/Jakarta"
+    registration_code_prefix: str = Field(default="BLK", max_length=5)
+    # The programme has not published a retention period; operators set theirs here.
+    data_retention_months: int = Field(default=24, ge=1, le=120)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return frozenset(int(p) for p in parts if p)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    def require_token(self) -> str:
+        """Return the token or explain in one line why the bot cannot start."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise ConfigError("BOT_TOKEN is not set: get one from @BotFather and put it in .env")
+        token = self.bot_token.get_secret_value().strip()
+        if not _TOKEN_RE.match(token):
+            raise ConfigError("BOT_TOKEN is malformed: expected something like 123456789:AAE...")
+        return token
+
+
+def load_settings() -> Settings:
+    """Build settings, turning pydantic's multi-line report into one line."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]).upper() or "settings"
+        raise ConfigError(f"{field} is invalid: {first['msg']}") from None

@@ -1,0 +1,69 @@
+"""The month a layoff happened, typed as "03/2025" or "Maret 2025", or picked from buttons."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+
+from babel.dates import get_month_names
+
+MAX_YEARS_BACK = 10
+_NUMERIC = re.compile(r"^\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})\s*$")
+_NAMED = re.compile(r"^\s*([^\W\d_]+)\.?\s+(\d{4})\s*$")
+
+
+def _month_names() -> dict[str, int]:
+    """Full and three-letter month names in Indonesian and English ("Agu", "Aug", ...)."""
+    names: dict[str, int] = {}
+    for locale in ("id", "en"):
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=locale).items():
+                names[name.lower().rstrip(".")] = number
+    names.update({"agt": 8, "ags": 8, "nop": 11, "peb": 2, "pebruari": 2, "nopember": 11})
+    return names
+
+
+_MONTHS = _month_names()
+
+
+class MonthProblem(StrEnum):
+    UNREADABLE = "unreadable"
+    FUTURE = "future"
+    TOO_OLD = "too_old"
+
+
+class MonthError(ValueError):
+    """Not a month we can accept; `.problem` says why."""
+
+    def __init__(self, problem: MonthProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+def parse_month(text: str, today: date) -> date:
+    """Return the first day of the typed month, which must lie in the last ten years."""
+    if match := _NUMERIC.match(text):
+        month, year = int(match[1]), int(match[2])
+    elif (match := _NAMED.match(text)) and match[1].lower() in _MONTHS:
+        month, year = _MONTHS[match[1].lower()], int(match[2])
+    else:
+        raise MonthError(MonthProblem.UNREADABLE)
+    if not 1 <= month <= 12:
+        raise MonthError(MonthProblem.UNREADABLE)
+    first = date(year, month, 1)
+    if first > today.replace(day=1):
+        raise MonthError(MonthProblem.FUTURE)
+    if year < today.year - MAX_YEARS_BACK:
+        raise MonthError(MonthProblem.TOO_OLD)
+    return first
+
+
+def recent_months(today: date, count: int = 12) -> list[date]:
+    """The current month and the ones before it, newest first, for buttons."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months

@@ -1,0 +1,16 @@
+"""The services handlers may call, handed to them as one dispatcher dependency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.preferences import PreferenceService
+from bot.regions import RegionDirectory
+from bot.registration import RegistrationService
+
+
+@dataclass(frozen=True)
+class Services:
+    regions: RegionDirectory
+    registrations: RegistrationService
+    preferences: PreferenceService

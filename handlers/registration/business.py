@@ -1,0 +1,101 @@
+"""Registration, part 4: business status and sector, and whether a layoff (PHK) hit them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import lazy_gettext as __
+
+from bot.months import MonthError, MonthProblem, parse_month, recent_months
+from bot.participants import BusinessStatus, Sector
+from bot.services import Services
+from handlers.callbacks import RegCb, RegStep
+from handlers.registration.questions import advance, ask
+from handlers.registration.states import Registration
+from handlers.replies import close_keyboard
+
+router = Router(name=__name__)
+
+MONTH_ERRORS = {
+    MonthProblem.UNREADABLE: __("error-month-unreadable"),
+    MonthProblem.FUTURE: __("error-month-future"),
+    MonthProblem.TOO_OLD: __("error-month-too-old"),
+}
+
+_BUSINESS_VALUES = {s.value for s in BusinessStatus}
+_SECTOR_VALUES = {s.value for s in Sector}
+
+
+@router.callback_query(
+    Registration.business,
+    RegCb.filter((F.step == RegStep.BUSINESS) & F.value.in_(_BUSINESS_VALUES)),
+)
+async def business_chosen(
+    callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
+) -> None:
+    """Stores the business status and asks the sector."""
+    await close_keyboard(callback)
+    await state.update_data(business_status=callback_data.value)
+    await advance(Registration.business, callback, state, services)
+
+
+@router.callback_query(
+    Registration.sector,
+    RegCb.filter((F.step == RegStep.SECTOR) & F.value.in_(_SECTOR_VALUES)),
+)
+async def sector_chosen(
+    callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
+) -> None:
+    """Stores the sector and asks about PHK."""
+    await close_keyboard(callback)
+    await state.update_data(business_sector=callback_data.value)
+    await advance(Registration.sector, callback, state, services)
+
+
+@router.callback_query(
+    Registration.phk, RegCb.filter((F.step == RegStep.PHK) & F.value.in_({"0", "1"}))
+)
+async def phk_chosen(
+    callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
+) -> None:
+    """Stores whether a layoff hit them; asks the month only if it did."""
+    await close_keyboard(callback)
+    affected = callback_data.value == "1"
+    await state.update_data(phk_affected=affected, phk_month=None)
+    await advance(Registration.phk, callback, state, services)
+
+
+async def _store_month(
+    month: date, event: Message | CallbackQuery, state: FSMContext, services: Services
+) -> None:
+    await state.update_data(phk_month=month.isoformat())
+    await advance(Registration.phk_month, event, state, services)
+
+
+@router.callback_query(Registration.phk_month, RegCb.filter(F.step == RegStep.PHK_MONTH))
+async def phk_month_chosen(
+    callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
+) -> None:
+    """Stores a month offered on the buttons; anything else is a forged or stale button."""
+    offered = {m.strftime("%Y-%m"): m for m in recent_months(services.registrations.clock().date())}
+    month = offered.get(callback_data.value)
+    if month is None:
+        await ask(Registration.phk_month, callback, state, services)
+        return
+    await close_keyboard(callback)
+    await _store_month(month, callback, state, services)
+
+
+@router.message(Registration.phk_month, F.text)
+async def phk_month_typed(message: Message, state: FSMContext, services: Services) -> None:
+    """Accepts an older month typed as "03/2024" or "Maret 2024"."""
+    try:
+        month = parse_month(message.text, services.registrations.clock().date())
+    except MonthError as exc:
+        await message.answer(str(MONTH_ERRORS[exc.problem]))
+        await ask(Registration.phk_month, message, state, services)
+        return
+    await _store_month(month, message, state, services)

@@ -1,0 +1,109 @@
+"""Registration, part 1: consent, full name and NIK."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+
+from bot.nik import NikError, NikProblem
+from bot.person_name import NameError_, NameProblem, clean_full_name
+from bot.services import Services
+from handlers import keyboards
+from handlers.callbacks import MenuAction, MenuCb, RegCb, RegStep
+from handlers.registration.questions import advance, ask
+from handlers.registration.states import Registration
+from handlers.replies import close_keyboard
+
+router = Router(name=__name__)
+
+NAME_ERRORS = {
+    NameProblem.TOO_SHORT: __("error-name-too-short"),
+    NameProblem.TOO_LONG: __("error-name-too-long"),
+    NameProblem.INVALID_CHARACTERS: __("error-name-invalid-characters"),
+}
+
+NIK_ERRORS = {
+    NikProblem.EMPTY: __("error-nik-not-digits"),
+    NikProblem.NOT_DIGITS: __("error-nik-not-digits"),
+    NikProblem.WRONG_LENGTH: __("error-nik-wrong-length"),
+    NikProblem.UNKNOWN_PROVINCE: __("error-nik-unknown-province"),
+    NikProblem.BAD_REGENCY: __("error-nik-bad-region"),
+    NikProblem.BAD_DISTRICT: __("error-nik-bad-region"),
+    NikProblem.BAD_BIRTH_DATE: __("error-nik-bad-birth-date"),
+    NikProblem.FUTURE_BIRTH_DATE: __("error-nik-bad-birth-date"),
+    NikProblem.SERIAL_ZERO: __("error-nik-serial-zero"),
+}
+
+
+@router.message(Command("daftar"), StateFilter(None))
+@router.callback_query(MenuCb.filter(F.action == MenuAction.REGISTER), StateFilter(None))
+async def cmd_daftar(event: Message | CallbackQuery, state: FSMContext, services: Services) -> None:
+    """Start a new registration, unless this account already has one."""
+    if await services.registrations.is_registered(event.from_user.id):
+        await event.bot.send_message(event.from_user.id, _("reg-already-registered"))
+        return
+    await state.set_data({})
+    await ask(Registration.consent, event, state, services)
+
+
+@router.callback_query(Registration.consent, RegCb.filter(F.step == RegStep.CONSENT))
+async def consent_chosen(
+    callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
+) -> None:
+    """Stores when consent was given and asks the full name; declining ends the flow."""
+    await close_keyboard(callback)
+    if callback_data.value != "1":
+        await state.clear()
+        await callback.bot.send_message(
+            callback.from_user.id, _("reg-consent-declined"), reply_markup=keyboards.main_menu()
+        )
+        return
+    now = services.registrations.clock()
+    await state.update_data(consent_at=now.isoformat())
+    await advance(Registration.consent, callback, state, services)
+
+
+@router.message(Registration.full_name, F.text)
+async def name_chosen(message: Message, state: FSMContext, services: Services) -> None:
+    """Stores the full name and asks the NIK."""
+    try:
+        name = clean_full_name(message.text)
+    except NameError_ as exc:
+        await message.answer(str(NAME_ERRORS[exc.problem]))
+        await ask(Registration.full_name, message, state, services)
+        return
+    await state.update_data(full_name=name)
+    await advance(Registration.full_name, message, state, services)
+
+
+@router.message(Registration.nik, F.text)
+async def nik_chosen(message: Message, state: FSMContext, services: Services) -> None:
+    """Stores a valid, unclaimed NIK and asks the user to confirm what it encodes."""
+    try:
+        nik = services.registrations.parse_nik(message.text)
+    except NikError as exc:
+        await message.answer(str(NIK_ERRORS[exc.problem]).format(digits=exc.digits))
+        await ask(Registration.nik, message, state, services)
+        return
+    if not await services.registrations.nik_available(message.from_user.id, nik.value):
+        await message.answer(_("error-nik-taken"))
+        await ask(Registration.nik, message, state, services)
+        return
+    await state.update_data(nik=nik.value)
+    await advance(Registration.nik, message, state, services)
+
+
+@router.callback_query(Registration.nik_confirm, RegCb.filter(F.step == RegStep.NIK_CONFIRM))
+async def nik_confirmed(
+    callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
+) -> None:
+    """Moves on when the birth date and sex are right; otherwise asks the NIK again."""
+    await close_keyboard(callback)
+    if callback_data.value == "1":
+        await advance(Registration.nik_confirm, callback, state, services)
+    else:
+        await ask(Registration.nik, callback, state, services)

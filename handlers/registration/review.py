@@ -1,0 +1,64 @@
+"""Registration, last part: review every answer, edit any field, then save."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+
+from bot.participants import form_from_answers
+from bot.registration import AlreadyRegistered, NikTaken, NotRegistered
+from bot.services import Services
+from handlers import keyboards
+from handlers.callbacks import RegCb, RegStep
+from handlers.registration.questions import FIELD_GROUPS, ask
+from handlers.registration.states import Registration
+from handlers.replies import close_keyboard
+
+router = Router(name=__name__)
+
+
+@router.callback_query(
+    Registration.review, RegCb.filter((F.step == RegStep.EDIT) & F.value.in_(set(FIELD_GROUPS)))
+)
+async def field_to_edit_chosen(
+    callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
+) -> None:
+    """Asks the first question of the chosen field; the review follows its last one."""
+    await close_keyboard(callback)
+    await state.update_data(editing=True)
+    await ask(FIELD_GROUPS[callback_data.value][0], callback, state, services)
+
+
+@router.callback_query(Registration.review, RegCb.filter(F.step == RegStep.SUBMIT))
+async def registration_submitted(
+    callback: CallbackQuery, state: FSMContext, services: Services
+) -> None:
+    """Saves the answers in one transaction and ends the conversation."""
+    answers = await state.get_data()
+    form = form_from_answers(answers)
+    user_id = callback.from_user.id
+    try:
+        if answers.get("mode") == "update":
+            participant = await services.registrations.update(user_id, form)
+            text = _("reg-updated").format(code=participant.code)
+        else:
+            participant = await services.registrations.register(user_id, form)
+            text = _("reg-saved").format(code=participant.code)
+    except NikTaken:
+        await close_keyboard(callback)
+        await callback.bot.send_message(user_id, _("error-nik-taken"))
+        await state.update_data(editing=True)
+        await ask(Registration.nik, callback, state, services)
+        return
+    except (AlreadyRegistered, NotRegistered) as exc:
+        await close_keyboard(callback)
+        await state.clear()
+        gone = isinstance(exc, NotRegistered)
+        reason = _("status-not-registered") if gone else _("reg-already-registered")
+        await callback.bot.send_message(user_id, reason)
+        return
+    await close_keyboard(callback)
+    await state.clear()
+    await callback.bot.send_message(user_id, text, reply_markup=keyboards.main_menu())

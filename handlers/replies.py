@@ -1,0 +1,16 @@
+"""Small reply helpers shared by the journeys."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message
+
+
+async def close_keyboard(callback: CallbackQuery) -> None:
+    """Remove the buttons of an answered question, so an old button cannot be pressed twice."""
+    if isinstance(callback.message, Message) and callback.message.reply_markup:
+        # Already edited or too old to edit: the stale-button check still protects us.
+        with suppress(TelegramBadRequest):
+            await callback.message.edit_reply_markup(reply_markup=None)

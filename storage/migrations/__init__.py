@@ -1,0 +1,1 @@
+"""Alembic environment and revisions (numbered 001, 002, ...)."""
