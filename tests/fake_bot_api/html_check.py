@@ -114,7 +114,7 @@ class _Parser:
                 decoded = _decode_entity(src, self.pos)
                 if decoded is None:
                     raise HtmlParseError(
-                        f'Unsupported HTML entity at byte offset {self.byte_offset(self.pos)}: '
+                        f"Unsupported HTML entity at byte offset {self.byte_offset(self.pos)}: "
                         'escape "&" as "&amp;"'
                     )
                 self.emit(decoded[0])

@@ -9,6 +9,7 @@ behaviour the bot must cope with, not schema violations, so they do not fail the
 from __future__ import annotations
 
 import contextlib
+import mimetypes
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -121,7 +122,10 @@ class BotMethods(FakeState):
         """Document-like dict for an uploaded part, a known file_id or an HTTP URL."""
         if isinstance(value, UploadedFile):
             name = value.filename or file_name
-            return self.add_file(self.new_file_id(kind), value.content, name, value.content_type)
+            mime = value.content_type
+            if mime == "application/octet-stream":  # aiogram never sets one; Telegram sniffs
+                mime = mimetypes.guess_type(name)[0] or mime
+            return self.add_file(self.new_file_id(kind), value.content, name, mime)
         if value in self.files:
             return self.files[value].document()
         if isinstance(value, str) and urlparse(value).scheme in {"http", "https"}:
@@ -196,9 +200,7 @@ class BotMethods(FakeState):
     # -- sending ----------------------------------------------------------------------
 
     async def m_sendMessage(self, params: Params) -> dict[str, Any]:
-        text, entities = formatted(
-            params["text"], params.get("parse_mode"), params.get("entities")
-        )
+        text, entities = formatted(params["text"], params.get("parse_mode"), params.get("entities"))
         return self._bot_message(params, {"text": text, "entities": entities})
 
     async def m_sendLocation(self, params: Params) -> dict[str, Any]:
@@ -307,8 +309,7 @@ class BotMethods(FakeState):
         if query_id not in self.callback_queries or query_id in self.answered_callbacks:
             raise ApiError(
                 400,
-                "Bad Request: query is too old and response timeout expired or query ID is "
-                "invalid",
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
         self.answered_callbacks.add(query_id)
         return True

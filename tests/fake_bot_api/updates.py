@@ -55,9 +55,9 @@ class UpdateBuilders(FakeState):
         user = make_user(
             user_id,
             first_name=first_name or known.get("first_name", "Budi"),
-            language_code=language_code if language_code is not None else known.get(
-                "language_code", "id"
-            ),
+            language_code=language_code
+            if language_code is not None
+            else known.get("language_code", "id"),
         )
         self.users[user_id] = user
         return user
@@ -154,9 +154,7 @@ class UpdateBuilders(FakeState):
         return self._private(user_id, {"contact": contact})
 
     def location(self, user_id: int, latitude: float, longitude: float) -> int:
-        return self._private(
-            user_id, {"location": {"latitude": latitude, "longitude": longitude}}
-        )
+        return self._private(user_id, {"location": {"latitude": latitude, "longitude": longitude}})
 
     def sticker(self, user_id: int) -> int:
         file_id = self.new_file_id("sticker")

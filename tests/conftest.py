@@ -1,0 +1,78 @@
+"""Shared fixtures: a clean database per test (SQLite, or PostgreSQL/Redis when set)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.personal_data import PersonalDataCipher, generate_data_key
+from storage.database import Database
+from storage.migrate import upgrade
+
+pytest_plugins = ["tests.fake_bot_api.fixtures"]
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+
+
+async def _reset_postgres(url: str) -> None:
+    db = Database(url)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def database_url(tmp_path) -> str:
+    """An empty, migrated database: a fresh SQLite file, or a wiped TEST_DATABASE_URL."""
+    if TEST_DATABASE_URL:
+        assert make_url(TEST_DATABASE_URL).get_backend_name() == "postgresql"
+        await _reset_postgres(TEST_DATABASE_URL)
+        url = TEST_DATABASE_URL
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path}/test.sqlite3"
+    db = Database(url)
+    try:
+        await upgrade(db)
+    finally:
+        await db.close()
+    return url
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    yield database
+    await database.close()
+
+
+@pytest.fixture(scope="session")
+def data_key() -> str:
+    return generate_data_key()
+
+
+@pytest.fixture
+def cipher(data_key: str) -> PersonalDataCipher:
+    return PersonalDataCipher(data_key)
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str | None]:
+    """TEST_REDIS_URL with its database emptied, or None to use the SQL storage."""
+    if not TEST_REDIS_URL:
+        yield None
+        return
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(TEST_REDIS_URL)
+    await client.flushdb()
+    yield TEST_REDIS_URL
+    await client.flushdb()
+    await client.aclose()
