@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from itertools import count
 from typing import Any, TextIO
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
@@ -219,7 +219,7 @@ async def run_console(settings: Settings, user_id: int, language: str) -> None:
     )
     try:
         await prepare(app)
-        dp: Dispatcher = build_dispatcher(app)
+        dp = build_dispatcher(app)
         chat = ConsoleChat(session, user_id, language)
         print("BLK bot console. Ketik /start. Keluar: :keluar", flush=True)
         while (line := await _read_line()) is not None and line.strip() != ":keluar":

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.types import LinkPreviewOptions
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.app import App
+from bot.draining import DrainingDispatcher
 from bot.i18n import UserLocaleMiddleware
-from handlers import get_routers
+from handlers import root_router
 
 
-def build_dispatcher(app: App) -> Dispatcher:
-    dp = Dispatcher(storage=app.storage, events_isolation=app.isolation)
+def build_dispatcher(app: App) -> DrainingDispatcher:
+    dp = DrainingDispatcher(storage=app.storage, events_isolation=app.isolation)
     dp["services"] = app.services
     dp["preferences"] = app.preferences
     dp["settings"] = app.settings
     UserLocaleMiddleware(app.i18n, app.preferences).setup(dp)
     dp.callback_query.middleware(CallbackAnswerMiddleware())
-    dp.include_routers(*get_routers())
+    dp.include_router(root_router())
     return dp
 
 
@@ -31,5 +33,9 @@ def build_bot(token: str, api_url: str) -> Bot:
     return Bot(
         token=token,
         session=session,
-        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+        # link_preview, not link_preview_is_disabled: the latter sends the removed
+        # `disable_web_page_preview` parameter.
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)
+        ),
     )

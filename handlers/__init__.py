@@ -1,4 +1,6 @@
-"""Telegram I/O: one router per journey, composed in a fixed order by `get_routers`."""
+"""Telegram I/O: one router per journey, composed in a fixed order by `root_router`."""
+
+from functools import cache
 
 from aiogram import F, Router
 
@@ -6,7 +8,8 @@ from handlers import errors, fallback, language, my_data, start
 from handlers.registration import registration_router
 
 
-def get_routers() -> list[Router]:
+@cache
+def _build_tree() -> Router:
     """Cancel/help first so they work in any state; the catch-all fallback last."""
     private = Router(name="private")
     # The bot talks to people one-to-one; groups and channels get no answers.
@@ -19,4 +22,20 @@ def get_routers() -> list[Router]:
         registration_router(),
         fallback.router,
     )
-    return [errors.router, private]
+    root = Router(name="root")
+    root.include_routers(errors.router, private)
+    return root
+
+
+def root_router() -> Router:
+    """The handler tree, taken over by the newest Dispatcher of this process.
+
+    Journey routers are module-level objects, and aiogram lets a router have one
+    parent; a restart inside one process (console, tests) builds a new Dispatcher.
+    """
+    root = _build_tree()
+    previous = root.parent_router
+    if previous is not None:
+        previous.sub_routers.remove(root)
+        root._parent_router = None  # aiogram has no public way to detach a router
+    return root

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from handlers import keyboards
+from handlers.replies import alert
 
 router = Router(name=__name__)
 
@@ -17,5 +19,5 @@ async def unknown_message(message: Message) -> None:
 
 
 @router.callback_query()
-async def unknown_button(callback: CallbackQuery) -> None:
-    await callback.answer(_("error-stale-button"), show_alert=True)
+async def unknown_button(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    alert(callback_answer, _("error-stale-button"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -12,7 +13,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.preferences import PreferenceService
 from handlers import keyboards
 from handlers.callbacks import LangCb
-from handlers.replies import close_keyboard
+from handlers.replies import alert, close_keyboard
 
 router = Router(name=__name__)
 
@@ -24,11 +25,15 @@ async def cmd_bahasa(message: Message) -> None:
 
 @router.callback_query(LangCb.filter())
 async def language_chosen(
-    callback: CallbackQuery, callback_data: LangCb, preferences: PreferenceService, i18n: I18n
+    callback: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: LangCb,
+    preferences: PreferenceService,
+    i18n: I18n,
 ) -> None:
     """Stores the language and confirms in it."""
     if callback_data.locale not in SUPPORTED_LOCALES:
-        await callback.answer(_("error-stale-button"), show_alert=True)
+        alert(callback_answer, _("error-stale-button"))
         return
     await close_keyboard(callback)
     await preferences.set_locale(callback.from_user.id, callback_data.locale)

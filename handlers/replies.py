@@ -6,6 +6,7 @@ from contextlib import suppress
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 
 async def close_keyboard(callback: CallbackQuery) -> None:
@@ -14,3 +15,9 @@ async def close_keyboard(callback: CallbackQuery) -> None:
         # Already edited or too old to edit: the stale-button check still protects us.
         with suppress(TelegramBadRequest):
             await callback.message.edit_reply_markup(reply_markup=None)
+
+
+def alert(callback_answer: CallbackAnswer, text: str) -> None:
+    """Answer the button press with a pop-up; the middleware sends it exactly once."""
+    callback_answer.text = text
+    callback_answer.show_alert = True

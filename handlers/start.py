@@ -6,11 +6,12 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb
-from handlers.replies import close_keyboard
+from handlers.replies import alert, close_keyboard
 
 router = Router(name=__name__)
 
@@ -49,12 +50,12 @@ async def cmd_start(message: Message) -> None:
 
 
 @router.callback_query(MenuCb.filter(F.action.in_(COMING_SOON)))
-async def coming_soon(callback: CallbackQuery) -> None:
-    await callback.answer(_("coming-soon"), show_alert=True)
+async def coming_soon(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    alert(callback_answer, _("coming-soon"))
 
 
 @router.callback_query(MenuCb.filter(), ~StateFilter(None))
-async def menu_in_flow(callback: CallbackQuery) -> None:
+async def menu_in_flow(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     """An old menu pressed mid-conversation: keep the conversation, say how to leave it."""
     await close_keyboard(callback)
-    await callback.answer(_("error-menu-in-flow"), show_alert=True)
+    alert(callback_answer, _("error-menu-in-flow"))

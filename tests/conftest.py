@@ -13,7 +13,7 @@ from bot.personal_data import PersonalDataCipher, generate_data_key
 from storage.database import Database
 from storage.migrate import upgrade
 
-pytest_plugins = ["tests.fake_bot_api.fixtures"]
+pytest_plugins = ["tests.fake_bot_api.fixtures", "tests.e2e_fixtures"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")

@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.regions import Regency
@@ -14,7 +15,7 @@ from handlers.callbacks import RegCb, RegStep
 from handlers.keyboards import choices
 from handlers.registration.questions import advance, ask
 from handlers.registration.states import Registration
-from handlers.replies import close_keyboard
+from handlers.replies import alert, close_keyboard
 
 router = Router(name=__name__)
 
@@ -58,7 +59,11 @@ async def province_chosen(
     RegCb.filter(F.step == RegStep.REGENCY),
 )
 async def regency_chosen(
-    callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
+    callback: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: RegCb,
+    state: FSMContext,
+    services: Services,
 ) -> None:
     """Stores a regency offered to this user; others are stale or forged buttons."""
     regency = services.regions.regency(callback_data.value)
@@ -67,7 +72,7 @@ async def regency_chosen(
         regency is not None and regency.province_code == answers.get("province_code")
     )
     if regency is None or not in_province:
-        await callback.answer(_("error-stale-button"), show_alert=True)
+        alert(callback_answer, _("error-stale-button"))
         await ask(Registration.regency, callback, state, services)
         return
     await close_keyboard(callback)

@@ -10,11 +10,13 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
 from handlers.registration.questions import ORDER, ask
 from handlers.registration.states import Registration
+from handlers.replies import alert
 
 router = Router(name=__name__)
 commands_router = Router(name=f"{__name__}.commands")
@@ -47,7 +49,9 @@ async def not_text(message: Message, state: FSMContext, services: Services) -> N
 
 
 @router.callback_query(StateFilter(Registration))
-async def stale_button(callback: CallbackQuery, state: FSMContext, services: Services) -> None:
+async def stale_button(
+    callback: CallbackQuery, callback_answer: CallbackAnswer, state: FSMContext, services: Services
+) -> None:
     """A button of an earlier question, or forged data: explain and ask the open question."""
-    await callback.answer(_("error-stale-button"), show_alert=True)
+    alert(callback_answer, _("error-stale-button"))
     await _repeat(callback, state, services)

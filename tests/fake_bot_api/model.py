@@ -66,6 +66,11 @@ class ApiCall:
         return self.response.get("result")
 
     @property
+    def files(self) -> dict[str, UploadedFile]:
+        """Uploaded files by field name, e.g. ``call.files["document"].content``."""
+        return {k: v for k, v in self.params.items() if isinstance(v, UploadedFile)}
+
+    @property
     def text(self) -> str | None:
         """Text as the bot sent it (``text``, else ``caption``), markup included."""
         value = self.params.get("text", self.params.get("caption"))

@@ -1,0 +1,109 @@
+"""Running the real dispatcher against the fake Bot API, and talking to it like a user."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from aiogram import Bot, Dispatcher
+
+from bot.app import App, create_app
+from bot.config import Settings
+from bot.dispatcher import build_bot, build_dispatcher
+from bot.runner import poll, prepare
+from tests.fake_bot_api import ApiCall, FakeBotAPI
+
+# A fixed "now" keeps ages, PHK months and dates in texts stable: 24 Nov 2026, 10:00 WIB.
+NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+
+
+def make_settings(fake: FakeBotAPI, database_url: str, redis_url: str | None, key: str) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=fake.token,
+        telegram_api_url=fake.url,
+        database_url=database_url,
+        redis_url=redis_url,
+        data_key=key,
+    )
+
+
+class RunningBot:
+    """The bot as `blk-bot run` wires it, polling the fake server in this event loop."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = lambda: NOW) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.app: App | None = None
+        self._bot: Bot | None = None
+        self._dp: Dispatcher | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.app = create_app(self.settings)
+        self.app.registrations.clock = self.clock
+        await prepare(self.app)
+        self._bot = build_bot(self.settings.require_token(), self.settings.telegram_api_url)
+        self._dp = build_dispatcher(self.app)
+        started = asyncio.Event()
+        self._dp.startup.register(started.set)
+        self._task = asyncio.create_task(poll(self.app, self._bot, self._dp))
+        await started.wait()
+
+    async def stop(self) -> None:
+        """Stop polling and drop every in-memory object, as a process exit would."""
+        assert self._dp and self._task and self._bot and self.app
+        await self._dp.stop_polling()
+        await self._task
+        await self._bot.session.close()
+        await self.app.close()
+        self.app = self._bot = self._dp = self._task = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+class Chat:
+    """One Telegram user in a private chat with the bot: send, press, read replies in order."""
+
+    def __init__(self, fake: FakeBotAPI, user_id: int, language: str = "id") -> None:
+        self.fake = fake
+        self.user_id = user_id
+        self.language = language
+        self.last: ApiCall | None = None
+
+    async def next(self) -> ApiCall:
+        call = await self.fake.reply(self.user_id)
+        self.last = call
+        return call
+
+    async def expect(self, *fragments: str) -> ApiCall:
+        """The next message must contain every fragment."""
+        call = await self.next()
+        missing = [f for f in fragments if f not in (call.text or "")]
+        assert not missing, f"{missing} not in reply:\n{call.text}\n{self.fake.dump()}"
+        return call
+
+    async def send(self, text: str, *fragments: str) -> ApiCall:
+        self.fake.message(self.user_id, text, language_code=self.language)
+        return await self.expect(*fragments)
+
+    def press_on(self, message: ApiCall, label: str) -> None:
+        data = message.button_data(label)
+        self.fake.callback(self.user_id, data, message_id=message.result["message_id"])
+
+    async def answer_to(self, data: str) -> ApiCall:
+        """Press a button with this (possibly forged) data; return the bot's callback answer."""
+        self.fake.callback(self.user_id, data)
+        query_id = next(reversed(self.fake.callback_queries))
+        return await self.fake.wait_call(
+            "answerCallbackQuery", predicate=lambda c: c.params["callback_query_id"] == query_id
+        )
+
+    async def press(self, label: str, *fragments: str) -> ApiCall:
+        """Press the button labelled `label` on the last message that had buttons."""
+        assert self.last is not None
+        self.press_on(self.last, label)
+        return await self.expect(*fragments)
