@@ -128,7 +128,15 @@ async def test_forged_and_stale_buttons_are_refused_politely(
 ) -> None:
     await register_until_review(chat)
     stale = chat.last.button_data("Kirim pendaftaran").replace("ok", "pv")
-    for forged in ["r1:pv:99", "r1:rc:31.71", "r1:ed:nik2", "r1:pm:1999-01", "m1:nope", "zz", stale]:
+    for forged in [
+        "r1:pv:99",
+        "r1:rc:31.71",
+        "r1:ed:nik2",
+        "r1:pm:1999-01",
+        "m1:nope",
+        "zz",
+        stale,
+    ]:
         alert = await chat.answer_to(forged)
         assert alert.params["text"] == "Tombol ini sudah tidak berlaku."
         assert alert.params["show_alert"] is True
@@ -200,7 +208,9 @@ async def test_cancel_and_decline(chat: Chat) -> None:
     await chat.send("Budi", "belum mengerti")
 
 
-async def test_english_from_telegram_language_and_bahasa_command(fake_api: FakeBotAPI, running_bot: RunningBot) -> None:
+async def test_english_from_telegram_language_and_bahasa_command(
+    fake_api: FakeBotAPI, running_bot: RunningBot
+) -> None:
     english = Chat(fake_api, user_id=7001, language="en")
     await english.send("/start", "free")
     await english.expect("What would you like to do?")

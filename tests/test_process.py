@@ -1,0 +1,115 @@
+"""The installed program itself: `blk-bot run` killed mid-conversation, and `blk-bot console`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.fake_bot_api import FakeBotAPI
+from tests.harness import Chat
+
+# Importing aiogram's types takes several seconds on a small machine.
+START_TIMEOUT = 90
+
+
+def _env(**values: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATA_", "REDIS_"))}
+    env.pop("DATABASE_URL", None)
+    env.update({k: v for k, v in values.items() if v is not None})
+    return env
+
+
+async def _start_bot(
+    fake: FakeBotAPI, env: dict[str, str], cwd: Path
+) -> asyncio.subprocess.Process:
+    """Start `blk-bot run` and return once it is long-polling the fake."""
+    seen = len(fake.calls)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", env=env, cwd=cwd
+    )
+    await fake.wait_call(
+        "getUpdates", predicate=lambda call: call.seq > seen, timeout=START_TIMEOUT
+    )
+    return process
+
+
+async def test_sigkill_mid_registration_resumes_at_the_same_question(
+    fake_api: FakeBotAPI, database_url: str, redis_url: str | None, data_key: str, tmp_path: Path
+) -> None:
+    env = _env(
+        BOT_TOKEN=fake_api.token,
+        TELEGRAM_API_URL=fake_api.url,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DATA_KEY=data_key,
+    )
+    process = await _start_bot(fake_api, env, tmp_path)
+    chat = Chat(fake_api, user_id=8101)
+    try:
+        await chat.send("/daftar", "Persetujuan")
+        await chat.press("Saya setuju", "nama lengkap")
+        await chat.send("Siti Aminah", "NIK")
+        await chat.send("3201014112900001", "Sabtu, 1 Desember 1990", "Perempuan")
+        process.send_signal(signal.SIGKILL)
+        assert await process.wait() == -signal.SIGKILL
+
+        process = await _start_bot(fake_api, env, tmp_path)
+        await chat.press("Benar", "nomor HP")
+        await chat.send("0812 3456 7890", "+62812")
+        await chat.expect("provinsi")
+        await chat.send("kab bogor", "kondisi usaha")
+        await chat.press("Usaha kecil", "bidang")
+        await chat.press("Jasa", "PHK")
+        await chat.press("Tidak", "Siti Aminah", "3201********0001", "Kabupaten Bogor")
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def test_console_registration_with_mistakes_then_status(tmp_path: Path) -> None:
+    script = "\n".join(
+        [
+            "/start",
+            "/daftar",
+            "1",  # Saya setuju
+            "Budi Santoso",
+            "1234",  # too short for a NIK
+            "3201011201900001",
+            "1",  # the birth date is right
+            "0812",  # too short for a phone number
+            "081234567890",
+            "kab bogor",
+            "2",  # Usaha mikro
+            "1",  # Kuliner
+            "2",  # not laid off
+            "7",  # Kirim pendaftaran
+            "/status",
+            ":keluar",
+        ]
+    )
+    env = _env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/console.sqlite3")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "console",
+        env=env,
+        cwd=tmp_path,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(script.encode()), START_TIMEOUT)
+    output = out.decode()
+    assert process.returncode == 0, err.decode()
+    assert "NIK harus 16 digit. Anda mengetik 4 digit." in output
+    assert "Jumlah digit nomor HP tidak sesuai" in output
+    assert "Pendaftaran berhasil" in output
+    status = output.split("> /status")[1]
+    assert "Pendaftaran Anda" in status and "3201********0001" in status
+    assert "3201011201900001" not in status
+    assert "generated a development DATA_KEY" in err.decode()
+    assert (tmp_path / "data" / "dev-data-key").exists()
