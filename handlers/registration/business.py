@@ -27,32 +27,29 @@ MONTH_ERRORS = {
 
 _BUSINESS_VALUES = {s.value for s in BusinessStatus}
 _SECTOR_VALUES = {s.value for s in Sector}
+# Questions answered by picking from a fixed list, and where the answer is stored.
+_LISTED = {
+    Registration.business.state: (Registration.business, "business_status"),
+    Registration.sector.state: (Registration.sector, "business_sector"),
+}
 
 
 @router.callback_query(
     Registration.business,
     RegCb.filter((F.step == RegStep.BUSINESS) & F.value.in_(_BUSINESS_VALUES)),
 )
-async def business_chosen(
-    callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
-) -> None:
-    """Stores the business status and asks the sector."""
-    await close_keyboard(callback)
-    await state.update_data(business_status=callback_data.value)
-    await advance(Registration.business, callback, state, services)
-
-
 @router.callback_query(
     Registration.sector,
     RegCb.filter((F.step == RegStep.SECTOR) & F.value.in_(_SECTOR_VALUES)),
 )
-async def sector_chosen(
+async def listed_option_chosen(
     callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
 ) -> None:
-    """Stores the sector and asks about PHK."""
+    """Stores the business status (then asks the sector) or the sector (then asks PHK)."""
+    question, answer_key = _LISTED[await state.get_state()]
     await close_keyboard(callback)
-    await state.update_data(business_sector=callback_data.value)
-    await advance(Registration.sector, callback, state, services)
+    await state.update_data({answer_key: callback_data.value})
+    await advance(question, callback, state, services)
 
 
 @router.callback_query(
