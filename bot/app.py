@@ -18,6 +18,8 @@ from bot.services import Services
 from storage.database import Database
 from storage.fsm import SqlStorage, redis_storage
 
+REDIS_LOCK_SECONDS = 5
+
 
 @dataclass
 class App:
@@ -49,7 +51,9 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
     isolation: BaseEventIsolation
     if settings.redis_url:
         storage = redis_storage(settings.redis_url, cipher.encrypt, cipher.decrypt)
-        isolation = storage.create_isolation()  # type: ignore[attr-defined]
+        # A process killed mid-update leaves its per-user lock in Redis until it expires;
+        # handlers take well under a second, so a short expiry lets the user go on soon.
+        isolation = storage.create_isolation(lock_kwargs={"timeout": REDIS_LOCK_SECONDS})  # type: ignore[attr-defined]
     else:
         storage = SqlStorage(db, cipher.encrypt, cipher.decrypt)
         isolation = SimpleEventIsolation()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.nik import Nik, Sex, parse_nik
@@ -15,7 +16,9 @@ from bot.participants import (
     Sector,
 )
 from bot.personal_data import PersonalDataCipher
+from bot.seats import release
 from storage.database import Database
+from storage.enrollment_repository import EnrollmentRepository
 from storage.models import Registration
 from storage.repositories import Repositories
 
@@ -24,6 +27,12 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 
 Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Erasure:
+    erased: bool
+    promoted_telegram_id: int | None
 
 
 class RegistrationError(Exception):
@@ -124,14 +133,22 @@ class RegistrationService:
                 "registration": self._to_participant(row).as_export() if row else None,
             }
 
-    async def erase(self, telegram_id: int) -> bool:
-        """Delete everything we hold about the account (UU PDP right to erasure)."""
+    async def erase(self, telegram_id: int) -> Erasure:
+        """Delete everything we hold about the account (UU PDP right to erasure).
+
+        A seat the person held goes to the first waitlisted person, who must be told.
+        """
         async with self._db.transaction() as session:
             repos = Repositories(session)
+            promoted = None
+            row = await repos.registrations.by_telegram_id(telegram_id, lock=True)
+            if row is not None:
+                live = await EnrollmentRepository(session).live_for(row.id)
+                promoted = await release(session, live) if live else None
             deleted = await repos.registrations.delete(telegram_id)
             await repos.users.delete(telegram_id)
             await repos.conversations.delete_for_user(telegram_id)
-        return deleted > 0
+        return Erasure(erased=deleted > 0, promoted_telegram_id=promoted)
 
     async def _check_nik_free(self, repos: Repositories, telegram_id: int, nik: str) -> None:
         owner = await repos.registrations.owner_of_fingerprint(self._cipher.fingerprint(nik))

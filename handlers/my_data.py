@@ -71,5 +71,7 @@ async def erase_chosen(
         await callback.bot.send_message(user_id, _("erase-kept"))
         return
     await state.clear()
-    erased = await services.registrations.erase(user_id)
-    await callback.bot.send_message(user_id, _("erase-done") if erased else _("erase-nothing"))
+    erasure = await services.registrations.erase(user_id)
+    await callback.bot.send_message(
+        user_id, _("erase-done") if erasure.erased else _("erase-nothing")
+    )

@@ -24,7 +24,12 @@ def _prepare_sqlite_path(url: str) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Create the engine; SQLite gets foreign keys and a busy timeout so writers queue."""
+    """Create the engine; SQLite gets foreign keys, WAL and write-locking transactions.
+
+    SQLite transactions start with BEGIN IMMEDIATE: a deferred transaction that reads
+    and then writes fails at once with SQLITE_BUSY when another writer got in between,
+    instead of waiting its turn (see SQLAlchemy's "pysqlite/aiosqlite transactions").
+    """
     _prepare_sqlite_path(url)
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     connect_args = {"timeout": 30} if is_sqlite else {}
@@ -33,10 +38,15 @@ def create_engine(url: str) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -98,8 +98,8 @@ async def test_export_and_erase(service: RegistrationService) -> None:
     export = await service.export(1)
     assert export is not None
     assert export["registration"]["nik"] == NIK  # type: ignore[index]
-    assert await service.erase(1) is True
+    assert (await service.erase(1)).erased is True
     assert await service.get(1) is None
     assert await service.export(1) is None
     assert await service.nik_available(2, NIK)
-    assert await service.erase(1) is False
+    assert (await service.erase(1)).erased is False

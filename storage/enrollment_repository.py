@@ -1,0 +1,117 @@
+"""Batches and enrollments. Seats are counted with conditional UPDATEs, which are atomic
+on SQLite and PostgreSQL alike, so concurrent attempts can never overbook a batch."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Batch, Blk, Enrollment, Province, Regency
+
+ACTIVE = "active"
+WAITLISTED = "waitlisted"
+CANCELLED = "cancelled"
+LIVE = (ACTIVE, WAITLISTED)
+
+
+class BatchRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, batch_id: int) -> Batch | None:
+        return await self.session.get(Batch, batch_id)
+
+    async def by_external_id(self, external_id: str) -> Batch | None:
+        stmt = select(Batch).where(Batch.external_id == external_id)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def open_for_blk(self, blk_id: str, now: datetime) -> list[Batch]:
+        """Batches still taking registrations, soonest first."""
+        stmt = (
+            select(Batch)
+            .where(
+                Batch.blk_id == blk_id,
+                Batch.status == "open",
+                Batch.registration_deadline > now,
+                Batch.starts_at > now,
+            )
+            .order_by(Batch.starts_at, Batch.id)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def timezone_of_blk(self, blk_id: str) -> str | None:
+        """IANA zone of the BLK's province: batch times are shown in it."""
+        stmt = (
+            select(Province.timezone)
+            .join(Regency, Regency.province_code == Province.code)
+            .join(Blk, Blk.regency_code == Regency.code)
+            .where(Blk.id == blk_id)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def take_seat(self, batch_id: int) -> bool:
+        """Count one more seat taken if one is left; False when the batch is full."""
+        result = await self.session.execute(
+            update(Batch)
+            .where(Batch.id == batch_id, Batch.seats_taken < Batch.capacity)
+            .values(seats_taken=Batch.seats_taken + 1)
+        )
+        return result.rowcount == 1
+
+    async def give_back_seat(self, batch_id: int) -> None:
+        await self.session.execute(
+            update(Batch)
+            .where(Batch.id == batch_id, Batch.seats_taken > 0)
+            .values(seats_taken=Batch.seats_taken - 1)
+        )
+
+    def add(self, batch: Batch) -> None:
+        self.session.add(batch)
+
+
+class EnrollmentRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def live_for(self, registration_id: int) -> Enrollment | None:
+        stmt = select(Enrollment).where(
+            Enrollment.registration_id == registration_id, Enrollment.status.in_(LIVE)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    def add(self, enrollment: Enrollment) -> None:
+        self.session.add(enrollment)
+
+    async def mark(self, enrollment_id: int, status: str, *, expected: str) -> bool:
+        """Move from `expected` to `status`; False if another transaction moved it first."""
+        result = await self.session.execute(
+            update(Enrollment)
+            .where(Enrollment.id == enrollment_id, Enrollment.status == expected)
+            .values(status=status)
+        )
+        return result.rowcount == 1
+
+    async def waitlisted(self, batch_id: int, limit: int = 20) -> list[Enrollment]:
+        stmt = (
+            select(Enrollment)
+            .where(Enrollment.batch_id == batch_id, Enrollment.status == WAITLISTED)
+            .order_by(Enrollment.id)
+            .limit(limit)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def waitlist_position(self, enrollment: Enrollment) -> int:
+        stmt = select(func.count()).where(
+            Enrollment.batch_id == enrollment.batch_id,
+            Enrollment.status == WAITLISTED,
+            Enrollment.id <= enrollment.id,
+        )
+        return (await self.session.execute(stmt)).scalar_one()
+
+    async def count(self, batch_id: int, status: str) -> int:
+        stmt = select(func.count()).where(
+            Enrollment.batch_id == batch_id, Enrollment.status == status
+        )
+        return (await self.session.execute(stmt)).scalar_one()
