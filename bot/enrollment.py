@@ -7,7 +7,7 @@ same checks (batch open, deadline, capacity, eligibility, one live enrollment).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -60,6 +60,7 @@ class NothingToCancel(Exception):
 class BatchView:
     id: int
     blk_id: str
+    blk_name: str
     title: str
     starts_at: datetime
     ends_at: datetime
@@ -104,12 +105,15 @@ class EnrollmentService:
         self._default_timezone = default_timezone
         self.clock = clock
 
+    def today(self) -> date:
+        """Today in the programme's default zone, for checks not tied to a batch."""
+        return self.clock().astimezone(ZoneInfo(self._default_timezone)).date()
+
     async def open_batches(self, blk_id: str) -> list[BatchView]:
         async with self._db.transaction() as session:
             batches = BatchRepository(session)
             rows = await batches.open_for_blk(blk_id, self.clock())
-            zone = await batches.timezone_of_blk(blk_id) or self._default_timezone
-            return [self._view(row, zone) for row in rows]
+            return [await self._view_of(batches, row) for row in rows]
 
     async def batch(self, batch_id: int) -> BatchView | None:
         async with self._db.transaction() as session:
@@ -217,8 +221,8 @@ class EnrollmentService:
         self, session: AsyncSession, registration: Registration, batch: Batch
     ) -> None:
         """Age counts on the first day of the batch, in the BLK's own time zone."""
-        zone = await BatchRepository(session).timezone_of_blk(batch.blk_id)
-        start_day = batch.starts_at.astimezone(ZoneInfo(zone or self._default_timezone)).date()
+        view = await self._view_of(BatchRepository(session), batch)
+        start_day = batch.starts_at.astimezone(ZoneInfo(view.timezone)).date()
         applicant = Applicant(
             birth_date=registration.birth_date,
             business_status=BusinessStatus(registration.business_status),
@@ -237,14 +241,11 @@ class EnrollmentService:
         return Placement(enrollment.status, position, view)
 
     async def _view_of(self, batches: BatchRepository, row: Batch) -> BatchView:
-        zone = await batches.timezone_of_blk(row.blk_id) or self._default_timezone
-        return self._view(row, zone)
-
-    @staticmethod
-    def _view(row: Batch, zone: str) -> BatchView:
+        name, zone = await batches.blk_name_and_zone(row.blk_id) or (row.blk_id, "")
         return BatchView(
             id=row.id,
             blk_id=row.blk_id,
+            blk_name=name,
             title=row.title,
             starts_at=row.starts_at,
             ends_at=row.ends_at,
@@ -252,5 +253,5 @@ class EnrollmentService:
             capacity=row.capacity,
             seats_left=max(row.capacity - row.seats_taken, 0),
             status=row.status,
-            timezone=zone,
+            timezone=zone or self._default_timezone,
         )

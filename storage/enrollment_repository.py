@@ -41,15 +41,16 @@ class BatchRepository:
         )
         return list((await self.session.execute(stmt)).scalars())
 
-    async def timezone_of_blk(self, blk_id: str) -> str | None:
-        """IANA zone of the BLK's province: batch times are shown in it."""
+    async def blk_name_and_zone(self, blk_id: str) -> tuple[str, str] | None:
+        """The BLK's name and its province's IANA zone: batch times are shown in it."""
         stmt = (
-            select(Province.timezone)
-            .join(Regency, Regency.province_code == Province.code)
-            .join(Blk, Blk.regency_code == Regency.code)
+            select(Blk.name, Province.timezone)
+            .join(Regency, Blk.regency_code == Regency.code)
+            .join(Province, Regency.province_code == Province.code)
             .where(Blk.id == blk_id)
         )
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        row = (await self.session.execute(stmt)).first()
+        return (row[0], row[1]) if row else None
 
     async def take_seat(self, batch_id: int) -> bool:
         """Count one more seat taken if one is left; False when the batch is full."""

@@ -17,6 +17,7 @@ async def add_blk(db: Database, blk_id: str = "blk-test", province: str = "32") 
     async with db.transaction() as session:
         if await session.get(Province, province) is None:
             session.add(Province(code=province, name=f"P{province}", timezone=zones[province]))
+            await session.flush()
             session.add(
                 Regency(
                     code=f"{province}.01",
@@ -26,6 +27,7 @@ async def add_blk(db: Database, blk_id: str = "blk-test", province: str = "32") 
                     longitude=106.8,
                 )
             )
+            await session.flush()
         session.add(
             Blk(id=blk_id, name=f"BLK {blk_id}", kind="UPTD", regency_code=f"{province}.01")
         )
