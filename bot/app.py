@@ -8,6 +8,9 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.config import Settings
+from bot.directory import DirectoryService
+from bot.eligibility import EligibilityRules
+from bot.enrollment import EnrollmentService
 from bot.i18n import CatalogI18n, create_i18n
 from bot.keys import resolve_data_key
 from bot.personal_data import PersonalDataCipher
@@ -30,12 +33,16 @@ class App:
     regions: RegionDirectory
     registrations: RegistrationService
     preferences: PreferenceService
+    directory: DirectoryService
+    enrollment: EnrollmentService
     storage: BaseStorage
     isolation: BaseEventIsolation
 
     @property
     def services(self) -> Services:
-        return Services(self.regions, self.registrations, self.preferences)
+        return Services(
+            self.regions, self.registrations, self.preferences, self.directory, self.enrollment
+        )
 
     async def close(self) -> None:
         await self.storage.close()
@@ -57,12 +64,13 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
     else:
         storage = SqlStorage(db, cipher.encrypt, cipher.decrypt)
         isolation = SimpleEventIsolation()
+    regions = default_directory()
     return App(
         settings=settings,
         db=db,
         cipher=cipher,
         i18n=create_i18n(settings.default_locale),
-        regions=default_directory(),
+        regions=regions,
         registrations=RegistrationService(
             db,
             cipher,
@@ -70,6 +78,10 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
             retention_months=settings.data_retention_months,
         ),
         preferences=PreferenceService(db),
+        directory=DirectoryService(db, regions),
+        enrollment=EnrollmentService(
+            db, EligibilityRules.from_toml(settings.eligibility_rules), settings.timezone
+        ),
         storage=storage,
         isolation=isolation,
     )

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     dev_key_file: Path = Path("./data/dev-data-key")
     default_locale: str = "id"
     timezone: str = "Asia/Jakarta"
+    # TOML with the eligibility rules; the packaged bot/data/eligibility.toml when unset.
+    eligibility_rules: Path | None = None
     registration_code_prefix: str = Field(default="BLK", max_length=5)
     # The programme has not published a retention period; operators set theirs here.
     data_retention_months: int = Field(default=24, ge=1, le=120)

@@ -6,10 +6,14 @@ matched with :mod:`bot.place_names` (normalisation, aliases, fuzzy ranking).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from bot.place_names import KABUPATEN, KOTA, PlaceIndex, read_data_csv
+from bot.place_search import District, PlaceHit, PlaceSearch, PlaceSearcher
+
+__all__ = ["District", "PlaceHit", "PlaceSearch"]  # re-exported for callers of match_places
 
 # Official prefixes, longest first so "Kota Administrasi X" is not cut as "Kota" + "Administrasi X".
 _PREFIXES: tuple[tuple[str, str], ...] = (
@@ -84,17 +88,19 @@ class PlaceLookup:
 
 
 class RegionDirectory:
-    """In-memory provinces and regencies with lookup and typed-name matching."""
+    """In-memory provinces, regencies and kecamatan with lookup and typed-name matching."""
 
     def __init__(
         self,
         provinces: list[Province],
         regencies: list[Regency],
         aliases: list[tuple[str, str]],
+        districts: Sequence[District] = (),
     ) -> None:
         """Build indexes; ``aliases`` are (alias, code) with province or regency codes."""
         self._provinces = {p.code: p for p in sorted(provinces, key=lambda p: p.name)}
         self._regencies = {r.code: r for r in regencies}
+        self._districts = {d.code: d for d in districts if d.regency_code in self._regencies}
         self._by_province: dict[str, list[Regency]] = {code: [] for code in self._provinces}
         for regency in sorted(regencies, key=lambda r: (r.base_name, r.name)):
             self._by_province.setdefault(regency.province_code, []).append(regency)
@@ -128,7 +134,17 @@ class RegionDirectory:
                 )
             )
         aliases = [(row["alias"], row["code"]) for row in read_data_csv("place_aliases.csv")]
-        return cls(list(provinces.values()), regencies, aliases)
+        districts = [
+            District(
+                row["code"],
+                row["name"],
+                row["regency_code"],
+                float(row["latitude"]),
+                float(row["longitude"]),
+            )
+            for row in read_data_csv("districts.csv")
+        ]
+        return cls(list(provinces.values()), regencies, aliases, districts)
 
     def provinces(self) -> list[Province]:
         """All provinces sorted by name."""
@@ -146,6 +162,19 @@ class RegionDirectory:
         """Regency by code ("32.16"), None if unknown."""
         return self._regencies.get(code)
 
+    def all_regencies(self) -> list[Regency]:
+        """Every regency, in code order."""
+        return sorted(self._regencies.values(), key=lambda r: r.code)
+
+    def districts(self, regency_code: str | None = None) -> list[District]:
+        """Kecamatan in code order, all or those of one regency."""
+        found = (d for d in self._districts.values() if regency_code in (None, d.regency_code))
+        return sorted(found, key=lambda d: d.code)
+
+    def district(self, code: str) -> District | None:
+        """Kecamatan by code ("32.01.01"), None if unknown."""
+        return self._districts.get(code)
+
     def match_provinces(self, text: str) -> list[PlaceMatch]:
         """Provinces for typed text: ``[winner]`` when clear, else up to 5 close ones, else []."""
         ranking = self._province_index.rank(text)
@@ -160,6 +189,19 @@ class RegionDirectory:
         ranking = self._regency_index.rank(text, allowed)
         best = self._regencies[ranking.best] if ranking.best else None
         return PlaceLookup(best, [self._regencies[code] for code, _ in ranking.ranked])
+
+    @cached_property
+    def _searcher(self) -> PlaceSearcher:
+        """Built on first use: indexing 7,285 kecamatan takes time the domicile step never needs."""
+        return PlaceSearcher(self, self._regency_index, self._districts)
+
+    def match_places(self, text: str, province_code: str | None = None) -> PlaceSearch:
+        """Regency or kecamatan for typed text ("Cibinong", "kec. Cilandak", "jogja").
+
+        "Wonosari, Gunungkidul": text after a comma narrows the kecamatan to that regency
+        (or province), since kecamatan names repeat across Indonesia.
+        """
+        return self._searcher.search(text, province_code)
 
 
 @cache

@@ -16,9 +16,10 @@ logger = logging.getLogger(__name__)
 
 
 async def prepare(app: App) -> None:
-    """Fail fast on an unreachable database, then bring its schema up to date."""
+    """Fail fast on an unreachable database, bring its schema and reference data up to date."""
     await app.db.ping()
     await upgrade(app.db)
+    await app.directory.sync_reference_data()
 
 
 async def poll(app: App, bot: Bot, dp: Dispatcher, *, handle_signals: bool = False) -> None:

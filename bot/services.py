@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.directory import DirectoryService
+from bot.enrollment import EnrollmentService
 from bot.preferences import PreferenceService
 from bot.regions import RegionDirectory
 from bot.registration import RegistrationService
@@ -14,3 +16,5 @@ class Services:
     regions: RegionDirectory
     registrations: RegistrationService
     preferences: PreferenceService
+    directory: DirectoryService
+    enrollment: EnrollmentService

@@ -4,7 +4,17 @@ from functools import cache
 
 from aiogram import F, Router
 
-from handlers import errors, fallback, language, my_data, start
+from handlers import (
+    batches,
+    eligibility_check,
+    errors,
+    fallback,
+    language,
+    my_data,
+    nearest_blk,
+    schedule,
+    start,
+)
 from handlers.registration import registration_router
 
 
@@ -20,6 +30,10 @@ def _build_tree() -> Router:
         language.router,
         my_data.router,
         registration_router(),
+        eligibility_check.router,
+        nearest_blk.router,
+        batches.router,
+        schedule.router,
         fallback.router,
     )
     root = Router(name="root")

@@ -47,3 +47,50 @@ class EraseCb(CallbackData, prefix="e1"):
 
 class LangCb(CallbackData, prefix="l1"):
     locale: str
+
+
+class EligCb(CallbackData, prefix="k1"):
+    """An answer in the eligibility check: `field` is "bs" (business) or "pk" (PHK)."""
+
+    field: str
+    value: str
+
+
+class BlkAction(StrEnum):
+    MAP = "map"
+    BATCHES = "bat"
+
+
+class BlkCb(CallbackData, prefix="b1"):
+    """BLK ids are at most 48 characters (checked on import), so this fits in 64 bytes."""
+
+    action: BlkAction
+    blk: str
+
+
+class PlaceCb(CallbackData, prefix="p1"):
+    regency: str
+
+
+class BatchAction(StrEnum):
+    PICK = "pick"
+    ENROLL = "go"
+    WAITLIST = "wait"
+    MOVE = "move"
+
+
+class BatchCb(CallbackData, prefix="g1"):
+    action: BatchAction
+    batch: int
+
+
+class ScheduleAction(StrEnum):
+    CANCEL = "cancel"
+    CANCEL_CONFIRMED = "cancel_ok"
+    KEEP = "keep"
+    MOVE = "move"
+    MAP = "map"
+
+
+class ScheduleCb(CallbackData, prefix="s1"):
+    action: ScheduleAction

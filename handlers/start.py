@@ -15,12 +15,7 @@ from handlers.replies import alert, close_keyboard
 
 router = Router(name=__name__)
 
-COMING_SOON = {
-    MenuAction.ELIGIBILITY,
-    MenuAction.NEAREST_BLK,
-    MenuAction.MY_SCHEDULE,
-    MenuAction.PHK,
-}
+COMING_SOON = {MenuAction.PHK}
 
 
 @router.message(Command("batal"))

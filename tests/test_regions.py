@@ -311,3 +311,152 @@ def test_ambiguous_province(directory: RegionDirectory) -> None:
     codes = [m.code for m in directory.match_provinces("jawa")]
     assert sorted(codes) == ["32", "33", "35"]
     assert len(directory.match_provinces("kalimantan")) == MAX_CANDIDATES
+
+
+# --- kecamatan and match_places --------------------------------------------------------------
+
+
+def test_districts_loaded(directory: RegionDirectory) -> None:
+    districts = directory.districts()
+    assert len(districts) == 7285
+    assert len({d.code for d in districts}) == 7285
+    assert all(directory.regency(d.regency_code) is not None for d in districts)
+    assert all(d.code.startswith(d.regency_code + ".") for d in districts)
+    assert all(-11 <= d.latitude <= 6.5 and 94 <= d.longitude <= 141.5 for d in districts)
+    cibinong = directory.district("32.01.01")
+    assert cibinong is not None and cibinong.name == "Cibinong"
+    assert directory.district("32.01.99") is None
+    assert {d.regency_code for d in directory.districts("35.10")} == {"35.10"}
+    assert len(directory.all_regencies()) == 514
+
+
+@pytest.mark.parametrize(
+    ("text", "regency", "district"),
+    [
+        ("Cibinong", "32.01", "Cibinong"),  # also a regency alias of Kab. Bogor
+        ("Muncar", "35.10", "Muncar"),
+        ("Cilandak", "31.74", "Cilandak"),
+        ("kec. cilandak", "31.74", "Cilandak"),
+        ("Kecamatan Muncar", "35.10", "Muncar"),
+        ("TEBET", "31.74", "Tebet"),
+        ("Pondok Gede", "32.75", "Pondokgede"),
+        ("Bojonggede", "32.01", "Bojonggede"),
+        ("ubud", "51.04", "Ubud"),
+        ("kota garut", "32.05", "Garut Kota"),
+        ("Ciputat", "36.74", "Ciputat"),
+        ("Wonosari, Klaten", "33.10", "Wonosari"),
+        ("Wonosari, Gunungkidul", "34.03", "Wonosari"),
+        ("wonosari, jawa tengah", "33.10", "Wonosari"),
+        ("Lembang, Bandung Barat", "32.17", "Lembang"),
+        ("Kuta, Bali", "51.03", "Kuta"),
+        ("Cibinong, Bogor", "32.01", "Cibinong"),
+    ],
+)
+def test_match_places_resolves_kecamatan(
+    directory: RegionDirectory, text: str, regency: str, district: str
+) -> None:
+    found = directory.match_places(text)
+    assert found.best is not None, (text, found.candidates)
+    assert found.best.regency.code == regency
+    assert found.best.district is not None and found.best.district.name == district
+    assert found.candidates[0] == found.best
+    assert (found.best.latitude, found.best.longitude) == (
+        found.best.district.latitude,
+        found.best.district.longitude,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("jogja", "34.71"),
+        ("jkt selatan", "31.74"),
+        ("bdg", "32.73"),
+        ("Surabya", "35.78"),
+        ("kab bekasi", "32.16"),
+        ("kota bekasi", "32.75"),
+        ("solo", "33.72"),
+        ("pangkep", "73.10"),
+        ("Karanganyar", "33.13"),  # the official regency name beats kecamatan namesakes
+        ("Bantul", "34.02"),
+        ("Depok", "32.76"),
+        ("Cikarang", "32.16"),
+    ],
+)
+def test_match_places_keeps_regency_matches(
+    directory: RegionDirectory, text: str, code: str
+) -> None:
+    found = directory.match_places(text)
+    assert found.best is not None and found.best.regency.code == code, (text, found)
+    assert found.best.district is None
+    assert (found.best.latitude, found.best.longitude) == (
+        found.best.regency.latitude,
+        found.best.regency.longitude,
+    )
+
+
+def test_match_places_agrees_with_match_regencies(directory: RegionDirectory) -> None:
+    for regency in all_regencies(directory):
+        found = directory.match_places(regency.name)
+        assert found.best is not None and found.best.regency == regency, regency.name
+
+
+@pytest.mark.parametrize(
+    ("text", "regencies"),
+    [
+        ("bekasi", {"32.16", "32.75"}),
+        ("Wonosari", {"34.03", "33.10", "35.07"}),  # Gunungkidul's capital, Klaten, Malang
+        ("Lembang", {"32.17", "73.15"}),  # Bandung Barat, Pinrang
+        ("Kota Baru", {"15.71", "32.15"}),
+        ("Bandunng", {"32.04", "32.73"}),  # a typo of a regency, not kecamatan Bandung
+    ],
+)
+def test_ambiguous_places_give_candidates(
+    directory: RegionDirectory, text: str, regencies: set[str]
+) -> None:
+    found = directory.match_places(text)
+    assert found.best is None, found.best
+    assert regencies <= {h.regency.code for h in found.candidates}
+    assert len(found.candidates) <= MAX_CANDIDATES
+
+
+def test_bandunng_lists_the_regencies_first(directory: RegionDirectory) -> None:
+    found = directory.match_places("Bandunng")
+    assert [h.regency.code for h in found.candidates[:2]] == ["32.04", "32.73"]
+    assert all(h.district is None for h in found.candidates[:2])
+
+
+def test_kecamatan_typos_are_only_candidates(directory: RegionDirectory) -> None:
+    # A village name one letter away from a kecamatan elsewhere (Kedungreja, Cilacap).
+    found = directory.match_places("Kedungrejo")
+    assert found.best is None
+    assert [h.district.name for h in found.candidates if h.district] == ["Kedungreja"]
+
+
+def test_match_places_province_filter(directory: RegionDirectory) -> None:
+    found = directory.match_places("Lembang", "73")
+    assert found.best is not None and found.best.regency.code == "73.15"
+    assert directory.match_places("Cibinong", "35").candidates == []
+    assert directory.match_places("Kuta, Bali", "31").candidates == []
+    for text in ("Wonosari", "barat", "kota baru", "karanganyar"):
+        found = directory.match_places(text, "33")
+        assert all(h.regency.province_code == "33" for h in found.candidates), text
+
+
+@pytest.mark.parametrize("text", ["qwertyuiop", "", "   ", "😀", "!!!", "belum tahu", "x" * 5000])
+def test_match_places_nonsense(directory: RegionDirectory, text: str) -> None:
+    found = directory.match_places(text)
+    assert found.best is None and found.candidates == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=60), province=st.sampled_from([None, "31", "35", "94", "00"]))
+def test_match_places_never_raises(text: str, province: str | None) -> None:
+    found = default_directory().match_places(text, province)
+    assert len(found.candidates) <= MAX_CANDIDATES
+    if found.best is not None:
+        assert found.candidates[0] == found.best
+    if province is not None:
+        assert all(h.regency.province_code == province for h in found.candidates)
+    for hit in found.candidates:
+        assert hit.district is None or hit.district.regency_code == hit.regency.code

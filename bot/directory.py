@@ -1,0 +1,209 @@
+"""The BLK directory: reference data in the database, CSV imports and nearest-BLK lookups.
+
+Lookups run on an in-memory snapshot (a few thousand BLKs) so they cost no query; the snapshot
+is re-checked after ``max_age`` seconds so an import made by another process shows up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.resources import files
+
+from sqlalchemy.exc import IntegrityError
+
+from bot.blk_csv import BlkImportError, ImportProblem, RejectedRow, RejectReason, decode, parse
+from bot.geo import validate_point
+from bot.nearest import CoordPrecision
+from bot.regions import RegionDirectory
+from bot.snapshot import BlkInfo, Snapshot, load_snapshot
+from storage.database import Database
+from storage.directory_repository import BlkFingerprint, Change, DirectoryRepository
+
+__all__ = [
+    "BlkDistance",
+    "BlkImportError",
+    "BlkInfo",
+    "CoordPrecision",
+    "DirectoryService",
+    "ImportProblem",
+    "ImportReport",
+    "RejectReason",
+    "RejectedRow",
+    "SyncReport",
+]
+
+PACKAGED_BLK_SOURCE = "bot/data/blk.csv"
+# Start-up sync racing another process (two replicas): the loser retries once and finds rows.
+_SYNC_ATTEMPTS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class BlkDistance:
+    """A BLK and its great-circle distance; ``approximate`` when its point is a centroid."""
+
+    blk: BlkInfo
+    distance_km: float
+
+    @property
+    def approximate(self) -> bool:
+        return self.blk.approximate
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """Rows written by :meth:`DirectoryService.sync_reference_data` (all 0 when up to date)."""
+
+    provinces: int = 0
+    regencies: int = 0
+    districts: int = 0
+    blks_seeded: int = 0
+
+
+class DirectoryService:
+    def __init__(
+        self,
+        db: Database,
+        regions: RegionDirectory,
+        *,
+        max_age: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._db = db
+        self._regions = regions
+        self._max_age = max_age
+        self._clock = clock
+        self._snapshot: Snapshot | None = None
+        self._fingerprint: BlkFingerprint | None = None
+        self._checked_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def sync_reference_data(self) -> SyncReport:
+        """Write the packaged provinces/regencies/kecamatan; seed BLKs into an empty table.
+
+        Runs at every start: rows are compared first, so an up-to-date database gets no writes.
+        BLKs are only seeded when there are none, so coordinators' imports are never overwritten.
+        """
+        for attempt in range(_SYNC_ATTEMPTS):
+            try:
+                return await self._sync()
+            except IntegrityError:
+                if attempt + 1 == _SYNC_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _sync(self) -> SyncReport:
+        regions = self._regions
+        provinces = [
+            {"code": p.code, "name": p.name, "timezone": p.timezone} for p in regions.provinces()
+        ]
+        regencies = [
+            {"code": r.code, "name": r.name, "province_code": r.province_code}
+            | {"latitude": r.latitude, "longitude": r.longitude}
+            for r in regions.all_regencies()
+        ]
+        districts = [
+            {"code": d.code, "name": d.name, "regency_code": d.regency_code}
+            | {"latitude": d.latitude, "longitude": d.longitude}
+            for d in regions.districts()
+        ]
+        async with self._db.transaction() as session:
+            repo = DirectoryRepository(session)
+            written = [
+                await repo.upsert_provinces(provinces),  # type: ignore[arg-type]
+                await repo.upsert_regencies(regencies),  # type: ignore[arg-type]
+                await repo.upsert_districts(districts),  # type: ignore[arg-type]
+            ]
+            seeded = 0
+            if await repo.blk_count() == 0:
+                packaged = (files("bot") / "data" / "blk.csv").read_bytes()
+                parsed = parse(decode(packaged), {r.code for r in regions.all_regencies()})
+                rows = [p.row for p in parsed.rows]
+                seeded = len(await repo.upsert_blks(rows, {"source": PACKAGED_BLK_SOURCE}))
+        if seeded:
+            self._snapshot = None  # next lookup loads the new rows
+        p, r, d = (w.added + w.updated for w in written)
+        return SyncReport(p, r, d, seeded)
+
+    async def import_blk_csv(
+        self, path_or_bytes: bytes | str | os.PathLike[str], *, source_name: str
+    ) -> ImportReport:
+        """Add or update BLKs by id from a CSV; every valid row in one transaction.
+
+        Raises :class:`BlkImportError` (nothing written) when the file cannot be read as a
+        whole; bad rows are listed in the report and skipped. Re-importing is a no-op.
+        """
+        text = decode(path_or_bytes)
+        async with self._db.transaction() as session:
+            repo = DirectoryRepository(session)
+            parsed = parse(text, await repo.regency_codes())
+            rows = [p.row for p in parsed.rows]
+            changes = list((await repo.upsert_blks(rows, {"source": source_name})).values())
+        await self.refresh()
+        return ImportReport(
+            added=changes.count(Change.ADDED),
+            updated=changes.count(Change.UPDATED),
+            unchanged=changes.count(Change.UNCHANGED),
+            rejected=parsed.rejected,
+        )
+
+    async def refresh(self) -> None:
+        """Reload the snapshot from the database now."""
+        async with self._lock:
+            await self._load()
+
+    async def nearest_blks(self, lat: float, lon: float, limit: int = 5) -> list[BlkDistance]:
+        """BLKs nearest to a point, nearest first; ties by name then id.
+
+        Anywhere on Earth is accepted (a point at sea still gets the nearest BLKs); raises
+        ValueError for impossible coordinates or ``limit`` < 1.
+        """
+        validate_point(lat, lon)
+        snapshot = await self._current()
+        return [
+            BlkDistance(p.item, distance) for p, distance in snapshot.index.nearest(lat, lon, limit)
+        ]
+
+    async def blks_near_place(self, regency_code: str, limit: int = 5) -> list[BlkDistance]:
+        """BLKs by distance from a regency's centroid; ValueError for an unknown regency."""
+        snapshot = await self._current()
+        centroid = snapshot.regency_centroids.get(regency_code)
+        if centroid is None:
+            raise ValueError(f"unknown regency code: {regency_code!r}")
+        return await self.nearest_blks(*centroid, limit=limit)
+
+    async def blk(self, blk_id: str) -> BlkInfo | None:
+        """One BLK with its regency, province and timezone; None if unknown."""
+        located = (await self._current()).by_id.get(blk_id)
+        return located.item if located else None
+
+    async def _current(self) -> Snapshot:
+        async with self._lock:
+            if self._snapshot is None:
+                return await self._load()
+            if self._clock() - self._checked_at >= self._max_age:
+                async with self._db.sessions() as session:
+                    fingerprint = await DirectoryRepository(session).blk_fingerprint()
+                if fingerprint != self._fingerprint:
+                    return await self._load()
+                self._checked_at = self._clock()
+            return self._snapshot
+
+    async def _load(self) -> Snapshot:
+        async with self._db.sessions() as session:
+            repo = DirectoryRepository(session)
+            self._fingerprint = await repo.blk_fingerprint()
+            self._snapshot = await load_snapshot(repo)
+        self._checked_at = self._clock()
+        return self._snapshot

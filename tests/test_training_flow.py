@@ -1,0 +1,151 @@
+"""End to end: eligibility check, nearest BLK, batches, enrolment, waitlist, cancel, move."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.enrollment_setup import add_batch
+from tests.fake_bot_api import FakeBotAPI
+from tests.harness import Chat, RunningBot
+from tests.test_registration_flow import register_until_review
+
+JAKSEL = "ppkd-jakarta-selatan"
+
+
+async def registered(fake: FakeBotAPI, user_id: int, nik: str) -> Chat:
+    chat = Chat(fake, user_id=user_id)
+    await register_until_review(chat, nik=nik)
+    await chat.press("Kirim pendaftaran", "Pendaftaran berhasil")
+    return chat
+
+
+async def test_nearest_by_location_with_map_pin(chat: Chat, fake_api: FakeBotAPI) -> None:
+    await chat.send("/blk", "Kirim <b>lokasi</b>")
+    assert chat.last.reply_markup["keyboard"][0][0]["request_location"] is True
+    fake_api.location(chat.user_id, -6.2726, 106.8100)
+    await chat.expect("Mencari BLK terdekat")
+    found = await chat.expect(
+        "BLK terdekat", "1. Pusat Pelatihan Kerja Daerah (PPKD) Jakarta Selatan"
+    )
+    assert found.text.count("📏") == 5 and "0 km" in found.text
+    chat.press_on(found, "Peta 1")
+    venue = await fake_api.wait_call("sendVenue", chat_id=chat.user_id)
+    assert abs(venue.params["latitude"] - -6.272605) < 1e-6
+    assert "Jakarta Selatan" in venue.params["title"]
+
+
+async def test_nearest_works_in_papua_and_maluku(chat: Chat, fake_api: FakeBotAPI) -> None:
+    fake_api.location(chat.user_id, -2.60, 140.70)
+    await chat.expect("Mencari")
+    await chat.expect("1. BLK Jayapura")
+    fake_api.location(chat.user_id, -3.70, 128.18)
+    await chat.expect("Mencari")
+    await chat.expect("1. Balai Pelatihan Vokasi dan Produktivitas (BPVP) Ambon")
+
+
+async def test_typed_places_aliases_typos_and_ambiguity(chat: Chat) -> None:
+    await chat.send("/blk", "lokasi")
+    await chat.send("jaksel", "Mencari")
+    await chat.expect("1. Pusat Pelatihan Kerja Daerah (PPKD) Jakarta Selatan")
+    await chat.send("/blk", "lokasi")
+    await chat.send("Surabya", "Mencari")
+    await chat.expect("Surabaya")
+    await chat.send("/blk", "lokasi")
+    await chat.send("bekasi", "Maksud Anda")
+    await chat.press("Kota Bekasi", "BLK terdekat", "Bekasi")
+    await chat.send("/blk", "lokasi")
+    await chat.send("zzzzqqq", "tidak menemukan daerah")
+    await chat.expect("Kirim <b>lokasi</b>")
+    await chat.send("/batal", "Dibatalkan")
+
+
+async def test_eligibility_before_registering_asks_only_what_it_needs(chat: Chat) -> None:
+    await chat.send("/kelayakan", "tanggal lahir")
+    await chat.send("31-02-1990", "tidak mengenali tanggal")
+    await chat.expect("tanggal lahir")
+    await chat.send("17-08-1995", "kondisi usaha")
+    outcome = await chat.press("Usaha mikro", "termasuk prioritas", "Usaha mikro dan kecil")
+    assert "Usia Anda 31 tahun" in outcome.text
+    await chat.send("/kelayakan", "tanggal lahir")
+    young = await chat.send("01-01-2010", "belum memenuhi syarat", "Usia minimal 18 tahun")
+    assert "usia Anda 16 tahun" in young.text
+    await chat.send("/kelayakan", "tanggal lahir")
+    await chat.send("01-01-1980", "kondisi usaha")
+    await chat.press("Usaha menengah", "terkena PHK")
+    await chat.press("Tidak", "Anda memenuhi syarat.", "bukan prioritas")
+
+
+async def test_eligibility_of_a_registered_person(
+    fake_api: FakeBotAPI, running_bot: RunningBot
+) -> None:
+    chat = await registered(fake_api, 5101, "3201011201900001")
+    await chat.send("/kelayakan", "termasuk prioritas", "Usia Anda 36 tahun")
+
+
+async def test_enrol_waitlist_promotion_and_move(
+    fake_api: FakeBotAPI, running_bot: RunningBot
+) -> None:
+    db = running_bot.app.db
+    first_batch = await add_batch(db, JAKSEL, capacity=1, title="Kuliner Gelombang 1")
+    second_batch = await add_batch(
+        db, JAKSEL, 5, starts_in=timedelta(days=60), title="Kuliner Gelombang 2"
+    )
+    budi = await registered(fake_api, 5201, "3201011201900001")
+    siti = await registered(fake_api, 5202, "3201011201900002")
+
+    for chat in (budi, siti):
+        await chat.send("/blk", "lokasi")
+        await chat.send("jaksel", "Mencari")
+        await chat.expect("BLK terdekat")
+        await chat.press(
+            "Gelombang 1", "Gelombang di Pusat Pelatihan Kerja Daerah", "Kuliner Gelombang 1"
+        )
+        await chat.press("Pilih 1", "Kuliner Gelombang 1", "Sisa kursi")
+    budi.press_on(budi.last, "Daftar di gelombang ini")
+    await budi.expect("Anda mendapat kursi", "10.00–18.00 WIB")
+    siti.press_on(siti.last, "Daftar di gelombang ini")
+    await siti.expect("baru saja penuh")
+    await siti.press("daftar tunggu", "daftar tunggu, urutan ke-1")
+
+    await budi.send("/jadwal", "kursi sudah pasti", "Kuliner Gelombang 1")
+    await budi.press("Batalkan", "Batalkan jadwal Anda?")
+    await budi.press("Ya, batalkan", "sudah dibatalkan")
+    await siti.expect("Kabar baik", "kursi sudah pasti")
+
+    await siti.send("/jadwal", "Kuliner Gelombang 1")
+    await siti.press("Pindah gelombang", "Pilih gelombang baru", "Kuliner Gelombang 2")
+    await siti.press("Pilih 1", "Jadwal Anda sudah dipindah", "Kuliner Gelombang 2")
+    assert (await running_bot.app.enrollment.batch(first_batch)).seats_left == 1
+    assert (await running_bot.app.enrollment.batch(second_batch)).seats_left == 4
+
+
+async def test_enrolment_needs_a_registration(chat: Chat, running_bot: RunningBot) -> None:
+    await add_batch(running_bot.app.db, JAKSEL, 3)
+    await chat.send("/blk", "lokasi")
+    await chat.send("jaksel", "Mencari")
+    await chat.expect("BLK terdekat")
+    await chat.press("Gelombang 1", "Gelombang di")
+    await chat.press("Pilih 1", "Sisa kursi")
+    await chat.press("Daftar di gelombang ini", "daftar dulu")
+    await chat.press("Daftar pelatihan", "Persetujuan")
+
+
+async def test_forged_and_stale_batch_buttons(
+    fake_api: FakeBotAPI, running_bot: RunningBot
+) -> None:
+    db = running_bot.app.db
+    closed = await add_batch(db, JAKSEL, 3, status="closed")
+    late = await add_batch(db, JAKSEL, 3, deadline_in=timedelta(hours=-2))
+    chat = await registered(fake_api, 5301, "3201011201900001")
+    for data, reply in [
+        ("g1:go:999999", "tidak ditemukan"),
+        (f"g1:go:{closed}", "sudah ditutup"),
+        (f"g1:wait:{late}", "Batas waktu"),
+        (f"g1:move:{late}", "belum punya jadwal"),
+    ]:
+        fake_api.callback(chat.user_id, data)
+        await chat.expect(reply)
+    for forged in ["b1:map:no-such-blk", "b1:bat:no-such-blk", f"g1:pick:{closed}", "p1:99.99"]:
+        alert = await chat.answer_to(forged)
+        assert alert.params["text"] == "Tombol ini sudah tidak berlaku."
+    await chat.send("/jadwal", "belum punya jadwal")
