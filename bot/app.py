@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from bot.batch_import import BatchImporter
 from bot.config import Settings
 from bot.directory import DirectoryService
 from bot.eligibility import EligibilityRules
@@ -35,13 +36,19 @@ class App:
     preferences: PreferenceService
     directory: DirectoryService
     enrollment: EnrollmentService
+    batch_importer: BatchImporter
     storage: BaseStorage
     isolation: BaseEventIsolation
 
     @property
     def services(self) -> Services:
         return Services(
-            self.regions, self.registrations, self.preferences, self.directory, self.enrollment
+            self.regions,
+            self.registrations,
+            self.preferences,
+            self.directory,
+            self.enrollment,
+            self.batch_importer,
         )
 
     async def close(self) -> None:
@@ -82,6 +89,7 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
         enrollment=EnrollmentService(
             db, EligibilityRules.from_toml(settings.eligibility_rules), settings.timezone
         ),
+        batch_importer=BatchImporter(db),
         storage=storage,
         isolation=isolation,
     )

@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.console_text import plain
 from bot.personal_data import InvalidDataKey, generate_data_key
 
 
@@ -20,7 +22,31 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--user-id", type=int, default=1000001)
     console.add_argument("--language", default="id", help="Telegram app language (id, en)")
     commands.add_parser("genkey", help="print a new DATA_KEY")
+    importing = commands.add_parser("import", help="add or update BLKs or batches from a CSV")
+    importing.add_argument("kind", choices=["blk", "batches"])
+    importing.add_argument("file", type=Path)
     return parser
+
+
+async def _import(settings: Settings, kind: str, raw: bytes, name: str) -> str:
+    """Same code path as a coordinator's upload; the report is in the default language."""
+    from bot.app import create_app
+    from bot.imports import CsvKind, import_csv
+    from bot.runner import prepare
+
+    app = create_app(settings, data_key=generate_data_key())  # no personal data is touched
+    try:
+        await prepare(app)
+        return await import_csv(
+            CsvKind(kind),
+            raw,
+            directory=app.directory,
+            batches=app.batch_importer,
+            source_name=f"cli:{name}",
+            translate=lambda key: app.i18n.gettext(key, locale=settings.default_locale),
+        )
+    finally:
+        await app.close()
 
 
 async def _migrate(settings: Settings) -> None:
@@ -47,6 +73,9 @@ def _dispatch(args: argparse.Namespace) -> None:
     elif args.command == "migrate":
         asyncio.run(_migrate(settings))
         print("database is up to date")
+    elif args.command == "import":
+        raw = args.file.read_bytes()
+        print(plain(asyncio.run(_import(settings, args.kind, raw, args.file.name))))
     elif args.command == "console":
         from bot.console import run_console
 

@@ -8,9 +8,7 @@ what the person types becomes updates: text, a button number, or `:kontak 0812..
 from __future__ import annotations
 
 import asyncio
-import html
 import json
-import re
 import sys
 from collections.abc import AsyncGenerator, Callable
 from datetime import UTC, datetime
@@ -27,18 +25,14 @@ from aiogram.types import Update
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.console_text import plain
+from bot.demo import load_demo_batches
 from bot.dispatcher import build_dispatcher
 from bot.runner import prepare
 
 CONSOLE_TOKEN = "1000000:console-mode-no-telegram-token"
-_TAG = re.compile(r"<[^>]+>")
 
 Button = dict[str, Any]
-
-
-def plain(text: str) -> str:
-    """Telegram HTML as a terminal shows it."""
-    return html.unescape(_TAG.sub("", text))
 
 
 def _decode(value: Any) -> Any:
@@ -219,6 +213,7 @@ async def run_console(settings: Settings, user_id: int, language: str) -> None:
     )
     try:
         await prepare(app)
+        await load_demo_batches(app.batch_importer, app.enrollment.today())
         dp = build_dispatcher(app)
         chat = ConsoleChat(session, user_id, language)
         print("BLK bot console. Ketik /start. Keluar: :keluar", flush=True)

@@ -185,6 +185,7 @@ class PlaceIndex:
         words = query.core.split()
         if (
             query.kind is None
+            and not self._kind_word_in_name
             and len(words) > 1
             and words[-1] in _KINDS
             and query.core not in self._exact

@@ -7,12 +7,12 @@ match, and a kecamatan name shared by several regencies stays a list of candidat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.place_names import (
-    BEST_MARGIN,
     CANDIDATE_WINDOW,
     MAX_CANDIDATES,
     PlaceIndex,
@@ -95,13 +95,15 @@ def merge(
     query_core: str,
     regencies: Ranking,
     districts: Ranking,
+    exact_districts: Container[str],
     regency_of: Callable[[str], Regency],
     district_of: Callable[[str], District],
 ) -> PlaceSearch:
     """Combine the two rankings: regency first on equal scores, kecamatan only when clearly ahead.
 
-    An exact kecamatan ("Muncar", 100) beats a regency that is merely similar ("Muna", 80), but
-    a regency typo ("Bandunng") does not turn into the kecamatan Bandung in Tulungagung.
+    A kecamatan wins only if no other regency is close enough to be offered next to it: an exact
+    "Muncar" (100) beats "Muna" (80), but "Makasar" (a kecamatan in Jakarta Timur, and the usual
+    misspelling of Makassar, 93) and "Bandunng" stay ambiguous.
     """
     r_scores = dict(regencies.ranked)
     d_scores = dict(districts.ranked)
@@ -110,12 +112,13 @@ def merge(
     best: PlaceHit | None = None
     if regencies.best and r_scores[regencies.best] >= d_top:
         regency = regency_of(regencies.best)
-        best = _regency_best(query_core, regency, r_scores[regency.code], districts, district_of)
-    elif districts.best and d_scores[districts.best] >= max(
-        r_top + BEST_MARGIN, DISTRICT_BEST_MIN_SCORE
-    ):
+        named = [district_of(c) for c, _ in districts.ranked if c in exact_districts]
+        best = _regency_best(query_core, regency, r_scores[regency.code], named)
+    elif districts.best and d_scores[districts.best] >= DISTRICT_BEST_MIN_SCORE:
         district = district_of(districts.best)
-        best = PlaceHit(regency_of(district.regency_code), district, d_scores[districts.best])
+        rivals = [s for c, s in r_scores.items() if c != district.regency_code]  # "kota garut"
+        if d_scores[district.code] >= max(rivals, default=0.0) + CANDIDATE_WINDOW:
+            best = PlaceHit(regency_of(district.regency_code), district, d_scores[district.code])
 
     hits = [PlaceHit(regency_of(c), None, s) for c, s in regencies.ranked]
     for code, score in districts.ranked:
@@ -133,20 +136,16 @@ def merge(
 
 
 def _regency_best(
-    query_core: str,
-    regency: Regency,
-    score: float,
-    districts: Ranking,
-    district_of: Callable[[str], District],
+    query_core: str, regency: Regency, score: float, named: list[District]
 ) -> PlaceHit | None:
     """The regency found by the regency index, with the kecamatan named if that is what it was.
 
-    The official name wins over kecamatan namesakes ("Karanganyar"); a town alias does not
-    ("wonosari" is Gunungkidul's capital, but also a kecamatan in Klaten, Malang, ...).
+    ``named`` are kecamatan whose name is exactly the text. The official regency name wins over
+    them ("Karanganyar"); a town alias does not ("wonosari" is Gunungkidul's capital, and a
+    kecamatan in Klaten, Malang, ...).
     """
     if normalise(regency.name).core == query_core:
         return PlaceHit(regency, None, score)
-    named = [district_of(code) for code, s in districts.ranked if s >= score]
     inside = [d for d in named if d.regency_code == regency.code]
     if len(inside) < len(named):
         return None
@@ -166,6 +165,9 @@ class PlaceSearcher:
         self._regency_index = regency_index
         self._districts = districts
         names = [(d.name, d.code) for d in districts.values()]
+        self._by_name: dict[str, set[str]] = defaultdict(set)
+        for name, code in names:
+            self._by_name[district_query(name)[0]].add(code)
         self._district_index = PlaceIndex(
             names, [], {}, kind_word_in_name=True, reordered_typos=False
         )
@@ -209,8 +211,9 @@ class PlaceSearcher:
         regencies = no_regency if district_only else self._regency_index.rank(text, allowed)
         district_filter = RegencyFilter(allowed) if allowed is not None else None
         districts = self._district_index.rank(query, district_filter)
+        exact = self._by_name.get(query, set())
         core = normalise(text).core
-        return merge(core, regencies, districts, self._regency, self._districts.__getitem__)
+        return merge(core, regencies, districts, exact, self._regency, self._districts.__getitem__)
 
     def _regency(self, code: str) -> Regency:
         regency = self._directory.regency(code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.batch_import import BatchImporter
 from bot.directory import DirectoryService
 from bot.enrollment import EnrollmentService
 from bot.preferences import PreferenceService
@@ -18,3 +19,4 @@ class Services:
     preferences: PreferenceService
     directory: DirectoryService
     enrollment: EnrollmentService
+    batch_importer: BatchImporter

@@ -41,33 +41,36 @@ class Snapshot:
 
 async def load_snapshot(repo: DirectoryRepository) -> Snapshot:
     """Read provinces, regencies and BLKs (three queries) into a :class:`Snapshot`."""
-    provinces = {p.code: p for p in await repo.provinces()}
-    regencies = {r.code: r for r in await repo.regencies()}
+    provinces = {p.code: (p.name, p.timezone) for p in await repo.provinces()}
+    places: dict[str, dict[str, str]] = {}  # regency code -> BlkInfo fields, built once
+    centroids: dict[str, tuple[float, float]] = {}
+    for r in await repo.regencies():
+        province_name, timezone = provinces[r.province_code]
+        places[r.code] = {
+            "regency_code": r.code,
+            "regency_name": r.name,
+            "province_code": r.province_code,
+            "province_name": province_name,
+            "timezone": timezone,
+        }
+        centroids[r.code] = (r.latitude, r.longitude)
     points: list[Located[BlkInfo]] = []
-    for blk in await repo.all_blks():
-        regency = regencies[blk.regency_code]  # a foreign key: always there
-        province = provinces[regency.province_code]
+    for blk in await repo.blk_rows():
         has_point = blk.latitude is not None and blk.longitude is not None
-        lat, lon = (blk.latitude, blk.longitude) if has_point else (None, None)
-        lat = regency.latitude if lat is None else lat
-        lon = regency.longitude if lon is None else lon
+        lat, lon = (blk.latitude, blk.longitude) if has_point else centroids[blk.regency_code]
         info = BlkInfo(
             id=blk.id,
             name=blk.name,
             kind=blk.kind,
             address=blk.address,
-            regency_code=regency.code,
-            regency_name=regency.name,
-            province_code=province.code,
-            province_name=province.name,
-            timezone=province.timezone,
             latitude=lat,
             longitude=lon,
             precision=precision_of(blk.coord_source, has_point),
+            **places[blk.regency_code],  # a foreign key: always there
         )
         points.append(Located(info, lat, lon, (blk.name.casefold(), blk.name, blk.id)))
     return Snapshot(
         index=NearestIndex(points),
         by_id={p.item.id: p for p in points},
-        regency_centroids={c: (r.latitude, r.longitude) for c, r in regencies.items()},
+        regency_centroids=centroids,
     )

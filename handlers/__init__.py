@@ -6,6 +6,7 @@ from aiogram import F, Router
 
 from handlers import (
     batches,
+    coordinator_upload,
     eligibility_check,
     errors,
     fallback,
@@ -34,6 +35,7 @@ def _build_tree() -> Router:
         nearest_blk.router,
         batches.router,
         schedule.router,
+        coordinator_upload.router,
         fallback.router,
     )
     root = Router(name="root")

@@ -14,6 +14,7 @@ from bot.dispatcher import build_bot, build_dispatcher
 from bot.runner import poll, prepare
 from tests.fake_bot_api import ApiCall, FakeBotAPI
 
+ADMIN_ID = 9000
 # A fixed "now" keeps ages, PHK months and dates in texts stable: 24 Nov 2026, 10:00 WIB.
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
@@ -26,6 +27,7 @@ def make_settings(fake: FakeBotAPI, database_url: str, redis_url: str | None, ke
         database_url=database_url,
         redis_url=redis_url,
         data_key=key,
+        admin_ids=frozenset({ADMIN_ID}),
     )
 
 

@@ -381,6 +381,9 @@ def test_match_places_resolves_kecamatan(
         ("Bantul", "34.02"),
         ("Depok", "32.76"),
         ("Cikarang", "32.16"),
+        ("balam", "18.71"),  # not "Pangkal Balam": a word of a kecamatan name is not its name
+        ("pare pare", "73.72"),
+        ("limapuluh kota", "13.07"),
     ],
 )
 def test_match_places_keeps_regency_matches(
@@ -409,6 +412,7 @@ def test_match_places_agrees_with_match_regencies(directory: RegionDirectory) ->
         ("Lembang", {"32.17", "73.15"}),  # Bandung Barat, Pinrang
         ("Kota Baru", {"15.71", "32.15"}),
         ("Bandunng", {"32.04", "32.73"}),  # a typo of a regency, not kecamatan Bandung
+        ("Makasar", {"73.71", "31.75"}),  # Makassar misspelt, or kecamatan Makasar in Jaktim
     ],
 )
 def test_ambiguous_places_give_candidates(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from tests.enrollment_setup import add_batch
 from tests.fake_bot_api import FakeBotAPI
-from tests.harness import Chat, RunningBot
+from tests.harness import ADMIN_ID, Chat, RunningBot
 from tests.test_registration_flow import register_until_review
 
 JAKSEL = "ppkd-jakarta-selatan"
@@ -149,3 +149,27 @@ async def test_forged_and_stale_batch_buttons(
         alert = await chat.answer_to(forged)
         assert alert.params["text"] == "Tombol ini sudah tidak berlaku."
     await chat.send("/jadwal", "belum punya jadwal")
+
+
+async def test_admin_uploads_a_schedule_and_others_cannot(
+    fake_api: FakeBotAPI, running_bot: RunningBot
+) -> None:
+    schedule = (
+        b"id,blk_id,title,start_date,end_date,daily_start,daily_end,capacity\n"
+        b"up-1,ppkd-jakarta-selatan,Kuliner Upload,2027-01-11,2027-01-16,08:00,16:00,20\n"
+        b"up-2,no-such-blk,Nowhere,2027-01-11,2027-01-16,08:00,16:00,20\n"
+    )
+    stranger = Chat(fake_api, user_id=5401)
+    fake_api.document(stranger.user_id, schedule, "jadwal.csv")
+    await stranger.expect("belum mengerti")
+    assert await running_bot.app.enrollment.open_batches(JAKSEL) == []
+
+    admin = Chat(fake_api, user_id=ADMIN_ID)
+    fake_api.document(admin.user_id, schedule, "jadwal.csv")
+    report = await admin.expect("Hasil impor", "Ditambah: 1", "Ditolak: 1")
+    assert "Baris 3 (no-such-blk" not in report.text and "Baris 3 (up-2)" in report.text
+    assert [b.title for b in await running_bot.app.enrollment.open_batches(JAKSEL)] == [
+        "Kuliner Upload"
+    ]
+    fake_api.document(admin.user_id, b"nama,alamat\nx,y\n", "lain.csv")
+    await admin.expect("tidak dikenali")
