@@ -84,10 +84,13 @@ def decode(data: bytes | str | os.PathLike[str]) -> str:
     """File contents as text; raises NOT_UTF8 (with the line) for e.g. a cp1252 Excel export."""
     raw = data if isinstance(data, bytes) else Path(data).read_bytes()
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise BlkImportError(ImportProblem.NOT_UTF8, line=line) from exc
+    if "\x00" in text:  # a binary file; PostgreSQL would also refuse NUL in text columns
+        raise BlkImportError(ImportProblem.NOT_CSV, line=text[: text.index("\x00")].count("\n") + 1)
+    return text
 
 
 def parse(text: str, regency_codes: Container[str]) -> ParsedFile:

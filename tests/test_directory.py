@@ -218,6 +218,7 @@ async def test_bom_semicolons_and_decimal_commas(service: DirectoryService) -> N
         (b" \r\n\n", ImportProblem.EMPTY_FILE, ()),
         (b"id,nama,type\nx,y,UPTD\n", ImportProblem.MISSING_COLUMNS, ("name", "regency_code")),
         (b"id,name,type,regency_code,latitude\n", ImportProblem.MISSING_COLUMNS, ("longitude",)),
+        (b"id,name,type,regency_code\nx,BLK\x00,UPTD,32.16\n", ImportProblem.NOT_CSV, ()),
     ],
 )
 async def test_whole_file_problems(

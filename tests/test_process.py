@@ -87,6 +87,12 @@ async def test_console_registration_with_mistakes_then_status(tmp_path: Path) ->
             "2",  # not laid off
             "7",  # Kirim pendaftaran
             "/status",
+            "/blk",
+            "jaksel",
+            "2",  # Gelombang 1: the nearest BLK's batches
+            "1",  # Pilih 1
+            "1",  # Daftar di gelombang ini
+            "/jadwal",
             ":keluar",
         ]
     )
@@ -111,5 +117,34 @@ async def test_console_registration_with_mistakes_then_status(tmp_path: Path) ->
     status = output.split("> /status")[1]
     assert "Pendaftaran Anda" in status and "3201********0001" in status
     assert "3201011201900001" not in status
+    assert "Kewirausahaan Kuliner" in status and "Anda mendapat kursi" in status
+    assert "kursi sudah pasti" in output.split("> /jadwal")[1]
     assert "generated a development DATA_KEY" in err.decode()
     assert (tmp_path / "data" / "dev-data-key").exists()
+
+
+async def test_cli_imports_the_blk_directory_with_a_report(tmp_path: Path) -> None:
+    csv_file = tmp_path / "blk-update.csv"
+    csv_file.write_text(
+        "id,name,type,regency_code,latitude,longitude\n"
+        "blkk-contoh,BLK Komunitas Contoh,BLKK,32.01,-6.48,106.85\n"
+        "ppkd-jakarta-selatan,PPKD Jakarta Selatan (baru),UPTD,31.74,-6.2726,106.81\n"
+        "blkk-laut,BLK di Laut,BLKK,32.01,-30.0,80.0\n"
+        "blkk-entah,BLK Entah,BLKK,99.99,,\n"
+    )
+    env = _env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/cli.sqlite3")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "import", "blk", str(csv_file),
+        env=env, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+    assert process.returncode == 0, err.decode()
+    report = out.decode()
+    for expected in [
+        "Ditambah: 1",
+        "Diperbarui: 1",
+        "Ditolak: 2",
+        "Baris 4 (blkk-laut): koordinat tidak valid atau di luar Indonesia",
+        "Baris 5 (blkk-entah): kode kabupaten/kota tidak dikenal",
+    ]:
+        assert expected in report, report
