@@ -193,16 +193,128 @@ class Enrollment(Base):
     updated_at: Mapped[UpdatedAt]
 
 
+class OutboxMessage(Base):
+    """A message the bot sends on its own initiative; written in the transaction that causes it.
+
+    One sender delivers rows in id order within the rate limits; `dedupe_key` makes
+    enqueueing idempotent (a reminder is queued once however often it is planned).
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[TelegramId]
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True
+    )
+    enrollment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[CreatedAt]
+
+
+class UnreachableChat(Base):
+    """Chats that blocked the bot (403): nothing more is sent to them until they write again."""
+
+    __tablename__ = "unreachable_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    reason: Mapped[str] = mapped_column(String(200))
+    since: Mapped[CreatedAt]
+
+
+class ProcessedUpdate(Base):
+    """Updates already handled: a redelivered update_id has no second effect."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[CreatedAt]
+
+
+class Coordinator(Base):
+    """A coordinator's scope: the whole country, one province, or one BLK."""
+
+    __tablename__ = "coordinators"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    scope_kind: Mapped[str] = mapped_column(String(16))
+    scope_code: Mapped[str | None] = mapped_column(String(64))
+    granted_by: Mapped[TelegramId]
+    granted_at: Mapped[CreatedAt]
+
+
+class AuditEntry(Base):
+    """Every coordinator and admin action, for accountability."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[TelegramId] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    at: Mapped[CreatedAt]
+
+
+class Broadcast(Base):
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coordinator_id: Mapped[TelegramId] = mapped_column(index=True)
+    audience: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    media_kind: Mapped[str | None] = mapped_column(String(16))
+    media_file_id: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[CreatedAt]
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Attendance(Base):
+    """A participant's answer to a reminder: coming or not."""
+
+    __tablename__ = "attendance"
+
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), primary_key=True
+    )
+    answer: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[UpdatedAt]
+
+
 __all__ = [
+    "Attendance",
+    "AuditEntry",
     "Base",
     "Batch",
     "Blk",
+    "Broadcast",
+    "Coordinator",
     "District",
     "Enrollment",
     "FsmRecord",
+    "OutboxMessage",
+    "ProcessedUpdate",
     "Province",
     "Regency",
     "Registration",
+    "UnreachableChat",
     "User",
     "utcnow",
 ]
