@@ -11,11 +11,9 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.resources import files
-
-from sqlalchemy.exc import IntegrityError
 
 from bot.blk_csv import BlkImportError, ImportProblem, RejectedRow, RejectReason, decode, parse
+from bot.directory_sync import SyncReport, sync_reference_data
 from bot.geo import validate_point
 from bot.nearest import CoordPrecision
 from bot.regions import RegionDirectory
@@ -36,10 +34,6 @@ __all__ = [
     "SyncReport",
 ]
 
-PACKAGED_BLK_SOURCE = "bot/data/blk.csv"
-# Start-up sync racing another process (two replicas): the loser retries once and finds rows.
-_SYNC_ATTEMPTS = 2
-
 
 @dataclass(frozen=True, slots=True)
 class BlkDistance:
@@ -59,16 +53,6 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class SyncReport:
-    """Rows written by :meth:`DirectoryService.sync_reference_data` (all 0 when up to date)."""
-
-    provinces: int = 0
-    regencies: int = 0
-    districts: int = 0
-    blks_seeded: int = 0
 
 
 class DirectoryService:
@@ -95,46 +79,10 @@ class DirectoryService:
         Runs at every start: rows are compared first, so an up-to-date database gets no writes.
         BLKs are only seeded when there are none, so coordinators' imports are never overwritten.
         """
-        for attempt in range(_SYNC_ATTEMPTS):
-            try:
-                return await self._sync()
-            except IntegrityError:
-                if attempt + 1 == _SYNC_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
-
-    async def _sync(self) -> SyncReport:
-        regions = self._regions
-        provinces = [
-            {"code": p.code, "name": p.name, "timezone": p.timezone} for p in regions.provinces()
-        ]
-        regencies = [
-            {"code": r.code, "name": r.name, "province_code": r.province_code}
-            | {"latitude": r.latitude, "longitude": r.longitude}
-            for r in regions.all_regencies()
-        ]
-        districts = [
-            {"code": d.code, "name": d.name, "regency_code": d.regency_code}
-            | {"latitude": d.latitude, "longitude": d.longitude}
-            for d in regions.districts()
-        ]
-        async with self._db.transaction() as session:
-            repo = DirectoryRepository(session)
-            written = [
-                await repo.upsert_provinces(provinces),  # type: ignore[arg-type]
-                await repo.upsert_regencies(regencies),  # type: ignore[arg-type]
-                await repo.upsert_districts(districts),  # type: ignore[arg-type]
-            ]
-            seeded = 0
-            if await repo.blk_count() == 0:
-                packaged = (files("bot") / "data" / "blk.csv").read_bytes()
-                parsed = parse(decode(packaged), {r.code for r in regions.all_regencies()})
-                rows = [p.row for p in parsed.rows]
-                seeded = len(await repo.upsert_blks(rows, {"source": PACKAGED_BLK_SOURCE}))
-        if seeded:
-            self._snapshot = None  # next lookup loads the new rows
-        p, r, d = (w.added + w.updated for w in written)
-        return SyncReport(p, r, d, seeded)
+        report = await sync_reference_data(self._db, self._regions)
+        if report.blks_seeded:
+            self._snapshot = None  # the next lookup loads the new rows
+        return report
 
     async def import_blk_csv(
         self, path_or_bytes: bytes | str | os.PathLike[str], *, source_name: str

@@ -209,17 +209,3 @@ class DirectoryRepository:
             await self.session.execute(insert(model), inserts)
         if updates:  # ORM bulk UPDATE by primary key: one executemany per set of keys
             await self.session.execute(update(model), updates)
-
-
-__all__ = [
-    "BLK_FIELDS",
-    "BlkFingerprint",
-    "BlkRow",
-    "Change",
-    "DirectoryCounts",
-    "DirectoryRepository",
-    "DistrictRow",
-    "ProvinceRow",
-    "RegencyRow",
-    "UpsertResult",
-]

@@ -29,9 +29,12 @@ def _code_keys() -> set[str]:
 
 
 def _catalog(locale: str) -> dict[str, str]:
-    with (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
-    return {m.id: m.string for m in catalog if m.id}
+    """messages.po plus any fragment (<name>.po) beside it, as the bot loads them."""
+    entries: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            entries.update({m.id: m.string for m in read_po(handle, locale=locale) if m.id})
+    return entries
 
 
 def _placeholders(text: str) -> set[str]:

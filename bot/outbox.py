@@ -1,0 +1,86 @@
+"""Queueing messages the bot sends on its own initiative (reminders, broadcasts, notices).
+
+Callers enqueue inside the transaction of the event that causes the message, so the
+message exists if and only if the event was committed. The sender (`bot.sender`)
+delivers them within Telegram's limits.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage, utcnow
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A Bot API call: `method` ("sendMessage", "sendPhoto", "sendDocument", "sendVenue",
+    "copyMessage") and its parameters as JSON-ready values (reply_markup as a dict)."""
+
+    method: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str) -> Outgoing:
+        data = json.loads(raw)
+        return cls(method=data["method"], params=data["params"])
+
+    @classmethod
+    def text(cls, text: str, reply_markup: dict[str, Any] | None = None) -> Outgoing:
+        params: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
+        if reply_markup:
+            params["reply_markup"] = reply_markup
+        return cls("sendMessage", params)
+
+
+async def enqueue(
+    session: AsyncSession,
+    chat_id: int,
+    kind: str,
+    message: Outgoing,
+    *,
+    dedupe_key: str | None = None,
+    not_before: datetime | None = None,
+    expires_at: datetime | None = None,
+    broadcast_id: int | None = None,
+    enrollment_id: int | None = None,
+) -> bool:
+    """Queue one message; False when `dedupe_key` was queued before (nothing added)."""
+    if dedupe_key is not None:
+        found = await session.execute(
+            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+        )
+        if found.first() is not None:
+            return False
+    session.add(
+        OutboxMessage(
+            chat_id=chat_id,
+            kind=kind,
+            payload=message.to_json(),
+            dedupe_key=dedupe_key,
+            not_before=not_before or utcnow(),
+            expires_at=expires_at,
+            broadcast_id=broadcast_id,
+            enrollment_id=enrollment_id,
+        )
+    )
+    return True
+
+
+async def drop_pending_for_enrollment(session: AsyncSession, enrollment_id: int) -> int:
+    """Cancelling or moving a seat removes its reminders that were not sent yet."""
+    result = await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.enrollment_id == enrollment_id, OutboxMessage.status == "pending"
+        )
+    )
+    return result.rowcount or 0
