@@ -26,6 +26,7 @@ from aiogram.types import Update
 from bot.app import create_app
 from bot.config import Settings
 from bot.console_text import plain
+from bot.deferred_replies import method_params
 from bot.demo import load_demo_batches
 from bot.dispatcher import build_dispatcher
 from bot.runner import prepare
@@ -33,12 +34,6 @@ from bot.runner import prepare
 CONSOLE_TOKEN = "1000000:console-mode-no-telegram-token"
 
 Button = dict[str, Any]
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in "[{":
-        return json.loads(value)
-    return value
 
 
 class ConsoleSession(BaseSession):
@@ -65,12 +60,7 @@ class ConsoleSession(BaseSession):
         timeout: int | None = None,  # noqa: ASYNC109 (aiogram's signature)
     ) -> TelegramType:
         files: dict[str, Any] = {}
-        params: dict[str, Any] = {}
-        for key, value in method.model_dump(warnings=False).items():
-            # The same serialisation as a real request: defaults resolved, objects as JSON.
-            prepared = self.prepare_value(value, bot=bot, files=files)
-            if prepared is not None:
-                params[key] = _decode(prepared)
+        params = method_params(bot, method, files)
         for upload in files.values():
             params["document"] = upload.filename
         result = self._show(method.__api_method__, params)

@@ -141,7 +141,7 @@ class DirectoryService:
             if self._snapshot is None:
                 return await self._load()
             if self._clock() - self._checked_at >= self._max_age:
-                async with self._db.sessions() as session:
+                async with self._db.transaction() as session:
                     fingerprint = await DirectoryRepository(session).blk_fingerprint()
                 if fingerprint != self._fingerprint:
                     return await self._load()
@@ -149,7 +149,7 @@ class DirectoryService:
             return self._snapshot
 
     async def _load(self) -> Snapshot:
-        async with self._db.sessions() as session:
+        async with self._db.transaction() as session:
             repo = DirectoryRepository(session)
             self._fingerprint = await repo.blk_fingerprint()
             self._snapshot = await load_snapshot(repo)

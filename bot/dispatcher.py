@@ -11,6 +11,7 @@ from aiogram.types import LinkPreviewOptions
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.app import App
+from bot.deferred_replies import DeferRepliesMiddleware
 from bot.draining import DrainingDispatcher
 from bot.i18n import UserLocaleMiddleware
 from handlers import root_router
@@ -30,6 +31,7 @@ def build_dispatcher(app: App) -> DrainingDispatcher:
 def build_bot(token: str, api_url: str) -> Bot:
     """A Bot that talks to `api_url`: Telegram, a local Bot API server, or the test fake."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    session.middleware(DeferRepliesMiddleware())
     return Bot(
         token=token,
         session=session,

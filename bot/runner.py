@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 
 from aiogram import Bot, Dispatcher
 
@@ -10,6 +12,7 @@ from bot.app import App, create_app
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.dispatcher import build_bot, build_dispatcher
+from bot.polling import ReliablePolling
 from storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
@@ -22,16 +25,16 @@ async def prepare(app: App) -> None:
     await app.directory.sync_reference_data()
 
 
-async def poll(app: App, bot: Bot, dp: Dispatcher, *, handle_signals: bool = False) -> None:
-    """Serve updates until stopped; used by `blk-bot run` and the end-to-end tests."""
+async def poll(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None:
+    """Serve updates until `stop` is set; used by `blk-bot run` and the end-to-end tests."""
     await publish_commands(bot, app.i18n)
     await bot.delete_webhook(drop_pending_updates=False)
-    await dp.start_polling(
-        bot,
-        allowed_updates=dp.resolve_used_update_types(),
-        handle_signals=handle_signals,
-        close_bot_session=False,
-    )
+    context = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
+    await dp.emit_startup(bot=bot, **context)
+    try:
+        await ReliablePolling(dp, bot, app.db).run(stop)
+    finally:
+        await dp.emit_shutdown(bot=bot, **context)
 
 
 async def run(settings: Settings) -> None:
@@ -43,7 +46,11 @@ async def run(settings: Settings) -> None:
         dp = build_dispatcher(app)
         me = await bot.get_me()
         logger.info("bot @%s is polling %s", me.username, settings.telegram_api_url)
-        await poll(app, bot, dp, handle_signals=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await poll(app, bot, dp, stop)
     finally:
         await bot.session.close()
         await app.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import event, text
@@ -51,8 +52,17 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
+# The session of the update being handled, if any: services then join its transaction.
+_ambient: ContextVar[AsyncSession | None] = ContextVar("ambient_session", default=None)
+
+
 class Database:
-    """Owns the engine; `transaction()` is the one unit-of-work boundary services use."""
+    """Owns the engine; `transaction()` is the one unit-of-work boundary services use.
+
+    Inside `unit_of_work()` (one per Telegram update), `transaction()` becomes a
+    savepoint of the update's transaction: everything the update causes commits at
+    once, together with the record that the update was handled.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -62,8 +72,23 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Commit everything done in the block at once, or nothing if it raises."""
+        ambient = _ambient.get()
+        if ambient is not None:
+            async with ambient.begin_nested():
+                yield ambient
+            return
         async with self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """One transaction that every `transaction()` in this task joins until the end."""
+        async with self.sessions() as session, session.begin():
+            token = _ambient.set(session)
+            try:
+                yield session
+            finally:
+                _ambient.reset(token)
 
     async def ping(self) -> None:
         """Fail fast at start-up when the database is unreachable."""

@@ -34,7 +34,7 @@ class SqlStorage(BaseStorage):
         self._keys = DefaultKeyBuilder(with_destiny=True, with_bot_id=True)
 
     async def _load(self, key: StorageKey) -> FsmRecord | None:
-        async with self._db.sessions() as session:
+        async with self._db.transaction() as session:
             return await session.get(FsmRecord, self._keys.build(key))
 
     async def _save(self, key: StorageKey, **values: Any) -> None:

@@ -41,6 +41,7 @@ class RunningBot:
         self._bot: Bot | None = None
         self._dp: Dispatcher | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
 
     async def start(self) -> None:
         self.app = create_app(self.settings)
@@ -51,13 +52,14 @@ class RunningBot:
         self._dp = build_dispatcher(self.app)
         started = asyncio.Event()
         self._dp.startup.register(started.set)
-        self._task = asyncio.create_task(poll(self.app, self._bot, self._dp))
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(poll(self.app, self._bot, self._dp, self._stop))
         await started.wait()
 
     async def stop(self) -> None:
         """Stop polling and drop every in-memory object, as a process exit would."""
         assert self._dp and self._task and self._bot and self.app
-        await self._dp.stop_polling()
+        self._stop.set()
         await self._task
         await self._bot.session.close()
         await self.app.close()

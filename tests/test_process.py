@@ -148,3 +148,47 @@ async def test_cli_imports_the_blk_directory_with_a_report(tmp_path: Path) -> No
         "Baris 5 (blkk-entah): kode kabupaten/kota tidak dikenal",
     ]:
         assert expected in report, report
+
+
+async def test_sigkill_during_a_burst_loses_nothing_and_repeats_nothing(
+    fake_api: FakeBotAPI, database_url: str, redis_url: str | None, data_key: str, tmp_path: Path
+) -> None:
+    """200 people press 3 language buttons each (a database write and one reply per press);
+    the bot is killed while handling them and started again."""
+    env = _env(
+        BOT_TOKEN=fake_api.token,
+        TELEGRAM_API_URL=fake_api.url,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DATA_KEY=data_key,
+    )
+    process = await _start_bot(fake_api, env, tmp_path)
+    users = range(9000_001, 9000_201)
+    choices = ("en", "id", "en")
+    last_update = 0
+    for choice in choices:
+        for user in users:
+            last_update = fake_api.callback(user, f"l1:{choice}", message_id=1)
+
+    def replies() -> list:
+        return [c for c in fake_api.calls if c.method == "sendMessage" and c.ok]
+
+    try:
+        await fake_api._wait(lambda: len(replies()) >= 60, START_TIMEOUT, "60 replies")
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+        handled_before_kill = len(replies())
+        process = await _start_bot(fake_api, env, tmp_path)
+        await fake_api.wait_confirmed(last_update, timeout=START_TIMEOUT)
+    finally:
+        process.terminate()
+        await process.wait()
+    expected = {"en": "Language changed to English.", "id": "Bahasa diubah ke Bahasa Indonesia."}
+    by_user: dict[int, list[str]] = {user: [] for user in users}
+    for call in replies():
+        by_user[call.chat_id].append(call.text)
+    wrong = {u: t for u, t in by_user.items() if t != [expected[c] for c in choices]}
+    assert 60 <= handled_before_kill < 600
+    assert wrong == {}, (
+        f"{len(wrong)} people got a lost or repeated answer: {list(wrong.items())[:3]}"
+    )
