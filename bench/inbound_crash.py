@@ -1,0 +1,94 @@
+"""Inbound crash run: 600 button presses from 200 people queued at once (each a database
+write and one answer), the bot killed with SIGKILL one second after its first getUpdates,
+then started again. Prints answered / lost / answered twice.
+
+    python bench/inbound_crash.py [--database-url URL] [--people 200] [--presses 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.personal_data import generate_data_key  # noqa: E402
+from tests.fake_bot_api import FakeBotAPI  # noqa: E402
+
+CHOICES = ("en", "id")
+ANSWERS = {"en": "Language changed to English.", "id": "Bahasa diubah ke Bahasa Indonesia."}
+
+
+async def start_bot(fake: FakeBotAPI, env: dict[str, str], cwd: str) -> asyncio.subprocess.Process:
+    seen = len(fake.calls)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", env=env, cwd=cwd,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+    await fake.wait_call("getUpdates", predicate=lambda c: c.seq > seen, timeout=120)
+    return process
+
+
+async def main(args: argparse.Namespace) -> None:
+    workdir = tempfile.mkdtemp(prefix="blk-inbound-")
+    database_url = args.database_url or f"sqlite+aiosqlite:///{workdir}/bench.sqlite3"
+    fake = FakeBotAPI()
+    await fake.start()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATA", "REDIS"))},
+        "BOT_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_URL": database_url,
+        "DATA_KEY": generate_data_key(),
+        "PYTHONPATH": str(ROOT),
+    }
+    process = await start_bot(fake, env, workdir)
+    people = range(7_000_001, 7_000_001 + args.people)
+    expected: dict[int, list[str]] = {p: [] for p in people}
+    last = 0
+    for press in range(args.presses):
+        for person in people:
+            choice = CHOICES[press % 2]
+            last = fake.callback(person, f"l1:{choice}", message_id=1)
+            expected[person].append(ANSWERS[choice])
+    started = time.monotonic()
+    await asyncio.sleep(1.0)  # the bench's fixed kill point, not a synchronisation
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    answered_before = sum(1 for c in fake.calls if c.method == "sendMessage" and c.ok)
+    process = await start_bot(fake, env, workdir)
+    await fake.wait_confirmed(last, timeout=600)
+    elapsed = time.monotonic() - started
+    process.terminate()
+    await process.wait()
+    got: dict[int, list[str]] = {p: [] for p in people}
+    for call in fake.calls:
+        if call.method == "sendMessage" and call.ok and call.chat_id in got:
+            got[call.chat_id].append(call.text)
+    lost = twice = 0
+    for person in people:
+        have, want = Counter(got[person]), Counter(expected[person])
+        lost += sum((want - have).values())
+        twice += sum((have - want).values())
+    total = args.people * args.presses
+    print(f"database: {database_url.split(':')[0]}")
+    print(f"updates: {total}, answered before the kill: {answered_before}")
+    print(f"answered: {total - lost}, lost: {lost}, answered twice: {twice}")
+    print(f"all handled {elapsed:.1f} s after the burst (incl. restart)")
+    await fake.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url")
+    parser.add_argument("--people", type=int, default=200)
+    parser.add_argument("--presses", type=int, default=3)
+    asyncio.run(main(parser.parse_args()))
