@@ -6,9 +6,7 @@ are enums with line numbers, never sentences: handlers and the CLI word them.
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 import math
 import os
 from collections import Counter
@@ -16,6 +14,8 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.csv_table import TableError, TableProblem, read_table
+from bot.csv_table import decode as decode_table
 from bot.geo import in_indonesia_box
 from storage.directory_repository import BlkRow
 
@@ -25,8 +25,6 @@ OPTIONAL_COLUMNS = ("address", "latitude", "longitude", "coord_source", "phone",
 BLK_KINDS = frozenset({"UPTP", "UPTD", "BLKK"})
 # Column widths of storage.models.Blk: PostgreSQL would reject longer values mid-transaction.
 MAX_LENGTHS = {"id": 64, "name": 200, "address": 300, "coord_source": 32, "phone": 32}
-# Far above the ~3,000 BLK Komunitas expected; bounds memory for a wrong upload.
-MAX_ROWS = 50_000
 
 
 class RejectReason(enum.Enum):
@@ -48,26 +46,6 @@ class RejectedRow:
     field: str | None = None
 
 
-class ImportProblem(enum.Enum):
-    NOT_UTF8 = "not_utf8"
-    EMPTY_FILE = "empty_file"
-    MISSING_COLUMNS = "missing_columns"
-    NOT_CSV = "not_csv"
-    TOO_MANY_ROWS = "too_many_rows"
-
-
-class BlkImportError(Exception):
-    """The file as a whole cannot be imported; nothing was written."""
-
-    def __init__(
-        self, problem: ImportProblem, *, columns: tuple[str, ...] = (), line: int | None = None
-    ) -> None:
-        super().__init__(problem.value, columns, line)
-        self.problem = problem
-        self.columns = columns  # the missing columns, for MISSING_COLUMNS
-        self.line = line  # where decoding/parsing failed, when known
-
-
 @dataclass(frozen=True, slots=True)
 class ParsedRow:
     line: int
@@ -82,55 +60,30 @@ class ParsedFile:
 
 def decode(data: bytes | str | os.PathLike[str]) -> str:
     """File contents as text; raises NOT_UTF8 (with the line) for e.g. a cp1252 Excel export."""
-    raw = data if isinstance(data, bytes) else Path(data).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise BlkImportError(ImportProblem.NOT_UTF8, line=line) from exc
-    if "\x00" in text:  # a binary file; PostgreSQL would also refuse NUL in text columns
-        raise BlkImportError(ImportProblem.NOT_CSV, line=text[: text.index("\x00")].count("\n") + 1)
-    return text
+    return decode_table(data if isinstance(data, bytes) else Path(data).read_bytes())
 
 
 def parse(text: str, regency_codes: Container[str]) -> ParsedFile:
-    """Check every row; raises :class:`BlkImportError` for problems of the whole file."""
-    if not text.strip():
-        raise BlkImportError(ImportProblem.EMPTY_FILE)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","  # Excel, id_ID
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-        records: list[tuple[int, dict[str, str]]] = []
-        last_line = reader.line_num
-        for cells in reader:
-            start, last_line = last_line + 1, reader.line_num
-            if any(c.strip() for c in cells):
-                records.append((start, dict(zip(header, (c.strip() for c in cells), strict=False))))
-            if len(records) > MAX_ROWS:
-                raise BlkImportError(ImportProblem.TOO_MANY_ROWS, line=start)
-    except csv.Error as exc:  # NUL bytes, a field over the size limit
-        raise BlkImportError(ImportProblem.NOT_CSV, line=reader.line_num) from exc
+    """Check every row; raises :class:`TableError` for problems of the whole file."""
+    header, records = read_table(text, REQUIRED_COLUMNS)
     _check_header(header)
-    ids = Counter(record.get("id", "") for _, record in records)
+    ids = Counter(record.cells.get("id", "") for record in records)
     parsed: list[ParsedRow] = []
     rejected: list[RejectedRow] = []
-    for line, record in records:
-        row_or_reject = _row(line, record, set(header), regency_codes, ids)
+    for record in records:
+        row_or_reject = _row(record.line, record.cells, set(header), regency_codes, ids)
         if isinstance(row_or_reject, RejectedRow):
             rejected.append(row_or_reject)
         else:
-            parsed.append(ParsedRow(line, row_or_reject))
+            parsed.append(ParsedRow(record.line, row_or_reject))
     return ParsedFile(parsed, rejected)
 
 
 def _check_header(header: list[str]) -> None:
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if ("latitude" in header) != ("longitude" in header):  # a lone column can never be valid
-        missing.append("longitude" if "latitude" in header else "latitude")
-    if missing:
-        raise BlkImportError(ImportProblem.MISSING_COLUMNS, columns=tuple(missing))
+    """A lone latitude or longitude column can never be valid."""
+    if ("latitude" in header) != ("longitude" in header):
+        missing = "longitude" if "latitude" in header else "latitude"
+        raise TableError(TableProblem.MISSING_COLUMNS, columns=(missing,))
 
 
 def _row(

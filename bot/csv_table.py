@@ -50,6 +50,8 @@ def read_table(text: str, required: tuple[str, ...]) -> tuple[list[str], list[Re
     """Header (lower-case) and records with stripped cells; checks the required columns."""
     if not text.strip():
         raise TableError(TableProblem.EMPTY_FILE)
+    if "\x00" in text:  # a binary file; PostgreSQL would also refuse NUL in text columns
+        raise TableError(TableProblem.NOT_CSV, line=text[: text.index("\x00")].count("\n") + 1)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.blk_csv import BlkImportError, ImportProblem, RejectedRow, RejectReason, decode, parse
+from bot.blk_csv import RejectedRow, RejectReason, TableError, TableProblem, decode, parse
 from bot.directory_sync import SyncReport, sync_reference_data
 from bot.geo import validate_point
 from bot.nearest import CoordPrecision
@@ -23,15 +23,15 @@ from storage.directory_repository import BlkFingerprint, Change, DirectoryReposi
 
 __all__ = [
     "BlkDistance",
-    "BlkImportError",
     "BlkInfo",
     "CoordPrecision",
     "DirectoryService",
-    "ImportProblem",
     "ImportReport",
     "RejectReason",
     "RejectedRow",
     "SyncReport",
+    "TableError",
+    "TableProblem",
 ]
 
 
@@ -89,7 +89,7 @@ class DirectoryService:
     ) -> ImportReport:
         """Add or update BLKs by id from a CSV; every valid row in one transaction.
 
-        Raises :class:`BlkImportError` (nothing written) when the file cannot be read as a
+        Raises :class:`TableError` (nothing written) when the file cannot be read as a
         whole; bad rows are listed in the report and skipped. Re-importing is a no-op.
         """
         text = decode(path_or_bytes)

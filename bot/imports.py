@@ -5,7 +5,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.batch_import import BatchImporter
-from bot.blk_csv import BlkImportError
 from bot.csv_table import TableError, decode, read_table
 from bot.directory import DirectoryService
 from bot.import_reports import Translate, problem_text, report_text
@@ -46,7 +45,7 @@ async def import_csv(
         else:
             report = await batches.import_csv(raw)
             counts = (report.added, report.updated, report.unchanged, report.rejected)
-    except (BlkImportError, TableError) as exc:
+    except TableError as exc:
         return problem_text(translate, exc.problem, exc.columns, exc.line)
     added, updated, unchanged, rejected = counts
     return report_text(

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.directory import (
-    BlkImportError,
     CoordPrecision,
     DirectoryService,
-    ImportProblem,
     ImportReport,
     RejectedRow,
     RejectReason,
+    TableError,
+    TableProblem,
 )
 from bot.regions import default_directory
 from storage.database import Database
@@ -214,21 +214,21 @@ async def test_bom_semicolons_and_decimal_commas(service: DirectoryService) -> N
 @pytest.mark.parametrize(
     ("content", "problem", "columns"),
     [
-        (b"", ImportProblem.EMPTY_FILE, ()),
-        (b" \r\n\n", ImportProblem.EMPTY_FILE, ()),
-        (b"id,nama,type\nx,y,UPTD\n", ImportProblem.MISSING_COLUMNS, ("name", "regency_code")),
-        (b"id,name,type,regency_code,latitude\n", ImportProblem.MISSING_COLUMNS, ("longitude",)),
-        (b"id,name,type,regency_code\nx,BLK\x00,UPTD,32.16\n", ImportProblem.NOT_CSV, ()),
+        (b"", TableProblem.EMPTY_FILE, ()),
+        (b" \r\n\n", TableProblem.EMPTY_FILE, ()),
+        (b"id,nama,type\nx,y,UPTD\n", TableProblem.MISSING_COLUMNS, ("name", "regency_code")),
+        (b"id,name,type,regency_code,latitude\n", TableProblem.MISSING_COLUMNS, ("longitude",)),
+        (b"id,name,type,regency_code\nx,BLK\x00,UPTD,32.16\n", TableProblem.NOT_CSV, ()),
     ],
 )
 async def test_whole_file_problems(
     service: DirectoryService,
     db: Database,
     content: bytes,
-    problem: ImportProblem,
+    problem: TableProblem,
     columns: tuple[str, ...],
 ) -> None:
-    with pytest.raises(BlkImportError) as caught:
+    with pytest.raises(TableError) as caught:
         await service.import_blk_csv(content, source_name="bad")
     assert caught.value.problem is problem
     assert caught.value.columns == columns
@@ -238,9 +238,9 @@ async def test_whole_file_problems(
 async def test_not_utf8_is_refused_with_its_line(service: DirectoryService, tmp_path: Path) -> None:
     path = tmp_path / "cp1252.csv"
     path.write_bytes(b"id,name,type,regency_code\nt-1,BLK Caf\xe9,UPTD,32.16\n")
-    with pytest.raises(BlkImportError) as caught:
+    with pytest.raises(TableError) as caught:
         await service.import_blk_csv(path, source_name="x")
-    assert (caught.value.problem, caught.value.line) == (ImportProblem.NOT_UTF8, 2)
+    assert (caught.value.problem, caught.value.line) == (TableProblem.NOT_UTF8, 2)
     assert await service.blk("t-1") is None
 
 
