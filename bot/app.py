@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from bot.audiences import AudienceService
 from bot.batch_import import BatchImporter
+from bot.broadcasts import BroadcastService
 from bot.config import Settings
 from bot.directory import DirectoryService
 from bot.eligibility import EligibilityRules
@@ -18,6 +20,8 @@ from bot.personal_data import PersonalDataCipher
 from bot.preferences import PreferenceService
 from bot.regions import RegionDirectory, default_directory
 from bot.registration import RegistrationService
+from bot.reminders import ReminderPlan, ReminderService
+from bot.roles import RoleService
 from bot.services import Services
 from storage.database import Database
 from storage.fsm import SqlStorage, redis_storage
@@ -37,6 +41,10 @@ class App:
     directory: DirectoryService
     enrollment: EnrollmentService
     batch_importer: BatchImporter
+    roles: RoleService
+    audiences: AudienceService
+    broadcasts: BroadcastService
+    reminders: ReminderService
     storage: BaseStorage
     isolation: BaseEventIsolation
 
@@ -49,6 +57,9 @@ class App:
             self.directory,
             self.enrollment,
             self.batch_importer,
+            roles=self.roles,
+            audiences=self.audiences,
+            broadcasts=self.broadcasts,
         )
 
     async def close(self) -> None:
@@ -72,6 +83,9 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
         storage = SqlStorage(db, cipher.encrypt, cipher.decrypt)
         isolation = SimpleEventIsolation()
     regions = default_directory()
+    roles = RoleService(db, settings.admin_ids)
+    audiences = AudienceService(db)
+    plan = ReminderPlan.from_settings(settings)
     return App(
         settings=settings,
         db=db,
@@ -87,9 +101,16 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
         preferences=PreferenceService(db),
         directory=DirectoryService(db, regions),
         enrollment=EnrollmentService(
-            db, EligibilityRules.from_toml(settings.eligibility_rules), settings.timezone
+            db,
+            EligibilityRules.from_toml(settings.eligibility_rules),
+            settings.timezone,
+            reminders=plan,
         ),
         batch_importer=BatchImporter(db),
+        roles=roles,
+        audiences=audiences,
+        broadcasts=BroadcastService(db, roles, audiences),
+        reminders=ReminderService(db, plan),
         storage=storage,
         isolation=isolation,
     )

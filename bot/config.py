@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -42,6 +43,13 @@ class Settings(BaseSettings):
     registration_code_prefix: str = Field(default="BLK", max_length=5)
     # The programme has not published a retention period; operators set theirs here.
     data_retention_months: int = Field(default=24, ge=1, le=120)
+    # Reminders before a batch: N days before its first day at a time of day in the BLK's
+    # own zone ("3,1" and 08:00), and N hours before the start ("2").
+    reminder_days_before: Annotated[tuple[int, ...], NoDecode] = (3, 1)
+    reminder_time: time = time(8, 0)
+    reminder_hours_before: Annotated[tuple[int, ...], NoDecode] = (2,)
+    # A registration left unanswered this long gets one nudge.
+    abandoned_registration_hours: int = Field(default=24, ge=1)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -52,6 +60,23 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("reminder_days_before", "reminder_hours_before", mode="before")
+    @classmethod
+    def _split_offsets(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return tuple(int(p) for p in parts if p)
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @field_validator("reminder_days_before", "reminder_hours_before")
+    @classmethod
+    def _positive_offsets(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(offset < 1 for offset in value):
+            raise ValueError("offsets must be whole numbers of 1 or more")
+        return tuple(sorted(set(value), reverse=True))
 
     @field_validator("default_locale")
     @classmethod

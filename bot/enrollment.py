@@ -17,9 +17,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.eligibility import Applicant, Assessment, EligibilityRules, Verdict, assess
 from bot.participants import BusinessStatus
 from bot.registration import Clock, NotRegistered, utc_now
+from bot.reminders import AttendanceAnswer, ReminderPlan, plan_reminders, save_attendance
 from bot.seats import SeatTaken, release, take_seat
 from storage.database import Database
-from storage.enrollment_repository import WAITLISTED, BatchRepository, EnrollmentRepository
+from storage.enrollment_repository import (
+    ACTIVE,
+    WAITLISTED,
+    BatchRepository,
+    EnrollmentRepository,
+)
 from storage.models import Batch, Enrollment, Registration
 from storage.repositories import Repositories
 
@@ -99,11 +105,13 @@ class EnrollmentService:
         rules: EligibilityRules,
         default_timezone: str = "Asia/Jakarta",
         clock: Clock = utc_now,
+        reminders: ReminderPlan | None = None,
     ) -> None:
         self._db = db
         self.rules = rules
         self._default_timezone = default_timezone
         self.clock = clock
+        self.reminders = reminders or ReminderPlan(fallback_zone=default_timezone)
 
     def today(self) -> date:
         """Today in the programme's default zone, for checks not tied to a batch."""
@@ -150,6 +158,10 @@ class EnrollmentService:
                 )
                 enrollments.add(enrollment)
                 await session.flush()
+                if status == ACTIVE:
+                    await plan_reminders(
+                        session, enrollment, telegram_id, self.reminders, self.clock()
+                    )
                 return await self._placement(session, enrollment)
         except IntegrityError:
             # A concurrent request of the same person won the one-live-enrollment index.
@@ -163,7 +175,7 @@ class EnrollmentService:
             if live is None:
                 raise NothingToCancel
             try:
-                promoted = await release(session, live)
+                promoted = await self._release(session, live)
             except SeatTaken:
                 raise NothingToCancel from None
             batches = BatchRepository(session)
@@ -185,16 +197,46 @@ class EnrollmentService:
             if status is None:
                 raise BatchFull
             try:
-                promoted = await release(session, live)
+                promoted = await self._release(session, live)
             except SeatTaken:
                 raise NothingToCancel from None
             await session.flush()  # the old place is cancelled before the new one exists
             moved = Enrollment(registration_id=registration.id, batch_id=batch.id, status=status)
             session.add(moved)
             await session.flush()
+            await plan_reminders(session, moved, telegram_id, self.reminders, self.clock())
             return Move(await self._placement(session, moved), promoted)
 
+    async def active_placement(self, enrollment_id: int) -> Placement | None:
+        """The seat a reminder or promotion notice is about; None once it was given up."""
+        async with self._db.transaction() as session:
+            enrollment = await session.get(Enrollment, enrollment_id)
+            if enrollment is None or enrollment.status != ACTIVE:
+                return None
+            return await self._placement(session, enrollment)
+
+    async def record_attendance(
+        self, telegram_id: int, enrollment_id: int, answer: AttendanceAnswer
+    ) -> bool:
+        """Store the answer to a reminder; False when the button is not this person's
+        live seat (forged, or the seat was cancelled or moved since)."""
+        async with self._db.transaction() as session:
+            registration = await Repositories(session).registrations.by_telegram_id(telegram_id)
+            enrollment = await session.get(Enrollment, enrollment_id)
+            if (
+                registration is None
+                or enrollment is None
+                or enrollment.registration_id != registration.id
+                or enrollment.status != ACTIVE
+            ):
+                return False
+            await save_attendance(session, enrollment_id, answer, self.clock())
+            return True
+
     # -- helpers (all inside the caller's transaction) --
+
+    async def _release(self, session: AsyncSession, live: Enrollment) -> int | None:
+        return await release(session, live, plan=self.reminders, now=self.clock())
 
     async def _registration(self, session: AsyncSession, telegram_id: int) -> Registration:
         registration = await Repositories(session).registrations.by_telegram_id(telegram_id)

@@ -27,13 +27,6 @@ class CatalogI18n(I18n):
             locale = po_path.parent.parent.name
             with po_path.open("rb") as po_file:
                 catalog = read_po(po_file, locale=locale)
-            # Work in progress may keep its texts in a fragment (<name>.po) until merged.
-            for fragment in sorted(po_path.parent.glob("*.po")):
-                if fragment != po_path:
-                    with fragment.open("rb") as handle:
-                        for message in read_po(handle, locale=locale):
-                            if message.id:
-                                catalog[message.id] = message
             buffer = io.BytesIO()
             write_mo(buffer, catalog)
             buffer.seek(0)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.audiences import AudienceService
 from bot.batch_import import BatchImporter
+from bot.broadcasts import BroadcastService
 from bot.directory import DirectoryService
 from bot.enrollment import EnrollmentService
 from bot.preferences import PreferenceService
 from bot.regions import RegionDirectory
 from bot.registration import RegistrationService
+from bot.roles import RoleService
 
 
 @dataclass(frozen=True)
@@ -20,3 +23,6 @@ class Services:
     directory: DirectoryService
     enrollment: EnrollmentService
     batch_importer: BatchImporter
+    roles: RoleService
+    audiences: AudienceService
+    broadcasts: BroadcastService

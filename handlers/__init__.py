@@ -5,8 +5,10 @@ from functools import cache
 from aiogram import F, Router
 
 from handlers import (
+    attendance,
     batches,
     coordinator_upload,
+    coordinators,
     eligibility_check,
     errors,
     fallback,
@@ -16,6 +18,7 @@ from handlers import (
     schedule,
     start,
 )
+from handlers.broadcast import broadcast_router
 from handlers.registration import registration_router
 
 
@@ -35,7 +38,10 @@ def _build_tree() -> Router:
         nearest_blk.router,
         batches.router,
         schedule.router,
+        attendance.router,
         coordinator_upload.router,
+        coordinators.router,
+        broadcast_router(),
         fallback.router,
     )
     root = Router(name="root")

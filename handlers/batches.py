@@ -23,7 +23,6 @@ from bot.registration import NotRegistered
 from bot.services import Services
 from handlers.callbacks import BatchAction, BatchCb, BlkAction, BlkCb, MenuAction, MenuCb
 from handlers.eligibility_check import outcome_text
-from handlers.notify import tell_promoted
 from handlers.render_batches import batch_text, placement_text
 from handlers.replies import alert, close_keyboard
 
@@ -112,11 +111,10 @@ async def enrollment_confirmed(
     """Rules are checked again by the service: the button may be old or forged."""
     await close_keyboard(callback)
     user_id = callback.from_user.id
-    promoted = None
     try:
         if callback_data.action is BatchAction.MOVE:
             move = await services.enrollment.reschedule(user_id, callback_data.batch)
-            placement, promoted = move.placement, move.promoted_telegram_id
+            placement = move.placement
         else:
             waitlist = callback_data.action is BatchAction.WAITLIST
             placement = await services.enrollment.enroll(
@@ -147,9 +145,8 @@ async def enrollment_confirmed(
             callback, callback_data, moving=callback_data.action is BatchAction.MOVE
         )
         return
+    # Whoever got the freed seat is told through the outbox (bot.seats.release).
     await callback.bot.send_message(user_id, _done_text(placement, callback_data.action))
-    if promoted is not None:
-        await tell_promoted(callback.bot, services, promoted)
 
 
 def _done_text(placement: Placement, action: BatchAction) -> str:

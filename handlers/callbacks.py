@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.audiences import AudienceKind
+
 
 class MenuAction(StrEnum):
     REGISTER = "reg"
@@ -94,3 +96,49 @@ class ScheduleAction(StrEnum):
 
 class ScheduleCb(CallbackData, prefix="s1"):
     action: ScheduleAction
+
+
+class AttendAction(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+class AttendCb(CallbackData, prefix="at1"):
+    """An answer to a reminder; `enrollment` is re-checked against the presser's seat."""
+
+    action: AttendAction
+    enrollment: int
+
+
+class CoordinatorCb(CallbackData, prefix="co1"):
+    """Revoke the coordinator role of `telegram_id` (admins only, re-checked)."""
+
+    revoke: int
+
+
+class AudienceCb(CallbackData, prefix="au1"):
+    """A broadcast audience; `target` is a province code, BLK id (≤ 48) or batch id, or ""."""
+
+    kind: AudienceKind
+    target: str = ""
+
+
+class DraftAction(StrEnum):
+    SEND = "send"
+    AUDIENCE = "aud"
+    DISCARD = "drop"
+
+
+class DraftCb(CallbackData, prefix="dr1"):
+    action: DraftAction
+
+
+class BroadcastAction(StrEnum):
+    CANCEL = "cancel"
+    CANCEL_CONFIRMED = "cancel_ok"
+    KEEP = "keep"
+
+
+class BroadcastCb(CallbackData, prefix="bc1"):
+    action: BroadcastAction
+    broadcast: int

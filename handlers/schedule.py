@@ -20,7 +20,6 @@ from handlers.callbacks import (
     ScheduleAction,
     ScheduleCb,
 )
-from handlers.notify import tell_promoted
 from handlers.render_batches import batch_text, placement_text
 from handlers.replies import close_keyboard
 
@@ -87,13 +86,12 @@ async def cmd_batal_jadwal(event: Message | CallbackQuery, services: Services) -
 async def cancel_confirmed(callback: CallbackQuery, services: Services) -> None:
     await close_keyboard(callback)
     try:
-        cancellation = await services.enrollment.cancel(callback.from_user.id)
+        await services.enrollment.cancel(callback.from_user.id)
     except NothingToCancel:
         await callback.bot.send_message(callback.from_user.id, _("schedule-none"))
         return
+    # The next person on the waitlist is told through the outbox (bot.seats.release).
     await callback.bot.send_message(callback.from_user.id, _("schedule-cancelled"))
-    if cancellation.promoted_telegram_id is not None:
-        await tell_promoted(callback.bot, services, cancellation.promoted_telegram_id)
 
 
 @router.callback_query(ScheduleCb.filter(F.action == ScheduleAction.KEEP))

@@ -29,12 +29,8 @@ def _code_keys() -> set[str]:
 
 
 def _catalog(locale: str) -> dict[str, str]:
-    """messages.po plus any fragment (<name>.po) beside it, as the bot loads them."""
-    entries: dict[str, str] = {}
-    for path in sorted((LOCALES_DIR / locale / "LC_MESSAGES").glob("*.po")):
-        with path.open("rb") as handle:
-            entries.update({m.id: m.string for m in read_po(handle, locale=locale) if m.id})
-    return entries
+    with (LOCALES_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return {m.id: m.string for m in read_po(handle, locale=locale) if m.id}
 
 
 def _placeholders(text: str) -> set[str]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from storage.models import OutboxMessage
 from tests.enrollment_setup import add_batch
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
@@ -110,7 +114,16 @@ async def test_enrol_waitlist_promotion_and_move(
     await budi.send("/jadwal", "kursi sudah pasti", "Kuliner Gelombang 1")
     await budi.press("Batalkan", "Batalkan jadwal Anda?")
     await budi.press("Ya, batalkan", "sudah dibatalkan")
-    await siti.expect("Kabar baik", "kursi sudah pasti")
+    # Siti is told through the outbox, queued in the cancellation's transaction.
+    async with db.transaction() as session:
+        notices = (
+            await session.execute(
+                select(OutboxMessage).where(
+                    OutboxMessage.chat_id == siti.user_id, OutboxMessage.kind == "promotion"
+                )
+            )
+        ).scalars()
+        assert [json.loads(row.payload)["template"] for row in notices] == ["promotion"]
 
     await siti.send("/jadwal", "Kuliner Gelombang 1")
     await siti.press("Pindah gelombang", "Pilih gelombang baru", "Kuliner Gelombang 2")

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
+from .flood import FloodControl
 from .methods import ApiError, BotMethods
 from .model import REPLY_METHODS, ApiCall, UploadedFile, Violation
 from .schema import BotApiSchema, load_schema, validate_request
@@ -51,12 +52,24 @@ class FakeBotAPI(UpdateBuilders, BotMethods):
         token: str = DEFAULT_TOKEN,
         bot_username: str = DEFAULT_BOT_USERNAME,
         schema: BotApiSchema | None = None,
+        *,
+        rate_limit: int | None = None,
+        chat_interval: float = 1.0,
+        error_rate: float = 0.0,
+        blocked: Iterable[int] = (),
+        seed: int | None = None,
     ) -> None:
+        """``rate_limit`` (deliveries/s, 429 beyond it and beyond one per ``chat_interval``
+        per chat), ``error_rate`` (share of deliveries answered 500) and ``blocked`` (chats
+        answering 403) are optional; see :mod:`.flood`."""
         super().__init__(token, bot_username)
         self.schema = schema or load_schema()
         self.calls: list[ApiCall] = []
         self.violations: list[str] = []
-        self.blocked: set[int] = set()
+        self.blocked: set[int] = set(blocked)
+        self.flood: FloodControl | None = None
+        if rate_limit is not None or error_rate:
+            self.flood = FloodControl(rate_limit, chat_interval, error_rate, seed)
         self.downloads: list[str] = []
         self._consumed: set[int] = set()
         self._failures: list[_Failure] = []
@@ -162,16 +175,27 @@ class FakeBotAPI(UpdateBuilders, BotMethods):
             error = ApiError(first.status, first.description)
         elif (failure := self._take_failure(method, chat_id)) is not None:
             error = failure
+        elif (limited := self._flood_check(method, chat_id)) is not None:
+            error = limited
         elif chat_id in self.blocked and _blockable(method):
             error = ApiError(403, BLOCKED)
         elif (handler := self.handler(method)) is None:
             error = ApiError(501, f"Not Implemented: the fake does not implement {method}")
         else:
             try:
-                return 200, {"ok": True, "result": await handler(params)}
+                result = await handler(params)
             except ApiError as exc:
                 error = exc
+            else:
+                if self.flood is not None and _blockable(method):
+                    self.flood.record(chat_id)
+                return 200, {"ok": True, "result": result}
         return error.error_code, error.envelope()
+
+    def _flood_check(self, method: str, chat_id: int | None) -> ApiError | None:
+        if self.flood is None or not _blockable(method):
+            return None
+        return self.flood.check(chat_id)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]

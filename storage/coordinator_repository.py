@@ -1,0 +1,240 @@
+"""Queries behind the coordinator tools: roles, places in a scope, audiences, broadcasts, audit.
+
+Callers own the transaction; nothing here commits. Audience conditions are SQL expressions
+over `Registration`, combined by `bot.audiences`, so the rules read in one place while the
+SQL stays here and runs unchanged on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.enrollment_repository import LIVE
+from storage.models import (
+    AuditEntry,
+    Batch,
+    Blk,
+    Broadcast,
+    Coordinator,
+    Enrollment,
+    OutboxMessage,
+    Province,
+    Regency,
+    Registration,
+    UnreachableChat,
+)
+
+Condition = ColumnElement[bool]
+
+
+class CoordinatorRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, telegram_id: int) -> Coordinator | None:
+        return await self.session.get(Coordinator, telegram_id)
+
+    async def all(self) -> list[Coordinator]:
+        stmt = select(Coordinator).order_by(Coordinator.granted_at, Coordinator.telegram_id)
+        return list((await self.session.execute(stmt)).scalars())
+
+    def add(self, coordinator: Coordinator) -> None:
+        self.session.add(coordinator)
+
+    async def delete(self, telegram_id: int) -> None:
+        await self.session.execute(
+            delete(Coordinator).where(Coordinator.telegram_id == telegram_id)
+        )
+
+
+class PlaceRepository:
+    """Provinces, BLKs and batches as far as scopes need them: names and the province."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def province_name(self, code: str) -> str | None:
+        stmt = select(Province.name).where(Province.code == code)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def blk(self, blk_id: str) -> tuple[str, str] | None:
+        """The BLK's name and province code."""
+        stmt = (
+            select(Blk.name, Regency.province_code)
+            .join(Regency, Blk.regency_code == Regency.code)
+            .where(Blk.id == blk_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return (row[0], row[1]) if row else None
+
+    async def batch(self, batch_id: int) -> tuple[str, str, str, str] | None:
+        """Title, BLK id, BLK name and the BLK's province code."""
+        stmt = (
+            select(Batch.title, Blk.id, Blk.name, Regency.province_code)
+            .join(Blk, Batch.blk_id == Blk.id)
+            .join(Regency, Blk.regency_code == Regency.code)
+            .where(Batch.id == batch_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return (row[0], row[1], row[2], row[3]) if row else None
+
+    async def batch_id_by_code(self, code: str) -> int | None:
+        """A batch by the id coordinators gave it in their CSV."""
+        stmt = select(Batch.id).where(Batch.external_id == code)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def blks(self, province_code: str | None, limit: int) -> list[tuple[str, str]]:
+        """(id, name) of BLKs, all or of one province, by name."""
+        stmt = select(Blk.id, Blk.name).order_by(Blk.name, Blk.id).limit(limit)
+        if province_code is not None:
+            stmt = stmt.join(Regency, Blk.regency_code == Regency.code).where(
+                Regency.province_code == province_code
+            )
+        return [(row[0], row[1]) for row in await self.session.execute(stmt)]
+
+    async def batches(
+        self, *, blk_id: str | None, province_code: str | None, limit: int
+    ) -> list[tuple[int, str, str | None]]:
+        """(id, title, CSV id) of batches, newest start first, optionally of one BLK/province."""
+        stmt = (
+            select(Batch.id, Batch.title, Batch.external_id)
+            .join(Blk, Batch.blk_id == Blk.id)
+            .join(Regency, Blk.regency_code == Regency.code)
+            .order_by(Batch.starts_at.desc(), Batch.id.desc())
+            .limit(limit)
+        )
+        if blk_id is not None:
+            stmt = stmt.where(Batch.blk_id == blk_id)
+        if province_code is not None:
+            stmt = stmt.where(Regency.province_code == province_code)
+        return [(row[0], row[1], row[2]) for row in await self.session.execute(stmt)]
+
+
+# -- audience conditions over Registration ----------------------------------------------
+
+
+def _live_enrollment(*conditions: Condition) -> Condition:
+    """The registration holds a seat or waitlist place in a batch matching `conditions`."""
+    return exists(
+        select(Enrollment.id)
+        .join(Batch, Enrollment.batch_id == Batch.id)
+        .join(Blk, Batch.blk_id == Blk.id)
+        .join(Regency, Blk.regency_code == Regency.code)
+        .where(
+            Enrollment.registration_id == Registration.id,
+            Enrollment.status.in_(LIVE),
+            *conditions,
+        )
+    )
+
+
+def enrolled_anywhere() -> Condition:
+    return _live_enrollment()
+
+
+def enrolled_at_blk(blk_id: str) -> Condition:
+    return _live_enrollment(Batch.blk_id == blk_id)
+
+
+def enrolled_in_batch(batch_id: int) -> Condition:
+    return _live_enrollment(Batch.id == batch_id)
+
+
+def in_province(code: str) -> Condition:
+    """Lives in the province, or holds a place in a batch of a BLK there."""
+    return or_(Registration.province_code == code, _live_enrollment(Regency.province_code == code))
+
+
+def phk_affected() -> Condition:
+    return Registration.phk_affected.is_(True)
+
+
+def _reachable() -> Condition:
+    return ~exists(
+        select(UnreachableChat.chat_id).where(UnreachableChat.chat_id == Registration.telegram_id)
+    )
+
+
+class AudienceRepository:
+    """Registered people matching every condition, minus chats that blocked the bot."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def telegram_ids(self, conditions: Sequence[Condition]) -> list[int]:
+        stmt = (
+            select(Registration.telegram_id)
+            .where(_reachable(), *conditions)
+            .order_by(Registration.telegram_id)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def count(self, conditions: Sequence[Condition]) -> int:
+        stmt = select(func.count()).select_from(Registration).where(_reachable(), *conditions)
+        return int((await self.session.execute(stmt)).scalar_one())
+
+
+class BroadcastRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, broadcast: Broadcast) -> Broadcast:
+        self.session.add(broadcast)
+        await self.session.flush()
+        return broadcast
+
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        return await self.session.get(Broadcast, broadcast_id)
+
+    async def unfinished(self) -> list[Broadcast]:
+        stmt = select(Broadcast).where(Broadcast.finished_at.is_(None)).order_by(Broadcast.id)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def status_counts(self, broadcast_id: int) -> dict[str, int]:
+        stmt = (
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.broadcast_id == broadcast_id)
+            .group_by(OutboxMessage.status)
+        )
+        return {row[0]: int(row[1]) for row in await self.session.execute(stmt)}
+
+    async def set_status_of_pending(self, broadcast_id: int, status: str) -> int:
+        """Only pending rows: one the sender already claimed goes out as planned."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == "pending")
+            .values(status=status)
+        )
+        return result.rowcount or 0
+
+    async def finish(self, broadcast_id: int, status: str, at: datetime) -> bool:
+        """Mark finished unless already so; False when another caller got there first."""
+        result = await self.session.execute(
+            update(Broadcast)
+            .where(Broadcast.id == broadcast_id, Broadcast.finished_at.is_(None))
+            .values(status=status, finished_at=at)
+        )
+        return result.rowcount == 1
+
+    async def rows_with_status(
+        self, broadcast_id: int, statuses: Sequence[str]
+    ) -> list[tuple[int, str, str | None]]:
+        """(chat id, status, last error) of this broadcast's rows in `statuses`."""
+        stmt = (
+            select(OutboxMessage.chat_id, OutboxMessage.status, OutboxMessage.last_error)
+            .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status.in_(statuses))
+            .order_by(OutboxMessage.id)
+        )
+        return [(row[0], row[1], row[2]) for row in await self.session.execute(stmt)]
+
+
+class AuditRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, actor_id: int, action: str, details: str) -> None:
+        self.session.add(AuditEntry(actor_id=actor_id, action=action, details=details))

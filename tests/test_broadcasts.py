@@ -1,0 +1,406 @@
+"""Audiences within scopes, and broadcasts: queueing, progress, cancel, finish, failures CSV."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.audiences import (
+    Audience,
+    AudienceKind,
+    AudienceService,
+    NotInScope,
+    choices,
+)
+from bot.broadcasts import (
+    AlreadyFinished,
+    BroadcastService,
+    Draft,
+    MediaKind,
+    NoRecipients,
+    NotAllowed,
+    ProgressThrottle,
+)
+from bot.outbox import Outgoing
+from bot.participants import BusinessStatus, RegistrationForm, Sector
+from bot.personal_data import PersonalDataCipher
+from bot.registration import RegistrationService
+from bot.roles import COUNTRY, RoleService, Scope
+from storage.database import Database
+from storage.models import (
+    AuditEntry,
+    Batch,
+    Broadcast,
+    Enrollment,
+    OutboxMessage,
+    Registration,
+    UnreachableChat,
+)
+from tests.enrollment_setup import NOW, add_batch, add_blk, nik_for
+
+ADMIN = 9000
+BLK_A, BLK_B, BLK_C = "blk-a", "blk-b", "blk-c"  # A and B in province 32, C in 51
+
+
+@dataclass(frozen=True)
+class World:
+    batches: dict[str, int]
+
+
+async def register_person(
+    registrations: RegistrationService,
+    telegram_id: int,
+    *,
+    province: str,
+    phk: bool = False,
+) -> None:
+    form = RegistrationForm(
+        full_name=f"Peserta {telegram_id}",
+        nik=nik_for(telegram_id % 10_000),
+        phone="+6281234567890",
+        province_code=province,
+        regency_code=f"{province}.01",
+        business_status=BusinessStatus.MICRO,
+        business_sector=Sector.FOOD,
+        phk_affected=phk,
+        phk_month=date(2026, 6, 1) if phk else None,
+        consent_at=NOW,
+    )
+    await registrations.register(telegram_id, form)
+
+
+async def enroll(db: Database, telegram_id: int, batch_id: int, status: str = "active") -> None:
+    async with db.transaction() as session:
+        registration_id = (
+            await session.execute(
+                select(Registration.id).where(Registration.telegram_id == telegram_id)
+            )
+        ).scalar_one()
+        session.add(Enrollment(registration_id=registration_id, batch_id=batch_id, status=status))
+
+
+# (telegram id, domicile province, PHK, batch key or None, enrollment status)
+PEOPLE = [
+    (101, "32", False, "a1", "active"),
+    (102, "32", True, "a2", "waitlisted"),
+    (103, "32", False, "b1", "active"),
+    (104, "32", True, None, None),
+    (105, "51", False, "c1", "active"),
+    (106, "51", False, "a1", "active"),  # lives in 51, trains at a BLK in 32
+    (107, "51", False, None, None),
+    (108, "32", False, "a1", "cancelled"),  # gave the seat up: not enrolled any more
+    (109, "32", False, "a1", "active"),  # blocked the bot
+    (110, "32", False, "a1", "active"),  # erased their data
+]
+
+
+async def build_world(db: Database, registrations: RegistrationService) -> World:
+    """Two provinces, three BLKs, four batches and the people above."""
+    for blk, province in ((BLK_A, "32"), (BLK_B, "32"), (BLK_C, "51")):
+        await add_blk(db, blk, province)
+    batches = {
+        "a1": await add_batch(db, BLK_A, 10, title="A satu"),
+        "a2": await add_batch(db, BLK_A, 10, title="A dua"),
+        "b1": await add_batch(db, BLK_B, 10, title="B satu"),
+        "c1": await add_batch(db, BLK_C, 10, title="C satu"),
+    }
+    for telegram_id, province, phk, batch, status in PEOPLE:
+        await register_person(registrations, telegram_id, province=province, phk=phk)
+        if batch is not None and status is not None:
+            await enroll(db, telegram_id, batches[batch], status)
+    async with db.transaction() as session:
+        session.add(UnreachableChat(chat_id=109, reason="Forbidden: bot was blocked by the user"))
+    await registrations.erase(110)
+    return World(batches)
+
+
+@pytest.fixture
+def registrations(db: Database, cipher: PersonalDataCipher) -> RegistrationService:
+    return RegistrationService(db, cipher, clock=lambda: NOW)
+
+
+@pytest.fixture
+def roles(db: Database) -> RoleService:
+    return RoleService(db, frozenset({ADMIN}))
+
+
+@pytest.fixture
+def audiences(db: Database) -> AudienceService:
+    return AudienceService(db)
+
+
+@pytest.fixture
+def broadcasts(db: Database, roles: RoleService, audiences: AudienceService) -> BroadcastService:
+    return BroadcastService(db, roles, audiences)
+
+
+@pytest.fixture
+async def world(db: Database, registrations: RegistrationService) -> World:
+    return await build_world(db, registrations)
+
+
+def audience(kind: AudienceKind, target: str | int | None = None) -> Audience:
+    return Audience(kind, None if target is None else str(target))
+
+
+async def people(audiences: AudienceService, scope: Scope, chosen: Audience) -> set[int]:
+    """Recipients, checking the count the preview shows against the list that is queued."""
+    recipients = await audiences.recipients(scope, chosen)
+    assert await audiences.count(scope, chosen) == len(recipients) == len(set(recipients))
+    return set(recipients)
+
+
+async def test_country_scope(audiences: AudienceService, world: World) -> None:
+    a = AudienceKind
+    assert await people(audiences, COUNTRY, audience(a.ALL)) == {
+        101, 102, 103, 104, 105, 106, 107, 108
+    }  # fmt: skip
+    assert await people(audiences, COUNTRY, audience(a.PROVINCE, "32")) == {
+        101, 102, 103, 104, 106, 108
+    }  # fmt: skip
+    assert await people(audiences, COUNTRY, audience(a.PROVINCE, "51")) == {105, 106, 107}
+    assert await people(audiences, COUNTRY, audience(a.BLK, BLK_A)) == {101, 102, 106}
+    assert await people(audiences, COUNTRY, audience(a.BATCH, world.batches["c1"])) == {105}
+    assert await people(audiences, COUNTRY, audience(a.PHK)) == {102, 104}
+    assert await people(audiences, COUNTRY, audience(a.UNENROLLED)) == {104, 107, 108}
+
+
+async def test_blk_scope_never_reaches_another_blk(
+    audiences: AudienceService, world: World
+) -> None:
+    scope = Scope.blk(BLK_A)
+    a = AudienceKind
+    assert choices(scope) == [a.ALL, a.BATCH, a.PHK]
+    assert await people(audiences, scope, audience(a.ALL)) == {101, 102, 106}
+    assert await people(audiences, scope, audience(a.BATCH, world.batches["a1"])) == {101, 106}
+    assert await people(audiences, scope, audience(a.PHK)) == {102}
+    # Another BLK's batch, another BLK, a province, "not enrolled": refused, not emptied.
+    for outside in (
+        audience(a.BATCH, world.batches["b1"]),
+        audience(a.BLK, BLK_B),
+        audience(a.BLK, BLK_A),
+        audience(a.PROVINCE, "32"),
+        audience(a.UNENROLLED),
+        audience(a.BATCH, 999_999),
+    ):
+        with pytest.raises(NotInScope):
+            await audiences.recipients(scope, outside)
+        with pytest.raises(NotInScope):
+            await audiences.count(scope, outside)
+
+
+async def test_province_scope_never_reaches_another_province(
+    audiences: AudienceService, world: World
+) -> None:
+    scope = Scope.province("32")
+    a = AudienceKind
+    assert a.PROVINCE not in choices(scope)
+    everyone = await people(audiences, scope, audience(a.ALL))
+    assert everyone == {101, 102, 103, 104, 106, 108}
+    assert await people(audiences, scope, audience(a.BLK, BLK_B)) == {103}
+    assert await people(audiences, scope, audience(a.UNENROLLED)) == {104, 108}
+    assert await people(audiences, scope, audience(a.PHK)) == {102, 104}
+    for outside in (
+        audience(a.BLK, BLK_C),
+        audience(a.BATCH, world.batches["c1"]),
+        audience(a.PROVINCE, "51"),
+    ):
+        with pytest.raises(NotInScope):
+            await audiences.recipients(scope, outside)
+    other = await people(audiences, Scope.province("51"), audience(a.ALL))
+    assert other == {105, 106, 107}
+    # 106 lives in 51 and trains in 32: both provinces' coordinators reach them, by the rule.
+    assert everyone & other == {106}
+
+
+async def test_every_offered_audience_stays_inside_the_blk(
+    audiences: AudienceService, world: World
+) -> None:
+    scope = Scope.blk(BLK_A)
+    inside = await people(audiences, COUNTRY, audience(AudienceKind.BLK, BLK_A))
+    for batch in await audiences.batches_in(scope, 50):
+        assert await people(audiences, scope, audience(AudienceKind.BATCH, batch.id)) <= inside
+    assert {b.title for b in await audiences.batches_in(scope, 50)} == {"A satu", "A dua"}
+    assert await audiences.blks_in(Scope.province("32"), 50) == [
+        (BLK_A, "BLK blk-a"),
+        (BLK_B, "BLK blk-b"),
+    ]
+
+
+async def test_typed_targets(db: Database, audiences: AudienceService, world: World) -> None:
+    async with db.transaction() as session:
+        await session.execute(
+            update(Batch).where(Batch.id == world.batches["a1"]).values(external_id="JKT-01")
+        )
+    scope = Scope.province("32")
+    found = await audiences.find(scope, AudienceKind.BATCH, " JKT-01 ")
+    assert found.audience == audience(AudienceKind.BATCH, world.batches["a1"])
+    assert (found.batch_title, found.place) == ("A satu", "BLK blk-a")
+    by_number = await audiences.find(scope, AudienceKind.BATCH, f"#{world.batches['b1']}")
+    assert by_number.place == "BLK blk-b"
+    assert (await audiences.find(scope, AudienceKind.BLK, BLK_B)).place == "BLK blk-b"
+    for kind, typed in (
+        (AudienceKind.BLK, BLK_C),
+        (AudienceKind.BLK, "no-such-blk"),
+        (AudienceKind.BATCH, str(world.batches["c1"])),
+        (AudienceKind.BATCH, "nothing"),
+        (AudienceKind.ALL, "x"),
+    ):
+        with pytest.raises(NotInScope):
+            await audiences.find(scope, kind, typed)
+
+
+async def outbox_rows(db: Database) -> list[OutboxMessage]:
+    async with db.transaction() as session:
+        stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+        return list((await session.execute(stmt)).scalars())
+
+
+async def audit_actions(db: Database) -> list[tuple[str, dict[str, object]]]:
+    async with db.transaction() as session:
+        rows = (await session.execute(select(AuditEntry).order_by(AuditEntry.id))).scalars()
+        return [(row.action, json.loads(row.details)) for row in rows]
+
+
+async def test_create_queues_one_row_per_recipient_in_one_go(
+    db: Database, roles: RoleService, broadcasts: BroadcastService, world: World
+) -> None:
+    await roles.grant(ADMIN, 700, Scope.blk(BLK_A))
+    draft = Draft("<b>Halo</b> peserta &amp; keluarga")
+    info = await broadcasts.create(700, draft, audience(AudienceKind.ALL))
+    assert info.total == 3 and info.coordinator_id == 700
+    rows = await outbox_rows(db)
+    assert sorted(r.chat_id for r in rows) == [101, 102, 106]
+    assert {(r.kind, r.broadcast_id, r.status) for r in rows} == {("broadcast", info.id, "pending")}
+    assert Outgoing.from_json(rows[0].payload) == Outgoing(
+        "sendMessage", {"text": draft.text, "parse_mode": "HTML"}
+    )
+    action, details = (await audit_actions(db))[-1]
+    assert action == "broadcast.created"
+    assert details == {
+        "broadcast_id": info.id,
+        "scope": {"kind": "blk", "code": BLK_A},
+        "audience": {"kind": "all", "target": None},
+        "recipients": 3,
+        "media_kind": None,
+        "length": len(draft.text),
+    }
+    assert "Halo" not in json.dumps(details)
+
+
+async def test_media_payloads() -> None:
+    photo = Draft("<i>Jadwal</i>", MediaKind.PHOTO, "photo-file-id")
+    assert photo.outgoing() == Outgoing(
+        "sendPhoto", {"photo": "photo-file-id", "caption": "<i>Jadwal</i>", "parse_mode": "HTML"}
+    )
+    bare = Draft("", MediaKind.DOCUMENT, "doc-file-id")
+    assert bare.outgoing() == Outgoing("sendDocument", {"document": "doc-file-id"})
+    assert Draft.from_dict(photo.as_dict()) == photo
+    assert photo.too_long(1024) is None and photo.too_long(1025) == 1024
+    assert Draft("x").too_long(4096) is None and Draft("x").too_long(4097) == 4096
+
+
+async def test_refused_broadcasts_save_nothing(
+    db: Database, roles: RoleService, broadcasts: BroadcastService, world: World
+) -> None:
+    await roles.grant(ADMIN, 700, Scope.blk(BLK_A))
+    with pytest.raises(NotAllowed):
+        await broadcasts.create(555, Draft("x"), audience(AudienceKind.ALL))
+    with pytest.raises(NotInScope):
+        await broadcasts.create(700, Draft("x"), audience(AudienceKind.BLK, BLK_B))
+    # Nobody in blk-c has been laid off.
+    await roles.grant(ADMIN, 701, Scope.blk(BLK_C))
+    with pytest.raises(NoRecipients):
+        await broadcasts.create(701, Draft("x"), audience(AudienceKind.PHK))
+    async with db.transaction() as session:
+        assert (await session.execute(select(Broadcast))).first() is None
+    assert await outbox_rows(db) == []
+    assert [a for a, _ in await audit_actions(db)] == ["coordinator.granted"] * 2
+
+
+async def set_status(db: Database, chat_ids: list[int], status: str, error: str = "") -> None:
+    async with db.transaction() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.chat_id.in_(chat_ids))
+            .values(status=status, last_error=error or None)
+        )
+
+
+async def test_progress_cancel_and_finish(
+    db: Database, roles: RoleService, broadcasts: BroadcastService, world: World
+) -> None:
+    await roles.grant(ADMIN, 700, Scope.province("32"))
+    await roles.grant(ADMIN, 701, Scope.province("32"))
+    info = await broadcasts.create(700, Draft("Halo"), audience(AudienceKind.ALL))
+    assert info.total == 6
+    await set_status(db, [101, 102], "sent")
+    await set_status(db, [103], "sending")
+    progress = await broadcasts.progress(info.id)
+    assert (progress.sent, progress.in_flight, progress.done) == (2, 4, False)
+    assert not await broadcasts.finish_if_done(info.id)
+
+    with pytest.raises(NotAllowed):  # another coordinator's broadcast
+        await broadcasts.cancel(info.id, 701)
+    assert await broadcasts.cancel(info.id, 700) == 3
+    with pytest.raises(AlreadyFinished):
+        await broadcasts.cancel(info.id, ADMIN)
+    statuses = {r.chat_id: r.status for r in await outbox_rows(db)}
+    assert statuses == {
+        101: "sent", 102: "sent", 103: "sending", 104: "cancelled", 106: "cancelled",
+        108: "cancelled",
+    }  # fmt: skip
+    assert (await audit_actions(db))[-1] == (
+        "broadcast.cancelled",
+        {"broadcast_id": info.id, "cancelled": 3},
+    )
+    # The row the sender had claimed still finishes; only then is the broadcast closed.
+    assert not await broadcasts.finish_if_done(info.id)
+    await set_status(db, [103], "sent")
+    assert await broadcasts.finish_if_done(info.id)
+    assert not await broadcasts.finish_if_done(info.id)
+    closed = await broadcasts.get(info.id)
+    assert closed is not None and closed.cancelled and closed.finished_at is not None
+    assert await broadcasts.unfinished() == []
+    final = await broadcasts.progress(info.id)
+    assert (final.sent, final.cancelled, final.failed, final.unreachable) == (3, 3, 0, 0)
+
+
+async def test_admin_cancels_and_failures_csv(
+    db: Database, roles: RoleService, broadcasts: BroadcastService, world: World
+) -> None:
+    info = await broadcasts.create(ADMIN, Draft("Halo"), audience(AudienceKind.PROVINCE, "51"))
+    assert info.total == 3
+    await set_status(db, [105], "sent")
+    await set_status(db, [106], "unreachable", "Forbidden: bot was blocked by the user")
+    await set_status(db, [107], "failed", "Bad Request: chat not found")
+    assert await broadcasts.finish_if_done(info.id)
+    done = await broadcasts.get(info.id)
+    assert done is not None and done.status == "done"
+    progress = await broadcasts.progress(info.id)
+    assert (progress.sent, progress.unreachable, progress.failed) == (1, 1, 1)
+    csv_text = (await broadcasts.failures_csv(info.id)).decode()
+    assert csv_text.splitlines() == [
+        "chat_id,status,reason",
+        "106,unreachable,Forbidden: bot was blocked by the user",
+        "107,failed,Bad Request: chat not found",
+    ]
+    with pytest.raises(AlreadyFinished):
+        await broadcasts.cancel(info.id, ADMIN)
+
+
+def test_progress_throttle_edits_only_changed_text_not_too_often() -> None:
+    now = [100.0]
+    throttle = ProgressThrottle(min_interval=5.0, clock=lambda: now[0])
+    assert throttle.due(1, "0 / 5")
+    throttle.shown(1, "0 / 5")
+    assert not throttle.due(1, "0 / 5")
+    assert not throttle.due(1, "1 / 5")
+    now[0] += 5
+    assert throttle.due(1, "1 / 5") and not throttle.due(1, "0 / 5")
+    throttle.forget(1)
+    assert throttle.due(1, "0 / 5")
