@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     dev_key_file: Path = Path("./data/dev-data-key")
     default_locale: str = "id"
     timezone: str = "Asia/Jakarta"
+    # Messages per second of this process's outbox sender; with N bot processes use ~29/N.
+    outbox_rate: float = Field(default=29.5, gt=0, le=1000)
+    # A message claimed by a process that died is sent again after this many seconds.
+    outbox_lease_seconds: float = Field(default=60, ge=1)
     # TOML with the eligibility rules; the packaged bot/data/eligibility.toml when unset.
     eligibility_rules: Path | None = None
     registration_code_prefix: str = Field(default="BLK", max_length=5)

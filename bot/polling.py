@@ -8,9 +8,9 @@ answers to the outbox (`bot.deferred_replies`); the answers are sent right after
 commit. A batch delivered again after a crash skips recorded updates, and an update whose
 transaction did not commit left no trace, so handling it again is its first effect.
 
-What remains: answers committed but killed before Telegram confirmed them are sent by
-the outbox sender after its lease (late, once); one killed after Telegram accepted it but
-before it was marked sent is sent again (the outbox's documented window). Files sent as
+What remains: answers committed before a kill but not confirmed sent are handed to the
+outbox sender when the next poller starts (late, once); one killed after Telegram accepted
+it but before it was marked sent is sent again (the outbox's documented window). Files sent as
 uploads (/datasaya) and calls wrapped in `send_now()` go out immediately. Conversation
 state in Redis (REDIS_URL) is outside the transaction. Each chat's updates are handled in
 order; different chats run concurrently (on SQLite, transactions take turns).
@@ -34,6 +34,7 @@ from aiogram.types import Update
 from bot.deferred_replies import deferring
 from bot.replies_outbox import deliver_now, hold
 from storage.database import Database
+from storage.outbox_repository import OutboxRepository
 from storage.update_log import UpdateLog
 
 logger = logging.getLogger(__name__)
@@ -58,19 +59,25 @@ class ReliablePolling:
         *,
         timeout: int = 25,
         limit: int = 100,
-        concurrency: int = 32,
+        concurrency: int | None = None,
     ) -> None:
         self._dp = dp
         self._bot = bot
         self._db = db
         self._timeout = timeout
         self._limit = limit
-        self._slots = asyncio.Semaphore(concurrency)
+        # SQLite writers take turns: more chats at once only lengthen the queue for the
+        # lock, and with it the time an answer waits to be marked sent.
+        self._slots = asyncio.Semaphore(concurrency or (4 if db.is_sqlite else 32))
         self._allowed = dp.resolve_used_update_types()
         self._worker = f"poller:{os.getpid()}"
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; the batch in hand is always finished first."""
+        async with self._db.transaction() as session:
+            orphans = await OutboxRepository(session).release_orphan_replies(self._worker)
+        if orphans:
+            logger.warning("%d answers of a stopped process go out through the outbox", orphans)
         offset: int | None = None
         backoff = 1.0
         while not stop.is_set():

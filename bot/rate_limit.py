@@ -7,7 +7,7 @@ defaults (29.5, 0.1) give 30, Telegram's budget, without ever going over it.
 
 The per-chat interval only delays messages to that chat: a caller first waits for its
 chat, then queues (first come, first served) for a global slot, so a chat that has to wait
-does not hold up the others.
+does not hold up the others, and no caller starves.
 
 Limits are per process: with N senders sharing one database, give each rate/N.
 """
@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 
 Clock = Callable[[], float]
@@ -44,7 +45,9 @@ class RateLimiter:
         self._next_slot = -math.inf  # GCRA "theoretical arrival time"
         self._paused_until = -math.inf
         self._chat_ready: dict[int, float] = {}
-        self._turn = asyncio.Lock()
+        self._turn = asyncio.Lock()  # the global slot queue
+        self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._chat_users: Counter[int] = Counter()
 
     def now(self) -> float:
         return self._clock()
@@ -56,21 +59,26 @@ class RateLimiter:
     async def acquire(self, chat_id: int) -> float:
         """Wait until a message to `chat_id` may be sent now; returns the grant time.
 
-        A chat that must wait for its interval waits on its own; callers then take global
-        slots in arrival order (a FIFO lock), so nobody starves. Conditions are re-checked
-        after every sleep (a 429 pause may come meanwhile), and nothing is reserved while
-        waiting, so cancelling is safe.
+        Messages to one chat go in call order (a lock per chat) and wait for their interval
+        on their own; then callers take global slots first come, first served (one FIFO
+        lock), so nobody starves. Deadlines are re-read after every sleep (a 429 pause may
+        come meanwhile) and nothing is reserved while waiting: cancelling is safe.
         """
-        while True:
-            await self._sleep_until(lambda: self._chat_ready.get(chat_id, -math.inf))
-            async with self._turn:
-                await self._sleep_until(lambda: max(self._next_slot, self._paused_until))
-                now = self._clock()
-                if now >= self._chat_ready.get(chat_id, -math.inf):  # not taken meanwhile
-                    break
-        self._next_slot = max(self._next_slot, now - self._tolerance) + self._slot
-        self._chat_ready[chat_id] = now + self.per_chat_interval
-        if len(self._chat_ready) > 4096:
+        lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
+        self._chat_users[chat_id] += 1
+        try:
+            async with lock:
+                await self._sleep_until(lambda: self._chat_ready.get(chat_id, -math.inf))
+                async with self._turn:
+                    await self._sleep_until(lambda: max(self._next_slot, self._paused_until))
+                    now = self._clock()
+                    self._next_slot = max(self._next_slot, now - self._tolerance) + self._slot
+                    self._chat_ready[chat_id] = now + self.per_chat_interval
+        finally:
+            self._chat_users[chat_id] -= 1
+            if not self._chat_users[chat_id]:
+                del self._chat_users[chat_id], self._chat_locks[chat_id]
+        if len(self._chat_ready) > 512:
             self._forget_idle_chats(now)
         return now
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deferred_replies import as_outgoing
 from storage.database import Database
 from storage.models import OutboxMessage, utcnow
+from storage.outbox_repository import REPLY
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ async def hold(
     rows = [
         OutboxMessage(
             chat_id=chat_id,
-            kind="reply",
+            kind=REPLY,
             payload=as_outgoing(bot, call).to_json(),
             status="sending",
             claimed_by=worker,

@@ -9,13 +9,21 @@ import signal
 from aiogram import Bot, Dispatcher
 
 from bot.app import App, create_app
+from bot.background import every
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.dispatcher import build_bot, build_dispatcher
 from bot.polling import ReliablePolling
+from bot.sender import Sender
+from handlers.broadcast_progress import update_progress_messages
+from handlers.notices import NoticeRenderer
 from storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
+
+# Broadcast progress messages are edited at most every few seconds (Telegram's limits).
+PROGRESS_SECONDS = 3
+ABANDONED_CHECK_SECONDS = 15 * 60
 
 
 async def prepare(app: App) -> None:
@@ -37,6 +45,32 @@ async def poll(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None:
         await dp.emit_shutdown(bot=bot, **context)
 
 
+async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None:
+    """Polling plus the outbox sender and the periodic jobs, until `stop` is set."""
+    settings = app.settings
+    sender = Sender(
+        app.db,
+        bot,
+        render=NoticeRenderer(app.services, app.i18n, app.reminders),
+        rate_per_second=settings.outbox_rate,
+        lease_seconds=settings.outbox_lease_seconds,
+    )
+
+    async def progress() -> None:
+        await update_progress_messages(bot, app.services, app.i18n)
+
+    async def abandoned() -> None:
+        if await app.reminders.remind_abandoned():
+            sender.wake()
+
+    await asyncio.gather(
+        poll(app, bot, dp, stop),
+        sender.run(stop),
+        every(PROGRESS_SECONDS, progress, stop),
+        every(ABANDONED_CHECK_SECONDS, abandoned, stop),
+    )
+
+
 async def run(settings: Settings) -> None:
     token = settings.require_token()
     app = create_app(settings)
@@ -50,7 +84,7 @@ async def run(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await poll(app, bot, dp, stop)
+        await serve(app, bot, dp, stop)
     finally:
         await bot.session.close()
         await app.close()

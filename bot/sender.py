@@ -62,6 +62,10 @@ METHODS: dict[str, type[m.TelegramMethod[Any]]] = {
     "sendLocation": m.SendLocation,
     "copyMessage": m.CopyMessage,
     "editMessageText": m.EditMessageText,
+    # An update's answers (bot.deferred_replies) left unsent by a crash:
+    "editMessageReplyMarkup": m.EditMessageReplyMarkup,
+    "answerCallbackQuery": m.AnswerCallbackQuery,
+    "deleteMessage": m.DeleteMessage,
 }
 BACKOFF_CAP = 16.0  # seconds; retries wait 2, 4, 8, 16, 16, ...
 MAX_RATE_LIMITED = 20  # 429s do not use up attempts, but a row is not retried forever
@@ -70,7 +74,10 @@ FINAL_ERRORS = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge, Te
 
 def build_method(outgoing: Outgoing, chat_id: int) -> m.TelegramMethod[Any]:
     """The aiogram call; its pydantic model validates params (reply_markup dicts too)."""
-    return METHODS[outgoing.method](**{**outgoing.params, "chat_id": chat_id})
+    method = METHODS[outgoing.method]
+    if "chat_id" not in method.model_fields:  # answerCallbackQuery
+        return method(**outgoing.params)
+    return method(**{**outgoing.params, "chat_id": chat_id})
 
 
 @dataclass(frozen=True)

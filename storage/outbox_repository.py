@@ -25,6 +25,9 @@ def _short(text: str) -> str:
     return text[:ERROR_LENGTH]
 
 
+REPLY = "reply"
+
+
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -77,10 +80,34 @@ class OutboxRepository:
         """Rows a dead worker left "sending" longer than `lease` go back to pending.
 
         This is the at-least-once window: such a row may already have reached Telegram.
+        An update's answers ("reply") are the poller's: only the next poller frees them
+        (`release_orphan_replies`), since a live one may still be sending them.
         """
         result = await self.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - lease)
+            .where(
+                OutboxMessage.status == "sending",
+                OutboxMessage.claimed_at < now - lease,
+                OutboxMessage.kind != REPLY,
+            )
+            .values(status="pending", claimed_by=None, claimed_at=None)
+            .execution_options(**NO_SYNC)
+        )
+        return result.rowcount or 0
+
+    async def release_orphan_replies(self, poller_id: str) -> int:
+        """Answers a dead poller committed but did not confirm as sent go to the sender.
+
+        Telegram serves one getUpdates consumer per bot, so at start-up every other
+        poller's claim is a dead process's.
+        """
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == "sending",
+                OutboxMessage.kind == REPLY,
+                OutboxMessage.claimed_by != poller_id,
+            )
             .values(status="pending", claimed_by=None, claimed_at=None)
             .execution_options(**NO_SYNC)
         )

@@ -31,7 +31,8 @@ class VirtualTime:
 
     async def sleep(self, seconds: float) -> None:
         future = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self.now + max(seconds, 0.0), next(self._order), future))
+        # Equal deadlines wake newest first: an unfair order the limiter must not depend on.
+        heapq.heappush(self._sleepers, (self.now + max(seconds, 0.0), -next(self._order), future))
         await future
 
     async def run(self, *jobs: Awaitable[object]) -> list[object]:

@@ -438,6 +438,7 @@ async def test_outcome_is_not_recorded_over_a_claim_that_was_lost(
         repo = OutboxRepository(session)
         assert await repo.recover_stale(clock.now() + timedelta(minutes=2), timedelta(minutes=1))
         [again] = await repo.claim("w2", clock.now() + timedelta(minutes=2), 5)
+        assert again.id == row.id
     async with db.transaction() as session:
         assert not await OutboxRepository(session).mark_sent(row.id, 1, clock.now(), worker_id="w1")
         assert await OutboxRepository(session).mark_sent(row.id, 2, clock.now(), worker_id="w2")

@@ -1,0 +1,21 @@
+"""Jobs `blk-bot run` keeps going beside polling, each until the stop event."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+
+logger = logging.getLogger(__name__)
+
+
+async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event) -> None:
+    """Run `job` now and then every `seconds`; a failing round is logged, not fatal."""
+    while not stop.is_set():
+        try:
+            await job()
+        except Exception:
+            logger.exception("background job %s failed", getattr(job, "__name__", job))
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
