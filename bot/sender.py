@@ -82,8 +82,11 @@ def build_method(outgoing: Outgoing, chat_id: int) -> m.TelegramMethod[Any]:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What to record: sent, failed, retry, rate_limited, release, unreachable, expired,
-    skipped."""
+    """What one attempt ended in, recorded by the next cycle.
+
+    `status`: sent, failed, retry (counted, backoff `delay`), rate_limited (429, not
+    counted), release (back to pending unsent), unreachable, expired or skipped.
+    """
 
     status: str
     detail: str = ""

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.rate_limit import RateLimiter
+from tests.fake_bot_api.flood import FloodControl
 
 
 class VirtualTime:
@@ -138,3 +139,23 @@ def test_limits_hold_for_any_mix_of_chats(chats: list[int], rate: float, burst: 
     for stamps in by_chat.values():
         stamps.sort()
         assert all(b - a >= 1.0 - 1e-9 for a, b in itertools.pairwise(stamps))
+
+
+def test_fake_api_flood_control_answers_429_beyond_its_limits() -> None:
+    """The fake the sender is benchmarked against: 30 deliveries per sliding second."""
+    now = [0.0]
+    flood = FloodControl(rate_limit=30, clock=lambda: now[0])
+    for chat in range(30):
+        assert flood.check(chat) is None
+        flood.record(chat)
+        now[0] += 0.01
+    error = flood.check(99)
+    assert error is not None and (error.error_code, error.retry_after) == (429, 1)
+    now[0] = 1.001
+    assert flood.check(99) is None  # the first delivery left the window
+    flood.record(99)
+    now[0] = 1.5
+    too_soon = flood.check(99)
+    assert too_soon is not None and too_soon.error_code == 429  # one per second per chat
+    failing = FloodControl(error_rate=1.0, seed=1)
+    assert (err := failing.check(1)) is not None and err.error_code == 500
