@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from bot.csv_table import Record
+from bot.csv_table import Record, RejectedRow
 
 REQUIRED_COLUMNS = (
     "id", "blk_id", "title", "start_date", "end_date", "daily_start", "daily_end", "capacity",
@@ -36,14 +36,6 @@ class BatchReject(enum.Enum):
     DEADLINE_AFTER_START = "deadline_after_start"
     UNKNOWN_BLK = "unknown_blk"
     CAPACITY_BELOW_TAKEN = "capacity_below_taken"
-
-
-@dataclass(frozen=True, slots=True)
-class RejectedBatch:
-    line: int
-    id: str
-    reason: BatchReject
-    field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,25 +76,25 @@ def parse_clock(text: str) -> time | None:
     return time(int(match[1]), int(match[2]))
 
 
-def check_rows(records: list[Record]) -> tuple[list[BatchRow], list[RejectedBatch]]:
+def check_rows(records: list[Record]) -> tuple[list[BatchRow], list[RejectedRow]]:
     ids = Counter(record.cells.get("id", "") for record in records)
     rows: list[BatchRow] = []
-    rejected: list[RejectedBatch] = []
+    rejected: list[RejectedRow] = []
     for record in records:
         checked = _check(record, ids)
-        if isinstance(checked, RejectedBatch):
+        if isinstance(checked, RejectedRow):
             rejected.append(checked)
         else:
             rows.append(checked)
     return rows, rejected
 
 
-def _check(record: Record, ids: Counter[str]) -> BatchRow | RejectedBatch:
+def _check(record: Record, ids: Counter[str]) -> BatchRow | RejectedRow:
     cells = record.cells
     batch_id = cells.get("id", "")
 
-    def reject(reason: BatchReject, name: str | None = None) -> RejectedBatch:
-        return RejectedBatch(record.line, batch_id, reason, name)
+    def reject(reason: BatchReject, name: str | None = None) -> RejectedRow:
+        return RejectedRow(record.line, batch_id, reason, name)
 
     for name in REQUIRED_COLUMNS:
         if not cells.get(name):

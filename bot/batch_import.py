@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, RejectedBatch, check_rows
-from bot.csv_table import decode, read_table
+from bot.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, check_rows
+from bot.csv_table import RejectedRow, decode, read_table
 from storage.database import Database
 from storage.enrollment_repository import BatchRepository
 from storage.models import Batch
@@ -21,7 +21,7 @@ class BatchImportReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejected: list[RejectedBatch] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
 
 
 def _utc(day: date, clock: time, zone: ZoneInfo) -> datetime:
@@ -55,7 +55,7 @@ class BatchImporter:
                 facts = await batches.blk_name_and_zone(row.blk_id)
                 if facts is None:
                     report.rejected.append(
-                        RejectedBatch(row.line, row.id, BatchReject.UNKNOWN_BLK, "blk_id")
+                        RejectedRow(row.line, row.id, BatchReject.UNKNOWN_BLK, "blk_id")
                     )
                     continue
                 values = _values(row, ZoneInfo(facts[1]))
@@ -65,9 +65,7 @@ class BatchImporter:
                     report.added += 1
                 elif row.capacity < existing.seats_taken:
                     report.rejected.append(
-                        RejectedBatch(
-                            row.line, row.id, BatchReject.CAPACITY_BELOW_TAKEN, "capacity"
-                        )
+                        RejectedRow(row.line, row.id, BatchReject.CAPACITY_BELOW_TAKEN, "capacity")
                     )
                 elif all(getattr(existing, k) == v for k, v in values.items()):
                     report.unchanged += 1

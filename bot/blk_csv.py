@@ -14,7 +14,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.csv_table import TableError, TableProblem, read_table
+from bot.csv_table import RejectedRow, TableError, TableProblem, read_table
 from bot.csv_table import decode as decode_table
 from bot.geo import in_indonesia_box
 from storage.directory_repository import BlkRow
@@ -24,7 +24,8 @@ OPTIONAL_COLUMNS = ("address", "latitude", "longitude", "coord_source", "phone",
 # UPTP: Kemnaker unit; UPTD: provincial/regency BLK; BLKK: BLK Komunitas (expected later).
 BLK_KINDS = frozenset({"UPTP", "UPTD", "BLKK"})
 # Column widths of storage.models.Blk: PostgreSQL would reject longer values mid-transaction.
-MAX_LENGTHS = {"id": 64, "name": 200, "address": 300, "coord_source": 32, "phone": 32}
+# The id is also carried in button data (64 bytes with its prefix), hence 48.
+MAX_LENGTHS = {"id": 48, "name": 200, "address": 300, "coord_source": 32, "phone": 32}
 
 
 class RejectReason(enum.Enum):
@@ -34,16 +35,6 @@ class RejectReason(enum.Enum):
     DUPLICATE_ID_IN_FILE = "duplicate_id_in_file"
     BAD_TYPE = "bad_type"
     FIELD_TOO_LONG = "field_too_long"
-
-
-@dataclass(frozen=True, slots=True)
-class RejectedRow:
-    """A row left out of the import; ``line`` is the file's line (header = 1)."""
-
-    line: int
-    id: str
-    reason: RejectReason
-    field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +96,8 @@ def _row(
     if ids[blk_id] > 1:  # which copy is right is not ours to guess: all are rejected
         return reject(RejectReason.DUPLICATE_ID_IN_FILE, "id")
     for name, limit in MAX_LENGTHS.items():
-        if len(record.get(name, "")) > limit:
+        value = record.get(name, "")
+        if (len(value.encode()) if name == "id" else len(value)) > limit:
             return reject(RejectReason.FIELD_TOO_LONG, name)
     kind = record["type"].upper()
     if kind not in BLK_KINDS:

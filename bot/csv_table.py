@@ -32,6 +32,16 @@ class TableError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class RejectedRow:
+    """A row left out of an import: where, which id, why (an enum of the importer), which column."""
+
+    line: int
+    id: str
+    reason: enum.Enum
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Record:
     """One non-blank row; `line` is where it starts in the file (header = 1)."""
 

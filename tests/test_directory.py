@@ -385,3 +385,11 @@ async def test_cache_picks_up_another_process_import(db: Database, tmp_path: Pat
     await reader.refresh()
     info = await reader.blk("t-late")
     assert info is not None and info.name == "BLK Baru Lagi"
+
+
+async def test_blk_ids_must_fit_in_button_data(service: DirectoryService) -> None:
+    """Buttons carry the id in 64 bytes of callback_data: longer ids are refused on import."""
+    long_id = "blk-" + "x" * 45
+    content = f"id,name,type,regency_code\n{long_id},BLK Panjang,BLKK,32.16\n".encode()
+    report = await service.import_blk_csv(content, source_name="x")
+    assert [(r.reason, r.field) for r in report.rejected] == [(RejectReason.FIELD_TOO_LONG, "id")]
