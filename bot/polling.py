@@ -123,8 +123,6 @@ class ReliablePolling:
             if update.update_id not in handled:
                 by_chat[_chat_key(update)].append(update)
         await asyncio.gather(*(self._handle_chat(queue) for queue in by_chat.values()))
-        async with self._db.transaction() as session:
-            await UpdateLog(session).forget_before(datetime.now(UTC) - RETENTION)
 
     async def _handle_chat(self, queue: list[Update]) -> None:
         async with self._slots:
@@ -153,6 +151,12 @@ class ReliablePolling:
                     logger.exception("update %s failed", update.update_id)
             log.record(update.update_id)
             return await hold(session, self._bot, _chat_key(update), deferred.calls, self._worker)
+
+
+async def forget_old_updates(db: Database) -> None:
+    """Periodic, not per batch: the delete scans the log and takes SQLite's write lock."""
+    async with db.transaction() as session:
+        await UpdateLog(session).forget_before(datetime.now(UTC) - RETENTION)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

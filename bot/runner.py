@@ -13,7 +13,7 @@ from bot.background import every
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.dispatcher import build_bot, build_dispatcher
-from bot.polling import ReliablePolling
+from bot.polling import ReliablePolling, forget_old_updates
 from bot.sender import Sender
 from handlers.broadcast_progress import update_progress_messages
 from handlers.notices import NoticeRenderer
@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 # Broadcast progress messages are edited at most every few seconds (Telegram's limits).
 PROGRESS_SECONDS = 3
 ABANDONED_CHECK_SECONDS = 15 * 60
+FORGET_UPDATES_SECONDS = 60 * 60
 
 
 async def prepare(app: App) -> None:
@@ -59,6 +60,9 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
     async def progress() -> None:
         await update_progress_messages(bot, app.services, app.i18n)
 
+    async def forget_updates() -> None:
+        await forget_old_updates(app.db)
+
     async def abandoned() -> None:
         if await app.reminders.remind_abandoned():
             sender.wake()
@@ -68,6 +72,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         sender.run(stop),
         every(PROGRESS_SECONDS, progress, stop),
         every(ABANDONED_CHECK_SECONDS, abandoned, stop),
+        every(FORGET_UPDATES_SECONDS, forget_updates, stop),
     )
 
 
