@@ -33,7 +33,7 @@ async def start_bot(fake: FakeBotAPI, env: dict[str, str], cwd: str) -> asyncio.
         sys.executable, "-m", "bot.cli", "run", env=env, cwd=cwd,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
-    await fake.wait_call("getUpdates", predicate=lambda c: c.seq > seen, timeout=120)
+    await fake.wait_call("getUpdates", predicate=lambda c: c.seq > seen, timeout=300)
     return process
 
 

@@ -9,8 +9,9 @@ commit. A batch delivered again after a crash skips recorded updates, and an upd
 transaction did not commit left no trace, so handling it again is its first effect.
 
 What remains: answers committed before a kill but not confirmed sent are handed to the
-outbox sender when the next poller starts (late, once); one killed after Telegram accepted
-it but before it was marked sent is sent again (the outbox's documented window). Files sent as
+outbox sender when the next poller starts (late, once), except those with a delivery
+receipt (`storage.receipts`, written the moment Telegram accepts an answer): they were
+sent. Only a kill between Telegram's answer and that receipt sends one twice. Files sent as
 uploads (/datasaya) and calls wrapped in `send_now()` go out immediately. Conversation
 state in Redis (REDIS_URL) is outside the transaction. Each chat's updates are handled in
 order; different chats run concurrently (on SQLite, transactions take turns).
@@ -24,15 +25,14 @@ import os
 from collections import defaultdict
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
-from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 
 from bot.deferred_replies import deferring
-from bot.replies_outbox import deliver_now, hold
+from bot.rate_limit import RateLimiter
+from bot.replies_outbox import HeldAnswers, deliver_now, hold
 from storage.database import Database
 from storage.outbox_repository import OutboxRepository
 from storage.update_log import UpdateLog
@@ -60,6 +60,7 @@ class ReliablePolling:
         timeout: int = 25,
         limit: int = 100,
         concurrency: int | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._dp = dp
         self._bot = bot
@@ -71,11 +72,14 @@ class ReliablePolling:
         self._slots = asyncio.Semaphore(concurrency or (4 if db.is_sqlite else 32))
         self._allowed = dp.resolve_used_update_types()
         self._worker = f"poller:{os.getpid()}"
+        self._limiter = limiter or RateLimiter()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; the batch in hand is always finished first."""
         async with self._db.transaction() as session:
-            orphans = await OutboxRepository(session).release_orphan_replies(self._worker)
+            orphans = await OutboxRepository(session).release_orphan_replies(
+                self._worker, self._db.receipts
+            )
         if orphans:
             logger.warning("%d answers of a stopped process go out through the outbox", orphans)
         offset: int | None = None
@@ -128,21 +132,21 @@ class ReliablePolling:
         async with self._slots:
             for update in queue:
                 try:
-                    rows = await self._handle(update)
+                    held = await self._handle(update)
                 except Exception:
                     # Its transaction failed as a whole: record it so it cannot loop forever.
                     logger.exception("update %s could not be handled", update.update_id)
                     async with self._db.transaction() as session:
                         UpdateLog(session).record(update.update_id)
                     continue
-                await deliver_now(self._db, self._bot, rows, self._worker)
+                await deliver_now(self._db, self._bot, held, self._worker, self._limiter)
 
-    async def _handle(self, update: Update) -> list[tuple[int, TelegramMethod[Any]]]:
+    async def _handle(self, update: Update) -> HeldAnswers:
         """Handle one update in one transaction; returns its answers, committed, to send."""
         async with self._db.unit_of_work() as session:
             log = UpdateLog(session)
             if await log.handled_among([update.update_id]):
-                return []
+                return HeldAnswers(_chat_key(update))
             with deferring() as deferred:
                 try:
                     await self._dp.feed_update(self._bot, update)
@@ -157,6 +161,7 @@ async def forget_old_updates(db: Database) -> None:
     """Periodic, not per batch: the delete scans the log and takes SQLite's write lock."""
     async with db.transaction() as session:
         await UpdateLog(session).forget_before(datetime.now(UTC) - RETENTION)
+    await db.receipts.prune()
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -69,15 +69,25 @@ class RateLimiter:
         try:
             async with lock:
                 await self._sleep_until(lambda: self._chat_ready.get(chat_id, -math.inf))
-                async with self._turn:
-                    await self._sleep_until(lambda: max(self._next_slot, self._paused_until))
-                    now = self._clock()
-                    self._next_slot = max(self._next_slot, now - self._tolerance) + self._slot
-                    self._chat_ready[chat_id] = now + self.per_chat_interval
+                return await self.acquire_slot(chat_id)
         finally:
             self._chat_users[chat_id] -= 1
             if not self._chat_users[chat_id]:
                 del self._chat_users[chat_id], self._chat_locks[chat_id]
+
+    async def acquire_slot(self, chat_id: int | None = None) -> float:
+        """Wait for a global slot only, and start `chat_id`'s interval from it.
+
+        For answers to a person's own message: they share the bot's budget with the
+        outbox, but do not wait for their chat's interval (a button press may be answered
+        with two messages, and the person is waiting for them).
+        """
+        async with self._turn:
+            await self._sleep_until(lambda: max(self._next_slot, self._paused_until))
+            now = self._clock()
+            self._next_slot = max(self._next_slot, now - self._tolerance) + self._slot
+            if chat_id is not None:
+                self._chat_ready[chat_id] = now + self.per_chat_interval
         if len(self._chat_ready) > 512:
             self._forget_idle_chats(now)
         return now

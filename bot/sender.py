@@ -233,7 +233,7 @@ class Sender:
             repo = OutboxRepository(session)
             for row, outcome in finished:
                 await self._record(repo, row, outcome, now)
-            if recover and (count := await repo.recover_stale(now, self.lease)):
+            if recover and (count := await repo.recover_stale(now, self.lease, self.db.receipts)):
                 logger.warning("outbox: %d rows of a dead sender back to pending", count)
             rows = await repo.claim(self.worker_id, now, limit, exclude_chats=busy)
             blocked = await repo.unreachable_among(row.chat_id for row in rows)
@@ -308,7 +308,16 @@ class Sender:
             return self._transient(row, exc.message)
         except Exception as exc:  # timeouts, undecodable answers
             return self._transient(row, repr(exc))
-        return Outcome("sent", message_id=getattr(result, "message_id", None))
+        message_id = getattr(result, "message_id", None)
+        await self._receipt(row.id, message_id)
+        return Outcome("sent", message_id=message_id)
+
+    async def _receipt(self, row_id: int, message_id: int | None) -> None:
+        """Telegram took it: say so durably now, not at the next cycle's commit."""
+        try:
+            await self.db.receipts.record(row_id, message_id)
+        except Exception:  # the outcome is still recorded by the cycle
+            logger.exception("outbox row %d: delivery receipt not written", row_id)
 
     def _transient(self, row: OutboxMessage, reason: str) -> Outcome:
         attempts = row.attempts + 1

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.receipts import open_receipts
+
 
 def _prepare_sqlite_path(url: str) -> None:
     """SQLite cannot create the folder of its file, so the default `./data/` is made here."""
@@ -69,6 +71,7 @@ class Database:
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         self.engine = create_engine(url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.receipts = open_receipts(url, self.engine)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -97,4 +100,5 @@ class Database:
             await conn.execute(text("SELECT 1"))
 
     async def close(self) -> None:
+        await self.receipts.close()
         await self.engine.dispose()

@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, UnreachableChat
+from storage.models import OutboxMessage, UnreachableChat, utcnow
+from storage.receipts import Receipts
 
 ERROR_LENGTH = 300  # OutboxMessage.last_error is String(300); PostgreSQL enforces it
 # Updates go by id and claim, not through loaded objects: skip the ORM's session sync (cost).
@@ -76,38 +77,49 @@ class OutboxRepository:
         await self.session.flush()
         return claimed
 
-    async def recover_stale(self, now: datetime, lease: timedelta) -> int:
-        """Rows a dead worker left "sending" longer than `lease` go back to pending.
+    async def recover_stale(self, now: datetime, lease: timedelta, receipts: Receipts) -> int:
+        """Rows a dead worker left "sending" longer than `lease` are settled or retried.
 
-        This is the at-least-once window: such a row may already have reached Telegram.
-        An update's answers ("reply") are the poller's: only the next poller frees them
-        (`release_orphan_replies`), since a live one may still be sending them.
+        Those with a delivery receipt reached Telegram and are marked sent; the rest go
+        back to pending. An update's answers ("reply") are the poller's: only the next
+        poller frees them (`release_orphan_replies`), since a live one may still send them.
         """
-        result = await self.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.status == "sending",
-                OutboxMessage.claimed_at < now - lease,
-                OutboxMessage.kind != REPLY,
-            )
-            .values(status="pending", claimed_by=None, claimed_at=None)
-            .execution_options(**NO_SYNC)
+        return await self._recover(
+            receipts,
+            OutboxMessage.status == "sending",
+            OutboxMessage.claimed_at < now - lease,
+            OutboxMessage.kind != REPLY,
         )
-        return result.rowcount or 0
 
-    async def release_orphan_replies(self, poller_id: str) -> int:
+    async def release_orphan_replies(self, poller_id: str, receipts: Receipts) -> int:
         """Answers a dead poller committed but did not confirm as sent go to the sender.
 
         Telegram serves one getUpdates consumer per bot, so at start-up every other
-        poller's claim is a dead process's.
+        poller's claim is a dead process's. Answers with a receipt are marked sent.
         """
+        return await self._recover(
+            receipts,
+            OutboxMessage.status == "sending",
+            OutboxMessage.kind == REPLY,
+            OutboxMessage.claimed_by != poller_id,
+        )
+
+    async def _recover(self, receipts: Receipts, *claimed: ColumnElement[bool]) -> int:
+        """Settle the claimed rows matching `claimed`; returns how many go back to pending."""
+        ids = (await self.session.execute(select(OutboxMessage.id).where(*claimed))).scalars()
+        accepted = await receipts.among(ids)
+        for row_id, message_id in accepted.items():
+            await self._settle(
+                row_id,
+                None,
+                status="sent",
+                telegram_message_id=message_id,
+                sent_at=utcnow(),
+                attempts=OutboxMessage.attempts + 1,
+            )
         result = await self.session.execute(
             update(OutboxMessage)
-            .where(
-                OutboxMessage.status == "sending",
-                OutboxMessage.kind == REPLY,
-                OutboxMessage.claimed_by != poller_id,
-            )
+            .where(*claimed, OutboxMessage.id.not_in(accepted) if accepted else true())
             .values(status="pending", claimed_by=None, claimed_at=None)
             .execution_options(**NO_SYNC)
         )

@@ -436,7 +436,9 @@ async def test_outcome_is_not_recorded_over_a_claim_that_was_lost(
         [row] = await OutboxRepository(session).claim("w1", clock.now(), 5)
     async with db.transaction() as session:
         repo = OutboxRepository(session)
-        assert await repo.recover_stale(clock.now() + timedelta(minutes=2), timedelta(minutes=1))
+        assert await repo.recover_stale(
+            clock.now() + timedelta(minutes=2), timedelta(minutes=1), db.receipts
+        )
         [again] = await repo.claim("w2", clock.now() + timedelta(minutes=2), 5)
         assert again.id == row.id
     async with db.transaction() as session:

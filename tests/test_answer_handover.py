@@ -1,0 +1,68 @@
+"""An answer Telegram cannot take right now is not lost: the outbox sender delivers it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from aiogram import Bot
+
+from bot.sender import Sender
+from storage.models import utcnow
+from storage.outbox_repository import REPLY
+from tests.fake_bot_api import FakeBotAPI
+from tests.fake_bot_api.fixtures import make_bot
+from tests.harness import RunningBot
+from tests.test_attendance_flow import rows_for
+
+USER = 5301
+
+
+@pytest.fixture
+async def sender_bot(fake_api: FakeBotAPI) -> AsyncIterator[Bot]:
+    bot = make_bot(fake_api)
+    yield bot
+    await bot.session.close()
+
+
+def help_messages(fake_api: FakeBotAPI) -> list[bool]:
+    """Whether each /bantuan answer to USER was accepted, in order."""
+    return [
+        call.ok
+        for call in fake_api.calls
+        if call.method == "sendMessage" and call.chat_id == USER and "/batal" in (call.text or "")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("error_code", "description", "retry_after"),
+    [(502, "Bad Gateway", None), (429, "Too Many Requests: retry after 3", 3)],
+)
+async def test_answer_refused_for_now_is_delivered_later_by_the_sender(
+    fake_api: FakeBotAPI,
+    running_bot: RunningBot,
+    sender_bot: Bot,
+    error_code: int,
+    description: str,
+    retry_after: int | None,
+) -> None:
+    fake_api.fail_next(
+        "sendMessage",
+        error_code=error_code,
+        description=description,
+        retry_after=retry_after,
+        chat_id=USER,
+    )
+    update_id = fake_api.message(USER, "/bantuan")
+    await fake_api.wait_confirmed(update_id)
+    [row] = await rows_for(running_bot, USER, REPLY)
+    assert row.status == "pending" and row.claimed_by is None
+    assert row.not_before > utcnow() + timedelta(seconds=(retry_after or 2) - 1)
+    assert help_messages(fake_api) == [False]
+
+    later = utcnow() + timedelta(seconds=5)
+    assert await Sender(running_bot.app.db, sender_bot, clock=lambda: later).run_once() == 1
+    assert help_messages(fake_api) == [False, True]
+    [row] = await rows_for(running_bot, USER, REPLY)
+    assert row.status == "sent"
