@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.csv_table import ImportReport
 from storage.coordinator_repository import AuditRepository
 
 FORBIDDEN_KEYS = frozenset(
@@ -26,6 +27,9 @@ class AuditAction(StrEnum):
     COORDINATOR_REVOKED = "coordinator.revoked"
     BROADCAST_CREATED = "broadcast.created"
     BROADCAST_CANCELLED = "broadcast.cancelled"
+    CSV_IMPORTED = "csv.imported"
+    TICKET_VIEWED = "ticket.viewed"
+    TICKET_ANSWERED = "ticket.answered"
 
 
 def _checked(details: Mapping[str, object]) -> str:
@@ -47,3 +51,17 @@ def _checked(details: Mapping[str, object]) -> str:
 def record(session: AsyncSession, actor_id: int, action: AuditAction, **details: object) -> None:
     """Add an entry to the caller's transaction; it commits or rolls back with the action."""
     AuditRepository(session).add(actor_id, action.value, _checked(details))
+
+
+def audit_import(session: AsyncSession, actor_id: int, kind: str, report: ImportReport) -> None:
+    """A coordinator's CSV import: what kind of file and how many rows did what."""
+    record(
+        session,
+        actor_id,
+        AuditAction.CSV_IMPORTED,
+        kind=kind,
+        added=report.added,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        rejected=len(report.rejected),
+    )

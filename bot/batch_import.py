@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.audit import audit_import
 from bot.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, check_rows
-from bot.csv_table import RejectedRow, decode, read_table
+from bot.csv_table import ImportReport, RejectedRow, decode, read_table
 from storage.database import Database
 from storage.enrollment_repository import BatchRepository
 from storage.models import Batch
 
 # Registration closes at the end of the deadline day, BLK time.
 _END_OF_DAY = time(23, 59, 59)
-
-
-@dataclass
-class BatchImportReport:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[RejectedRow] = field(default_factory=list)
 
 
 def _utc(day: date, clock: time, zone: ZoneInfo) -> datetime:
@@ -44,11 +36,14 @@ class BatchImporter:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def import_csv(self, raw: bytes) -> BatchImportReport:
-        """Raises `TableError` when the file cannot be read; bad rows are reported, not saved."""
+    async def import_csv(self, raw: bytes, *, actor_id: int | None = None) -> ImportReport:
+        """Raises `TableError` when the file cannot be read; bad rows are reported, not saved.
+
+        An upload by a person (`actor_id`) is written to the audit log with the counts.
+        """
         _header, records = read_table(decode(raw), REQUIRED_COLUMNS)
         rows, rejected = check_rows(records)
-        report = BatchImportReport(rejected=rejected)
+        report = ImportReport(rejected=rejected)
         async with self._db.transaction() as session:
             batches = BatchRepository(session)
             for row in rows:
@@ -73,5 +68,7 @@ class BatchImporter:
                     for key, value in values.items():
                         setattr(existing, key, value)
                     report.updated += 1
-        report.rejected.sort(key=lambda r: r.line)
+            report.rejected.sort(key=lambda r: r.line)
+            if actor_id is not None:
+                audit_import(session, actor_id, "batches", report)
         return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import enum
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Far above any real directory or schedule; bounds memory for a wrong upload.
 MAX_ROWS = 50_000
@@ -39,6 +39,16 @@ class RejectedRow:
     id: str
     reason: enum.Enum
     field: str | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an import did, row by row: counts of each outcome and the rows left out."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.batch_import import BatchImporter, BatchImportReport
+from bot.batch_import import BatchImporter
+from bot.csv_table import ImportReport
 
 # (BLK id from bot/data/blk.csv, title, days from today, capacity): west to east, one full-ish.
 DEMO_BATCHES = (
@@ -29,6 +30,6 @@ def demo_csv(today: date) -> bytes:
     return "\n".join(rows).encode()
 
 
-async def load_demo_batches(importer: BatchImporter, today: date) -> BatchImportReport:
+async def load_demo_batches(importer: BatchImporter, today: date) -> ImportReport:
     """Idempotent: the same ids are updated, so dates move along with today."""
     return await importer.import_csv(demo_csv(today))

@@ -10,9 +10,11 @@ import asyncio
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from bot.audit import audit_import
 from bot.blk_csv import RejectedRow, RejectReason, TableError, TableProblem, decode, parse
+from bot.csv_table import ImportReport
 from bot.directory_sync import SyncReport, sync_reference_data
 from bot.geo import validate_point
 from bot.nearest import CoordPrecision
@@ -47,14 +49,6 @@ class BlkDistance:
         return self.blk.approximate
 
 
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[RejectedRow] = field(default_factory=list)
-
-
 class DirectoryService:
     def __init__(
         self,
@@ -85,12 +79,17 @@ class DirectoryService:
         return report
 
     async def import_blk_csv(
-        self, path_or_bytes: bytes | str | os.PathLike[str], *, source_name: str
+        self,
+        path_or_bytes: bytes | str | os.PathLike[str],
+        *,
+        source_name: str,
+        actor_id: int | None = None,
     ) -> ImportReport:
         """Add or update BLKs by id from a CSV; every valid row in one transaction.
 
         Raises :class:`TableError` (nothing written) when the file cannot be read as a
         whole; bad rows are listed in the report and skipped. Re-importing is a no-op.
+        An upload by a person (`actor_id`) is written to the audit log with the counts.
         """
         text = decode(path_or_bytes)
         async with self._db.transaction() as session:
@@ -98,13 +97,16 @@ class DirectoryService:
             parsed = parse(text, await repo.regency_codes())
             rows = [p.row for p in parsed.rows]
             changes = list((await repo.upsert_blks(rows, {"source": source_name})).values())
+            report = ImportReport(
+                added=changes.count(Change.ADDED),
+                updated=changes.count(Change.UPDATED),
+                unchanged=changes.count(Change.UNCHANGED),
+                rejected=parsed.rejected,
+            )
+            if actor_id is not None:
+                audit_import(session, actor_id, "blk", report)
         await self.refresh()
-        return ImportReport(
-            added=changes.count(Change.ADDED),
-            updated=changes.count(Change.UPDATED),
-            unchanged=changes.count(Change.UNCHANGED),
-            rejected=parsed.rejected,
-        )
+        return report
 
     async def refresh(self) -> None:
         """Reload the snapshot from the database now."""

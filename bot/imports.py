@@ -36,14 +36,18 @@ async def import_csv(
     batches: BatchImporter,
     source_name: str,
     translate: Translate,
+    actor_id: int | None = None,
 ) -> str:
-    """Import and describe the outcome; whole-file problems are described, not raised."""
+    """Import and describe the outcome; whole-file problems are described, not raised.
+
+    `actor_id`: the person who uploaded it, for the audit log (None from the server's CLI).
+    """
     try:
         if kind is CsvKind.BLK:
-            blk = await directory.import_blk_csv(raw, source_name=source_name)
+            blk = await directory.import_blk_csv(raw, source_name=source_name, actor_id=actor_id)
             counts = (blk.added, blk.updated, blk.unchanged, blk.rejected)
         else:
-            report = await batches.import_csv(raw)
+            report = await batches.import_csv(raw, actor_id=actor_id)
             counts = (report.added, report.updated, report.unchanged, report.rejected)
     except TableError as exc:
         return problem_text(translate, exc.problem, exc.columns, exc.line)

@@ -42,5 +42,6 @@ async def csv_uploaded(message: Message, bot: Bot, services: Services) -> None:
         batches=services.batch_importer,
         source_name=f"telegram:{message.from_user.id}:{document.file_name or 'upload.csv'}",
         translate=_,
+        actor_id=message.from_user.id,
     )
     await message.answer(report)

@@ -11,6 +11,7 @@ from storage.models import OutboxMessage
 from tests.enrollment_setup import add_batch
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
+from tests.test_broadcasts import audit_actions
 from tests.test_registration_flow import register_until_review
 
 JAKSEL = "ppkd-jakarta-selatan"
@@ -186,3 +187,7 @@ async def test_admin_uploads_a_schedule_and_others_cannot(
     ]
     fake_api.document(admin.user_id, b"nama,alamat\nx,y\n", "lain.csv")
     await admin.expect("tidak dikenali")
+    counts = {"added": 1, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert await audit_actions(running_bot.app.db) == [
+        ("csv.imported", {"kind": "batches", **counts})
+    ]
