@@ -25,12 +25,10 @@ import secrets
 import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot
-from aiogram import methods as m
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
@@ -46,6 +44,7 @@ from aiogram.exceptions import (
 from pydantic import ValidationError
 
 from bot.outbox import Outgoing
+from bot.outbox_calls import Outcome, build_method, record_outcome
 from bot.rate_limit import RateLimiter
 from storage.database import Database
 from storage.models import OutboxMessage, utcnow
@@ -54,44 +53,9 @@ from storage.outbox_repository import OutboxRepository
 logger = logging.getLogger(__name__)
 
 Render = Callable[[OutboxMessage], Awaitable[Outgoing | None]]
-METHODS: dict[str, type[m.TelegramMethod[Any]]] = {
-    "sendMessage": m.SendMessage,
-    "sendPhoto": m.SendPhoto,
-    "sendDocument": m.SendDocument,
-    "sendVenue": m.SendVenue,
-    "sendLocation": m.SendLocation,
-    "copyMessage": m.CopyMessage,
-    "editMessageText": m.EditMessageText,
-    # An update's answers (bot.deferred_replies) left unsent by a crash:
-    "editMessageReplyMarkup": m.EditMessageReplyMarkup,
-    "answerCallbackQuery": m.AnswerCallbackQuery,
-    "deleteMessage": m.DeleteMessage,
-}
 BACKOFF_CAP = 16.0  # seconds; retries wait 2, 4, 8, 16, 16, ...
 MAX_RATE_LIMITED = 20  # 429s do not use up attempts, but a row is not retried forever
 FINAL_ERRORS = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge, TelegramMigrateToChat)
-
-
-def build_method(outgoing: Outgoing, chat_id: int) -> m.TelegramMethod[Any]:
-    """The aiogram call; its pydantic model validates params (reply_markup dicts too)."""
-    method = METHODS[outgoing.method]
-    if "chat_id" not in method.model_fields:  # answerCallbackQuery
-        return method(**outgoing.params)
-    return method(**{**outgoing.params, "chat_id": chat_id})
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one attempt ended in, recorded by the next cycle.
-
-    `status`: sent, failed, retry (counted, backoff `delay`), rate_limited (429, not
-    counted), release (back to pending unsent), unreachable, expired or skipped.
-    """
-
-    status: str
-    detail: str = ""
-    message_id: int | None = None
-    delay: float = 0.0
 
 
 Finished = list[tuple[OutboxMessage, Outcome]]
@@ -232,7 +196,7 @@ class Sender:
         async with self.db.transaction() as session:
             repo = OutboxRepository(session)
             for row, outcome in finished:
-                await self._record(repo, row, outcome, now)
+                await record_outcome(repo, row, outcome, now, self.worker_id)
             if recover and (count := await repo.recover_stale(now, self.lease, self.db.receipts)):
                 logger.warning("outbox: %d rows of a dead sender back to pending", count)
             rows = await repo.claim(self.worker_id, now, limit, exclude_chats=busy)
@@ -324,25 +288,3 @@ class Sender:
         if attempts >= self.max_attempts:
             return Outcome("failed", f"{reason} (gave up after {attempts} attempts)")
         return Outcome("retry", reason, delay=min(2.0**attempts, BACKOFF_CAP))
-
-    async def _record(
-        self, repo: OutboxRepository, row: OutboxMessage, outcome: Outcome, now: datetime
-    ) -> None:
-        """Write the outcome, only while the claim is still ours (the lease was not lost)."""
-        status, detail, me = outcome.status, outcome.detail, self.worker_id
-        if status == "sent":
-            ours = await repo.mark_sent(row.id, outcome.message_id, now, worker_id=me)
-        elif status == "failed":
-            ours = await repo.mark_failed(row.id, detail, worker_id=me)
-        elif status in {"retry", "rate_limited", "release"}:
-            later, counted = now + timedelta(seconds=outcome.delay), status == "retry"
-            ours = await repo.retry_later(row.id, later, detail, count=counted, worker_id=me)
-        elif status == "unreachable":
-            ours = await repo.mark_unreachable(row.id, detail, worker_id=me)
-            await repo.mark_unreachable_chat(row.chat_id, detail)
-        elif status == "expired":
-            ours = await repo.expire(row.id, worker_id=me)
-        else:
-            ours = await repo.skip(row.id, detail, worker_id=me)
-        if not ours:
-            logger.warning("outbox row %d: claim lost before recording %s", row.id, status)

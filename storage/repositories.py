@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -51,6 +53,11 @@ class RegistrationRepository:
     def add(self, registration: Registration) -> None:
         self.session.add(registration)
 
+    async def consented_before(self, cutoff: datetime) -> list[int]:
+        """Telegram ids of registrations whose retention period started before `cutoff`."""
+        stmt = select(Registration.telegram_id).where(Registration.consent_at < cutoff)
+        return list((await self.session.execute(stmt)).scalars())
+
     async def delete(self, telegram_id: int) -> int:
         result = await self.session.execute(
             delete(Registration).where(Registration.telegram_id == telegram_id)
@@ -68,6 +75,11 @@ class ConversationRepository:
         # Keys are fsm:bot:chat:user:destiny; in a private chat, chat id == user id.
         pattern = f"%:{telegram_id}:{telegram_id}:%"
         await self.session.execute(delete(FsmRecord).where(FsmRecord.key.like(pattern)))
+
+    async def delete_idle_since(self, cutoff: datetime) -> int:
+        """Conversations nobody touched since `cutoff` (unfinished registrations hold a NIK)."""
+        result = await self.session.execute(delete(FsmRecord).where(FsmRecord.updated_at < cutoff))
+        return result.rowcount or 0
 
 
 class Repositories:

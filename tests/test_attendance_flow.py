@@ -1,8 +1,8 @@
 """End to end: a reminder reaches the chat, "Tidak bisa hadir" frees the seat, the next in
 line is told through the outbox.
 
-The render hook's message is sent the way `bot.sender` sends it (its `build_method`), with
-a plain Bot, and the clock is moved to the reminder's due time instead of waiting.
+The render hook's message is sent the way the sender sends it (`build_method`), with a
+plain Bot, and the clock is moved to the reminder's due time instead of waiting.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from aiogram import Bot
 from sqlalchemy import select
 
 from bot.outbox import Outgoing
+from bot.outbox_calls import build_method
 from bot.reminders import ReminderService
-from bot.sender import build_method
 from handlers.notices import NoticeRenderer
 from storage.models import Attendance, OutboxMessage
 from tests.enrollment_setup import add_batch

@@ -1,12 +1,12 @@
 """The PHK month parser: typed months in Indonesian and English, never in the future."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.months import MonthError, MonthProblem, parse_month, recent_months
+from bot.months import MonthError, MonthProblem, months_before, parse_month, recent_months
 
 TODAY = date(2026, 11, 24)
 
@@ -65,3 +65,23 @@ def test_numeric_round_trip(day: date, separator: str) -> None:
 def test_recent_months_cross_the_year_boundary() -> None:
     months = recent_months(date(2026, 2, 10), count=4)
     assert months == [date(2026, 2, 1), date(2026, 1, 1), date(2025, 12, 1), date(2025, 11, 1)]
+
+
+@pytest.mark.parametrize(
+    ("moment", "months", "expected"),
+    [
+        (datetime(2026, 11, 24, 3, 0), 24, datetime(2024, 11, 24, 3, 0)),
+        (datetime(2026, 3, 31), 1, datetime(2026, 2, 28)),
+        (datetime(2028, 3, 31), 1, datetime(2028, 2, 29)),
+        (datetime(2026, 1, 15), 1, datetime(2025, 12, 15)),
+    ],
+)
+def test_months_before(moment: datetime, months: int, expected: datetime) -> None:
+    assert months_before(moment, months) == expected
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 1)), st.integers(0, 600))
+def test_months_before_goes_back_whole_months(moment: datetime, months: int) -> None:
+    earlier = months_before(moment, months)
+    assert earlier <= moment and earlier.time() == moment.time()
+    assert (moment.year * 12 + moment.month) - (earlier.year * 12 + earlier.month) == months
