@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.months import months_before
 from bot.nik import Nik, Sex, parse_nik
 from bot.participants import (
     CONSENT_VERSION,
@@ -33,6 +34,13 @@ Clock = Callable[[], datetime]
 class Erasure:
     erased: bool
     promoted_telegram_id: int | None
+
+
+@dataclass(frozen=True)
+class Retention:
+    erased: int
+    drafts: int
+    promoted: int
 
 
 class RegistrationError(Exception):
@@ -149,6 +157,19 @@ class RegistrationService:
             await repos.users.delete(telegram_id)
             await repos.conversations.delete_for_user(telegram_id)
         return Erasure(erased=deleted > 0, promoted_telegram_id=promoted)
+
+    async def erase_expired(self) -> Retention:
+        """Erase what is kept longer than the consent text promises (`retention_months`).
+
+        Each account is erased in its own transaction, as /hapusdata would, so seats go to
+        the waitlist and those promoted are told. Idle unfinished conversations go too.
+        """
+        cutoff = months_before(self.clock(), self.retention_months)
+        async with self._db.transaction() as session:
+            expired = await Repositories(session).registrations.consented_before(cutoff)
+            drafts = await Repositories(session).conversations.delete_idle_since(cutoff)
+        promoted = [(await self.erase(telegram_id)).promoted_telegram_id for telegram_id in expired]
+        return Retention(len(expired), drafts, sum(p is not None for p in promoted))
 
     async def _check_nik_free(self, repos: Repositories, telegram_id: int, nik: str) -> None:
         owner = await repos.registrations.owner_of_fingerprint(self._cipher.fingerprint(nik))
