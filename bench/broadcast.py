@@ -34,6 +34,7 @@ from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Broadcast
 from storage.outbox_repository import OutboxRepository
+from tests.databases import empty_database
 from tests.fake_bot_api import DEFAULT_TOKEN, FakeBotAPI
 from tests.fake_bot_api.fixtures import make_bot
 
@@ -227,6 +228,8 @@ async def main(args: argparse.Namespace) -> int:
     recipients = list(range(FIRST_CHAT, FIRST_CHAT + args.recipients))
     blocked = set(rng.sample(recipients, round(len(recipients) * args.blocked)))
     with tempfile.TemporaryDirectory(prefix="blk-bench-") as tmp:
+        if args.database_url:
+            await empty_database(args.database_url)  # a run must not count the last run's rows
         args.database_url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
         db = Database(args.database_url)
         fake = FakeBotAPI(

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.personal_data import generate_data_key  # noqa: E402
+from tests.databases import empty_database  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI  # noqa: E402
 
 CHOICES = ("en", "id")
@@ -40,6 +41,8 @@ async def start_bot(fake: FakeBotAPI, env: dict[str, str], cwd: str) -> asyncio.
 async def main(args: argparse.Namespace) -> None:
     workdir = tempfile.mkdtemp(prefix="blk-inbound-")
     database_url = args.database_url or f"sqlite+aiosqlite:///{workdir}/bench.sqlite3"
+    if args.database_url:
+        await empty_database(database_url)  # update ids restart at 1: old ones would match
     fake = FakeBotAPI()
     await fake.start()
     env = {

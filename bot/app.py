@@ -14,15 +14,21 @@ from bot.config import Settings
 from bot.directory import DirectoryService
 from bot.eligibility import EligibilityRules
 from bot.enrollment import EnrollmentService
+from bot.faq import Faq, load_faq
+from bot.flood import FloodGuard
 from bot.i18n import CatalogI18n, create_i18n
 from bot.keys import resolve_data_key
 from bot.personal_data import PersonalDataCipher
+from bot.phk_content import PhkContent
+from bot.phk_service import PhkService
 from bot.preferences import PreferenceService
 from bot.regions import RegionDirectory, default_directory
 from bot.registration import RegistrationService
 from bot.reminders import ReminderPlan, ReminderService
 from bot.roles import RoleService
 from bot.services import Services
+from bot.statistics import StatisticsService
+from bot.tickets import TicketService
 from storage.database import Database
 from storage.fsm import SqlStorage, redis_storage
 
@@ -45,8 +51,13 @@ class App:
     audiences: AudienceService
     broadcasts: BroadcastService
     reminders: ReminderService
+    phk: PhkService
+    statistics: StatisticsService
+    tickets: TicketService
+    faq: Faq
     storage: BaseStorage
     isolation: BaseEventIsolation
+    flood: FloodGuard
 
     @property
     def services(self) -> Services:
@@ -60,6 +71,10 @@ class App:
             roles=self.roles,
             audiences=self.audiences,
             broadcasts=self.broadcasts,
+            phk=self.phk,
+            statistics=self.statistics,
+            tickets=self.tickets,
+            faq=self.faq,
         )
 
     async def close(self) -> None:
@@ -86,6 +101,7 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
     roles = RoleService(db, settings.admin_ids)
     audiences = AudienceService(db)
     plan = ReminderPlan.from_settings(settings)
+    rules = EligibilityRules.from_toml(settings.eligibility_rules)
     return App(
         settings=settings,
         db=db,
@@ -102,7 +118,7 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
         directory=DirectoryService(db, regions),
         enrollment=EnrollmentService(
             db,
-            EligibilityRules.from_toml(settings.eligibility_rules),
+            rules,
             settings.timezone,
             reminders=plan,
         ),
@@ -111,6 +127,27 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
         audiences=audiences,
         broadcasts=BroadcastService(db, roles, audiences),
         reminders=ReminderService(db, plan),
+        phk=PhkService(
+            db,
+            PhkContent.from_toml(settings.phk_content_file),
+            phk_priority=rules.phk_priority,
+            retention_months=settings.data_retention_months,
+        ),
+        statistics=StatisticsService(db),
+        tickets=TicketService(
+            db,
+            cipher,
+            roles,
+            settings.admin_ids,
+            escalate_after_hours=settings.ticket_escalation_hours,
+            timezone=settings.timezone,
+        ),
+        faq=load_faq(settings.faq_file),
         storage=storage,
         isolation=isolation,
+        flood=FloodGuard(
+            settings.flood_max_updates,
+            settings.flood_window_seconds,
+            settings.flood_cooldown_seconds,
+        ),
     )

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(default=60, ge=1)
     # TOML with the eligibility rules; the packaged bot/data/eligibility.toml when unset.
     eligibility_rules: Path | None = None
+    # TOML with the PHK pathway's offers and JKP facts; the packaged bot/data/phk.toml if unset.
+    phk_content_file: Path | None = None
+    # TOML with the FAQ (topics, questions, answers, keywords); the packaged bot/data/faq.toml
+    # when unset, so coordinators can change answers without touching code.
+    faq_file: Path | None = None
     registration_code_prefix: str = Field(default="BLK", max_length=5)
     # The programme has not published a retention period; operators set theirs here.
     data_retention_months: int = Field(default=24, ge=1, le=120)
@@ -54,6 +59,14 @@ class Settings(BaseSettings):
     reminder_hours_before: Annotated[tuple[int, ...], NoDecode] = (2,)
     # A registration left unanswered this long gets one nudge.
     abandoned_registration_hours: int = Field(default=24, ge=1)
+    # A question to coordinators ("Tanya petugas") still unanswered this long goes to the
+    # admins, once.
+    ticket_escalation_hours: int = Field(default=24, ge=1)
+    # Per person: more than FLOOD_MAX_UPDATES messages and button presses within
+    # FLOOD_WINDOW_SECONDS get one "slow down", then nothing for FLOOD_COOLDOWN_SECONDS.
+    flood_max_updates: int = Field(default=20, ge=1)
+    flood_window_seconds: float = Field(default=10, gt=0)
+    flood_cooldown_seconds: float = Field(default=30, ge=0)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -32,6 +32,7 @@ from bot.dispatcher import build_dispatcher
 from bot.runner import prepare
 
 CONSOLE_TOKEN = "1000000:console-mode-no-telegram-token"
+CONSOLE_FLOOD_LIMIT = 1_000_000
 
 Button = dict[str, Any]
 
@@ -194,7 +195,8 @@ async def _read_line() -> str | None:
 
 
 async def run_console(settings: Settings, user_id: int, language: str) -> None:
-    app = create_app(settings)
+    # One person at a keyboard, or a script piped in at full speed: no flood to limit.
+    app = create_app(settings.model_copy(update={"flood_max_updates": CONSOLE_FLOOD_LIMIT}))
     session = ConsoleSession(sys.stdout, user_id)
     bot = Bot(
         token=CONSOLE_TOKEN,

@@ -13,6 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from bot.app import App
 from bot.deferred_replies import DeferRepliesMiddleware
 from bot.draining import DrainingDispatcher
+from bot.flood_middleware import FloodMiddleware
 from bot.i18n import UserLocaleMiddleware
 from handlers import root_router
 
@@ -23,6 +24,10 @@ def build_dispatcher(app: App) -> DrainingDispatcher:
     dp["preferences"] = app.preferences
     dp["settings"] = app.settings
     UserLocaleMiddleware(app.i18n, app.preferences).setup(dp)
+    # After the locale (its "slow down" is translated), before any filter or handler.
+    flood = FloodMiddleware(app.flood, app.roles)
+    dp.message.outer_middleware(flood)
+    dp.callback_query.outer_middleware(flood)
     dp.callback_query.middleware(CallbackAnswerMiddleware())
     dp.include_router(root_router())
     return dp

@@ -11,6 +11,8 @@ from bot.commands import N_
 Translate = Callable[[str], str]
 # A Telegram message holds 4096 characters; the first rejected rows say enough.
 MAX_LISTED = 25
+# A rejected row's id is echoed so the coordinator finds it, and may be any length.
+SHOWN_ID_LENGTH = 32
 
 REJECT_KEYS = {
     "missing_field": N_("import-reject-missing-field"),
@@ -67,7 +69,7 @@ def report_text(
         lines.append(
             translate(N_("import-rejected-row")).format(
                 line=row.line,
-                id=html.escape(row.id or "-"),
+                id=html.escape(_shortened(row.id or "-")),
                 reason=reason,
                 field=html.escape(row.field or "-"),
             )
@@ -75,6 +77,10 @@ def report_text(
     if len(rejected) > MAX_LISTED:
         lines.append(translate(N_("import-more-rejected")).format(count=len(rejected) - MAX_LISTED))
     return "\n".join(lines)
+
+
+def _shortened(value: str) -> str:
+    return value if len(value) <= SHOWN_ID_LENGTH else value[: SHOWN_ID_LENGTH - 1] + "…"
 
 
 def problem_text(

@@ -27,7 +27,11 @@ from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import (
+    TelegramConflictError,
+    TelegramNetworkError,
+    TelegramServerError,
+)
 from aiogram.types import Update
 
 from bot.deferred_replies import deferring
@@ -100,9 +104,12 @@ class ReliablePolling:
                 offset = updates[-1].update_id + 1
         if offset is not None:
             # Confirm the last handled batch, so a clean restart does not fetch it again.
-            await self._bot.get_updates(
-                offset=offset, timeout=0, limit=1, allowed_updates=self._allowed
-            )
+            # A 409 means the long poll just abandoned is still open on the server; the
+            # update log skips that batch if it comes again.
+            with suppress(TelegramConflictError):
+                await self._bot.get_updates(
+                    offset=offset, timeout=0, limit=1, allowed_updates=self._allowed
+                )
 
     async def _fetch(self, offset: int | None, stop: asyncio.Event) -> list[Update]:
         request = asyncio.ensure_future(

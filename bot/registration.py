@@ -17,11 +17,14 @@ from bot.participants import (
     Sector,
 )
 from bot.personal_data import PersonalDataCipher
+from bot.phk_service import answers_of
 from bot.seats import release
 from storage.database import Database
 from storage.enrollment_repository import EnrollmentRepository
 from storage.models import Registration
+from storage.phk_repository import PhkRepository
 from storage.repositories import Repositories
+from storage.ticket_repository import TicketRepository
 
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -133,12 +136,14 @@ class RegistrationService:
             repos = Repositories(session)
             row = await repos.registrations.by_telegram_id(telegram_id)
             user = await repos.users.get(telegram_id)
-            if row is None and user is None:
+            phk = await PhkRepository(session).get(telegram_id)
+            if row is None and user is None and phk is None:
                 return None
             return {
                 "telegram_id": telegram_id,
                 "language": user.locale if user else None,
                 "registration": self._to_participant(row).as_export() if row else None,
+                "phk_pathway": answers_of(phk).as_export() if phk else None,
             }
 
     async def erase(self, telegram_id: int) -> Erasure:
@@ -154,6 +159,8 @@ class RegistrationService:
                 live = await EnrollmentRepository(session).live_for(row.id)
                 promoted = await release(session, live) if live else None
             deleted = await repos.registrations.delete(telegram_id)
+            deleted += await PhkRepository(session).delete(telegram_id)
+            deleted += await TicketRepository(session).delete_for_user(telegram_id)
             await repos.users.delete(telegram_id)
             await repos.conversations.delete_for_user(telegram_id)
         return Erasure(erased=deleted > 0, promoted_telegram_id=promoted)

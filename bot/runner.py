@@ -14,9 +14,11 @@ from bot.commands import publish_commands
 from bot.config import Settings
 from bot.dispatcher import build_bot, build_dispatcher
 from bot.polling import ReliablePolling, forget_old_updates
+from bot.rate_limit import RateLimiter
 from bot.sender import Sender
 from handlers.broadcast_progress import update_progress_messages
 from handlers.notices import NoticeRenderer
+from handlers.tickets.notices import TicketNotices
 from storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ logger = logging.getLogger(__name__)
 PROGRESS_SECONDS = 3
 ABANDONED_CHECK_SECONDS = 15 * 60
 FORGET_UPDATES_SECONDS = 60 * 60
+RETENTION_CHECK_SECONDS = 6 * 60 * 60
+TICKET_ESCALATION_CHECK_SECONDS = 5 * 60
 
 
 async def prepare(app: App) -> None:
@@ -34,14 +38,20 @@ async def prepare(app: App) -> None:
     await app.directory.sync_reference_data()
 
 
-async def poll(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None:
-    """Serve updates until `stop` is set; used by `blk-bot run` and the end-to-end tests."""
+async def poll(
+    app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event, limiter: RateLimiter | None = None
+) -> None:
+    """Serve updates until `stop` is set; used by `blk-bot run` and the end-to-end tests.
+
+    `limiter` is the outbox sender's, so answers and outbox messages share one budget.
+    """
     await publish_commands(bot, app.i18n)
     await bot.delete_webhook(drop_pending_updates=False)
     context = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
     await dp.emit_startup(bot=bot, **context)
     try:
-        await ReliablePolling(dp, bot, app.db).run(stop)
+        limiter = limiter or RateLimiter(app.settings.outbox_rate)
+        await ReliablePolling(dp, bot, app.db, limiter=limiter).run(stop)
     finally:
         await dp.emit_shutdown(bot=bot, **context)
 
@@ -49,11 +59,14 @@ async def poll(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None:
 async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None:
     """Polling plus the outbox sender and the periodic jobs, until `stop` is set."""
     settings = app.settings
+    limiter = RateLimiter(settings.outbox_rate)
     sender = Sender(
         app.db,
         bot,
-        render=NoticeRenderer(app.services, app.i18n, app.reminders),
-        rate_per_second=settings.outbox_rate,
+        render=TicketNotices(
+            app.services, app.i18n, NoticeRenderer(app.services, app.i18n, app.reminders)
+        ),
+        limiter=limiter,
         lease_seconds=settings.outbox_lease_seconds,
     )
 
@@ -63,16 +76,33 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
     async def forget_updates() -> None:
         await forget_old_updates(app.db)
 
+    async def retention() -> None:
+        done = await app.registrations.erase_expired()
+        if done.erased or done.drafts:
+            logger.info(
+                "retention: %d registrations, %d idle drafts erased", done.erased, done.drafts
+            )
+        if done.promoted:
+            sender.wake()
+        if phk := await app.phk.erase_expired():
+            logger.info("retention: %d PHK pathway answers erased", phk)
+
     async def abandoned() -> None:
         if await app.reminders.remind_abandoned():
             sender.wake()
 
+    async def escalate_tickets() -> None:
+        if await app.tickets.escalate_due():
+            sender.wake()
+
     await asyncio.gather(
-        poll(app, bot, dp, stop),
+        poll(app, bot, dp, stop, limiter),
         sender.run(stop),
         every(PROGRESS_SECONDS, progress, stop),
         every(ABANDONED_CHECK_SECONDS, abandoned, stop),
+        every(TICKET_ESCALATION_CHECK_SECONDS, escalate_tickets, stop),
         every(FORGET_UPDATES_SECONDS, forget_updates, stop),
+        every(RETENTION_CHECK_SECONDS, retention, stop),
     )
 
 

@@ -9,10 +9,14 @@ from bot.batch_import import BatchImporter
 from bot.broadcasts import BroadcastService
 from bot.directory import DirectoryService
 from bot.enrollment import EnrollmentService
+from bot.faq import Faq
+from bot.phk_service import PhkService
 from bot.preferences import PreferenceService
 from bot.regions import RegionDirectory
 from bot.registration import RegistrationService
 from bot.roles import RoleService
+from bot.statistics import StatisticsService
+from bot.tickets import TicketService
 
 
 @dataclass(frozen=True)
@@ -26,3 +30,7 @@ class Services:
     roles: RoleService
     audiences: AudienceService
     broadcasts: BroadcastService
+    phk: PhkService
+    statistics: StatisticsService
+    tickets: TicketService
+    faq: Faq

@@ -12,11 +12,15 @@ from handlers import (
     eligibility_check,
     errors,
     fallback,
+    faq,
     language,
     my_data,
     nearest_blk,
+    phk,
     schedule,
     start,
+    statistics,
+    tickets,
 )
 from handlers.broadcast import broadcast_router
 from handlers.registration import registration_router
@@ -42,6 +46,10 @@ def _build_tree() -> Router:
         coordinator_upload.router,
         coordinators.router,
         broadcast_router(),
+        phk.router,
+        tickets.router,
+        statistics.router,
+        faq.router,
         fallback.router,
     )
     root = Router(name="root")

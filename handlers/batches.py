@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F, Router, html
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -23,7 +23,7 @@ from bot.registration import NotRegistered
 from bot.services import Services
 from handlers.callbacks import BatchAction, BatchCb, BlkAction, BlkCb, MenuAction, MenuCb
 from handlers.eligibility_check import outcome_text
-from handlers.render_batches import batch_text, placement_text
+from handlers.render_batches import batch_text, numbered_batches, placement_text
 from handlers.replies import alert, close_keyboard
 
 router = Router(name=__name__)
@@ -58,21 +58,18 @@ async def batches_chosen(
     batches = await services.enrollment.open_batches(blk.id)
     if not batches:
         await callback.bot.send_message(
-            callback.from_user.id, _("batches-none").format(blk=blk.name)
+            callback.from_user.id, _("batches-none").format(blk=html.quote(blk.name))
         )
         return
     builder = InlineKeyboardBuilder()
-    lines = [_("batches-title").format(blk=blk.name)]
-    for number, batch in enumerate(batches[:8], start=1):
-        lines.append(f"<b>{number}.</b> {batch_text(batch)}")
+    text, shown = numbered_batches(_("batches-title").format(blk=html.quote(blk.name)), batches)
+    for number, batch in enumerate(shown, start=1):
         builder.button(
             text=_("btn-batch-pick").format(number=number),
             callback_data=BatchCb(action=BatchAction.PICK, batch=batch.id),
         )
     builder.adjust(4)
-    await callback.bot.send_message(
-        callback.from_user.id, "\n\n".join(lines), reply_markup=builder.as_markup()
-    )
+    await callback.bot.send_message(callback.from_user.id, text, reply_markup=builder.as_markup())
 
 
 @router.callback_query(BatchCb.filter(F.action == BatchAction.PICK), StateFilter(None))

@@ -142,3 +142,71 @@ class BroadcastAction(StrEnum):
 class BroadcastCb(CallbackData, prefix="bc1"):
     action: BroadcastAction
     broadcast: int
+
+
+class AskCb(CallbackData, prefix="t0"):
+    """Opens "Tanya petugas" (a ticket to a coordinator); `origin` is faq, phk or menu."""
+
+    origin: str = "menu"
+
+
+class PhkStep(StrEnum):
+    """PHK pathway answers given with its own buttons (month and sector reuse `RegCb`)."""
+
+    BUSINESS = "bs"
+    WISH = "wi"
+    BACK = "bk"
+
+
+class PhkCb(CallbackData, prefix="ph1"):
+    step: PhkStep
+    value: str = ""
+
+
+class PhkAction(StrEnum):
+    REGISTER = "reg"
+    JKP = "jkp"
+
+
+class PhkActionCb(CallbackData, prefix="pa1"):
+    """Buttons under the PHK summary; "reg" is re-checked against the saved answers."""
+
+    action: PhkAction
+
+
+class TicketAction(StrEnum):
+    VIEW = "view"  # the asker looks at their ticket
+    REPLY = "reply"  # the asker writes again
+    CLOSE = "close"  # the asker closes it
+    STAFF_VIEW = "sview"  # a coordinator looks at a ticket in scope
+    ANSWER = "ans"  # a coordinator answers
+
+
+class TicketCb(CallbackData, prefix="tk1"):
+    """A "Tanya petugas" ticket; ownership or the coordinator's scope is re-checked."""
+
+    action: TicketAction
+    ticket: int
+
+
+class FaqAction(StrEnum):
+    TOPICS = "tl"  # the list of topics
+    TOPIC = "t"  # the questions of topic `key`
+    ANSWER = "a"  # entry `key` opened while browsing; "back" returns to its topic
+    SUGGESTED = "s"  # entry `key` offered for a typed question; asks "Membantu?"
+
+
+class FaqCb(CallbackData, prefix="fq1"):
+    """Browsing the FAQ; `key` is a topic or entry id (≤ 16 ascii), re-checked on press."""
+
+    action: FaqAction
+    key: str = ""
+
+
+class FaqVoteCb(CallbackData, prefix="fq2"):
+    """ "Membantu?" under a suggested answer; `others` are up to two runner-up entry ids,
+    comma-separated, offered on "Tidak" (4 + 16 + 2 + 33 + 2 ≤ 64 bytes)."""
+
+    entry: str
+    helpful: bool
+    others: str = ""

@@ -135,12 +135,14 @@ async def cmd_kelayakan(
 async def birth_date_typed(message: Message, state: FSMContext, services: Services) -> None:
     """Stores the birth date (or a NIK's) and asks the next missing answer."""
     try:
-        parse_birth_date(message.text, services.enrollment.today())
+        born = parse_birth_date(message.text, services.enrollment.today())
     except BirthDateError:
         await message.answer(_("error-birth-date"))
         await message.answer(_("elig-ask-birth-date"))
         return
-    await state.update_data(birth_date=message.text.strip())
+    # The date alone, as parse_birth_date reads it back: not the typed text, which may be
+    # a whole NIK or thousands of spaces.
+    await state.update_data(birth_date=f"{born:%d-%m-%Y}")
     await _continue(message, state, services)
 
 

@@ -15,13 +15,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.regions import Province, Regency
-from handlers.callbacks import EraseCb, LangCb, MenuAction, MenuCb, RegCb, RegStep
+from handlers.callbacks import AskCb, EraseCb, LangCb, MenuAction, MenuCb, RegCb, RegStep
 from handlers.render import BUSINESS_LABELS, SECTOR_LABELS, month_label
 
 REMOVE = ReplyKeyboardRemove()
 
 
-def main_menu() -> InlineKeyboardMarkup:
+def main_menu(ask_origin: str = "menu") -> InlineKeyboardMarkup:
+    """`ask_origin` tells "Tanya petugas" where the person came from (menu, faq)."""
     builder = InlineKeyboardBuilder()
     items = [
         (MenuAction.REGISTER, _("menu-register")),
@@ -34,7 +35,15 @@ def main_menu() -> InlineKeyboardMarkup:
     ]
     for action, label in items:
         builder.button(text=label, callback_data=MenuCb(action=action))
-    builder.adjust(1, 2, 2, 2)
+    builder.button(text=_("menu-ask"), callback_data=AskCb(origin=ask_origin))
+    builder.adjust(1, 2, 2, 2, 1)
+    return builder.as_markup()
+
+
+def ask_button() -> InlineKeyboardMarkup:
+    """ "Tanya petugas" under the help text: a person can always reach a human."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("menu-ask"), callback_data=AskCb(origin="menu"))
     return builder.as_markup()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F, Router, html
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -49,8 +49,8 @@ def _results(found: list[BlkDistance]) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(
             _("nearest-item").format(
                 number=number,
-                name=blk.name,
-                where=where,
+                name=html.quote(blk.name),
+                where=html.quote(where),
                 distance=distance_label(item.distance_km),
                 approximate=approx,
             )
@@ -85,12 +85,15 @@ async def cmd_blk(event: Message | CallbackQuery, state: FSMContext) -> None:
 @router.message(StateFilter(None, NearestBlk.place), F.location)
 async def location_shared(message: Message, state: FSMContext, services: Services) -> None:
     """The five nearest BLKs to the shared point; works outside the flow too."""
+    location = message.location
+    try:
+        nearest = await services.directory.nearest_blks(location.latitude, location.longitude)
+    except ValueError:  # impossible coordinates: not from Telegram's apps, but possible
+        await message.answer(_("nearest-expected"), reply_markup=_ask_markup())
+        return
     await state.clear()
     await message.answer(_("nearest-searching"), reply_markup=keyboards.REMOVE)
-    location = message.location
-    await _show(
-        message, await services.directory.nearest_blks(location.latitude, location.longitude)
-    )
+    await _show(message, nearest)
 
 
 @router.message(NearestBlk.place, F.text & ~F.text.startswith("/"))

@@ -15,6 +15,9 @@ from handlers.render import long_date
 
 # Indonesia's three zones as people name them; no daylight saving anywhere.
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+MAX_LISTED_BATCHES = 8
+# Telegram's limit for one message; the HTML is never shorter than the text it shows.
+MESSAGE_LIMIT = 4096
 
 
 def _locale() -> str:
@@ -24,6 +27,20 @@ def _locale() -> str:
 def distance_label(km: float) -> str:
     """ "3,2 km" in Indonesian, "3.2 km" in English."""
     return f"{format_decimal(round(km, 1), format='#,##0.#', locale=_locale())} km"
+
+
+def numbered_batches(title: str, batches: list[BatchView]) -> tuple[str, list[BatchView]]:
+    """The title and as many numbered batches as fit in one message (8 at most).
+
+    Titles and BLK names come from coordinators' files, up to 200 characters each.
+    """
+    text, shown = title, []
+    for number, batch in enumerate(batches[:MAX_LISTED_BATCHES], start=1):
+        longer = f"{text}\n\n<b>{number}.</b> {batch_text(batch)}"
+        if len(longer) > MESSAGE_LIMIT:
+            break
+        text, shown = longer, [*shown, batch]
+    return text, shown
 
 
 def batch_text(batch: BatchView) -> str:

@@ -20,7 +20,7 @@ from handlers.callbacks import (
     ScheduleAction,
     ScheduleCb,
 )
-from handlers.render_batches import batch_text, placement_text
+from handlers.render_batches import numbered_batches, placement_text
 from handlers.replies import close_keyboard
 
 router = Router(name=__name__)
@@ -119,14 +119,11 @@ async def move_chosen(callback: CallbackQuery, services: Services) -> None:
             callback.from_user.id, _("schedule-no-other-batch"), reply_markup=builder.as_markup()
         )
         return
-    lines = [_("schedule-move-title")]
-    for number, batch in enumerate(others[:8], start=1):
-        lines.append(f"<b>{number}.</b> {batch_text(batch)}")
+    text, shown = numbered_batches(_("schedule-move-title"), others)
+    for number, batch in enumerate(shown, start=1):
         builder.button(
             text=_("btn-batch-pick").format(number=number),
             callback_data=BatchCb(action=BatchAction.MOVE, batch=batch.id),
         )
     builder.adjust(1, 4)
-    await callback.bot.send_message(
-        callback.from_user.id, "\n\n".join(lines), reply_markup=builder.as_markup()
-    )
+    await callback.bot.send_message(callback.from_user.id, text, reply_markup=builder.as_markup())

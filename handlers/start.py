@@ -15,8 +15,6 @@ from handlers.replies import alert, close_keyboard
 
 router = Router(name=__name__)
 
-COMING_SOON = {MenuAction.PHK}
-
 
 @router.message(Command("batal"))
 async def cmd_batal(message: Message, state: FSMContext) -> None:
@@ -29,12 +27,14 @@ async def cmd_batal(message: Message, state: FSMContext) -> None:
 
 @router.message(Command("bantuan", "help"))
 async def cmd_bantuan(message: Message) -> None:
-    await message.answer(_("help-text"))
+    await message.answer(_("help-text"), reply_markup=keyboards.ask_button())
 
 
 @router.callback_query(MenuCb.filter(F.action == MenuAction.HELP))
 async def help_chosen(callback: CallbackQuery) -> None:
-    await callback.bot.send_message(callback.from_user.id, _("help-text"))
+    await callback.bot.send_message(
+        callback.from_user.id, _("help-text"), reply_markup=keyboards.ask_button()
+    )
 
 
 @router.message(CommandStart(), StateFilter(None))
@@ -42,11 +42,6 @@ async def cmd_start(message: Message) -> None:
     """Greets, says the training is free, and shows the main menu."""
     await message.answer(_("start-greeting"), reply_markup=keyboards.REMOVE)
     await message.answer(_("menu-title"), reply_markup=keyboards.main_menu())
-
-
-@router.callback_query(MenuCb.filter(F.action.in_(COMING_SOON)))
-async def coming_soon(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
-    alert(callback_answer, _("coming-soon"))
 
 
 @router.callback_query(MenuCb.filter(), ~StateFilter(None))

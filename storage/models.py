@@ -298,6 +298,58 @@ class Attendance(Base):
     answered_at: Mapped[UpdatedAt]
 
 
+class PhkProfile(Base):
+    """Answers of the "Terdampak PHK" pathway; kept apart from registrations (no NIK needed)."""
+
+    __tablename__ = "phk_profiles"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    phk_month: Mapped[date] = mapped_column(Date)
+    previous_sector: Mapped[str] = mapped_column(String(32))
+    skills: Mapped[str] = mapped_column(String(200))
+    business_status: Mapped[str] = mapped_column(String(16))
+    wants_counselling: Mapped[bool] = mapped_column(Boolean)
+    wants_capital_info: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+
+class Ticket(Base):
+    """A question to coordinators ("Tanya petugas"), routed by the asker's BLK or province.
+
+    `waiting_since` is when the user last wrote and nobody answered yet; escalation to
+    admins happens once per ticket (`escalated_at`), however often the bot restarts.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (Index("ix_tickets_status_waiting", "status", "waiting_since", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[TelegramId] = mapped_column(index=True)
+    origin: Mapped[str] = mapped_column(String(16))
+    blk_id: Mapped[str | None] = mapped_column(String(64))
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    waiting_since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+
+class TicketMessage(Base):
+    """One message on a ticket, from the user or a coordinator; the text is encrypted."""
+
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    author_kind: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[TelegramId]
+    text_cipher: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[CreatedAt]
+
+
 __all__ = [
     "Attendance",
     "AuditEntry",
@@ -310,10 +362,13 @@ __all__ = [
     "Enrollment",
     "FsmRecord",
     "OutboxMessage",
+    "PhkProfile",
     "ProcessedUpdate",
     "Province",
     "Regency",
     "Registration",
+    "Ticket",
+    "TicketMessage",
     "UnreachableChat",
     "User",
     "utcnow",

@@ -9,7 +9,10 @@ again and a duplicate. The outcome commit can wait — on SQLite behind every ot
   mode with synchronous=NORMAL: a commit is a write to the operating system, which a
   SIGKILL cannot undo (a power cut can; then the message is sent again).
 - PostgreSQL: the row's own `sent_at` / `telegram_message_id`, set in a transaction of
-  its own; row locks do not queue it behind other work.
+  its own on a connection pool of its own (handlers may hold every connection of the
+  main pool), with synchronous_commit off: the bot's death cannot undo a commit the
+  server has seen; a crash of the database server itself can, and then the message
+  is sent again.
 
 Recovery (`settle_receipted`) marks claimed rows with a receipt as sent instead of
 sending them again. What remains is the time between Telegram's answer and the receipt's
@@ -24,9 +27,9 @@ from pathlib import Path
 from typing import Protocol
 
 import aiosqlite
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.models import OutboxMessage, utcnow
 
@@ -103,11 +106,12 @@ class SideFileReceipts:
 class RowReceipts:
     """PostgreSQL: the receipt is the row's sent_at, committed on its own right away."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, url: str) -> None:
+        self._engine = create_async_engine(url, pool_size=2, max_overflow=6, pool_pre_ping=True)
 
     async def record(self, row_id: int, message_id: int | None) -> None:
         async with self._engine.begin() as conn:
+            await conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
             await conn.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == row_id)
@@ -128,13 +132,13 @@ class RowReceipts:
         """Nothing to do: the receipt lives and goes with its row."""
 
     async def close(self) -> None:
-        """The engine belongs to the database."""
+        await self._engine.dispose()
 
 
-def open_receipts(url: str, engine: AsyncEngine) -> Receipts:
+def open_receipts(url: str) -> Receipts:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return RowReceipts(engine)
+        return RowReceipts(url)
     database = parsed.database
     if database in (None, "", ":memory:"):
         return SideFileReceipts(":memory:")  # nothing survives the process anyway

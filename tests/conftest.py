@@ -6,12 +6,11 @@ import os
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from bot.personal_data import PersonalDataCipher, generate_data_key
 from storage.database import Database
 from storage.migrate import upgrade
+from tests.databases import empty_database
 
 pytest_plugins = ["tests.fake_bot_api.fixtures", "tests.e2e_fixtures"]
 
@@ -19,22 +18,11 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
-async def _reset_postgres(url: str) -> None:
-    db = Database(url)
-    try:
-        async with db.engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    finally:
-        await db.close()
-
-
 @pytest.fixture
 async def database_url(tmp_path) -> str:
     """An empty, migrated database: a fresh SQLite file, or a wiped TEST_DATABASE_URL."""
     if TEST_DATABASE_URL:
-        assert make_url(TEST_DATABASE_URL).get_backend_name() == "postgresql"
-        await _reset_postgres(TEST_DATABASE_URL)
+        await empty_database(TEST_DATABASE_URL)
         url = TEST_DATABASE_URL
     else:
         url = f"sqlite+aiosqlite:///{tmp_path}/test.sqlite3"

@@ -28,6 +28,8 @@ def make_settings(fake: FakeBotAPI, database_url: str, redis_url: str | None, ke
         redis_url=redis_url,
         data_key=key,
         admin_ids=frozenset({ADMIN_ID}),
+        # Scenarios type faster than people; tests/test_flood_flow.py tests the limit.
+        flood_max_updates=10_000,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -14,7 +16,7 @@ from bot.person_name import NameError_, NameProblem, clean_full_name
 from bot.services import Services
 from handlers import keyboards
 from handlers.callbacks import MenuAction, MenuCb, RegCb, RegStep
-from handlers.registration.questions import advance, ask
+from handlers.registration.questions import advance, ask, prefilled
 from handlers.registration.states import Registration
 from handlers.replies import close_keyboard
 
@@ -42,11 +44,21 @@ NIK_ERRORS = {
 @router.message(Command("daftar"), StateFilter(None))
 @router.callback_query(MenuCb.filter(F.action == MenuAction.REGISTER), StateFilter(None))
 async def cmd_daftar(event: Message | CallbackQuery, state: FSMContext, services: Services) -> None:
-    """Start a new registration, unless this account already has one."""
+    await start_registration(event, state, services)
+
+
+async def start_registration(
+    event: Message | CallbackQuery,
+    state: FSMContext,
+    services: Services,
+    known: dict[str, Any] | None = None,
+) -> None:
+    """Start a new registration, unless this account already has one; `known` answers
+    (given in another journey) are not asked again."""
     if await services.registrations.is_registered(event.from_user.id):
         await event.bot.send_message(event.from_user.id, _("reg-already-registered"))
         return
-    await state.set_data({})
+    await state.set_data(prefilled(known or {}))
     await ask(Registration.consent, event, state, services)
 
 

@@ -3,6 +3,7 @@
 The flow (see docs in README): consent → name → NIK → NIK check → phone → province →
 regency → business → sector → PHK → PHK month (only if yes) → review. While editing from
 the review, only the questions of the chosen field are asked, then the review again.
+Answers another journey already gave (the PHK pathway) are not asked again.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ FIELD_GROUPS: dict[str, list[State]] = {
     "phk": [R.phk, R.phk_month],
 }
 _GROUP_OF = {s: field for field, states in FIELD_GROUPS.items() for s in states}
+# Where each question that another journey may answer beforehand keeps its answer.
+_ANSWER_KEYS = {R.business: "business_status", R.phk: "phk_affected", R.phk_month: "phk_month"}
+
+
+def prefilled(known: dict[str, Any]) -> dict[str, Any]:
+    """Starting answers with the questions they answer marked, so those are skipped."""
+    skipped = [question.state for question, key in _ANSWER_KEYS.items() if key in known]
+    return {**known, "prefilled": skipped}
 
 
 def next_question(current: State, answers: dict[str, Any]) -> State:
@@ -46,6 +55,8 @@ def next_question(current: State, answers: dict[str, Any]) -> State:
         following = R.review
     if answers.get("editing") and _GROUP_OF.get(following) != _GROUP_OF.get(current):
         following = R.review
+    if following.state in answers.get("prefilled", ()) and not answers.get("editing"):
+        following = next_question(following, answers)
     return following
 
 

@@ -1,0 +1,115 @@
+"""Measure: how often a typed question finds the right FAQ answer.
+
+Run: ``.venv/bin/python bench/faq_accuracy.py`` (the hold-out set, tests/faq_holdout.toml),
+``--cases tests/faq_dev.toml`` for the tuning set, ``--faq FILE`` for another FAQ file,
+``-v`` to list every miss. Only the project and its dependencies are needed.
+
+- top-1: the right entry is the one the bot answers with (strong) or lists first (weak);
+- top-3: the right entry is among the answer or the (at most three) buttons offered;
+- wrong answers: a strong match shown straight away that is not the right one;
+- no-match: questions the FAQ does not cover for which the bot offers staff, not a guess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.faq import Faq, load_faq
+from bot.faq_matching import Strength
+
+ROOT = Path(__file__).resolve().parents[1]
+HOLDOUT = ROOT / "tests" / "faq_holdout.toml"
+
+
+@dataclass(frozen=True)
+class Case:
+    question: str
+    expected: str  # an entry id, or "" when nothing should match
+
+
+@dataclass
+class Accuracy:
+    answerable: int = 0
+    top1: int = 0
+    top3: int = 0
+    strong: int = 0
+    wrong_strong: int = 0
+    unanswerable: int = 0
+    no_match: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def top1_rate(self) -> float:
+        return self.top1 / self.answerable
+
+    @property
+    def top3_rate(self) -> float:
+        return self.top3 / self.answerable
+
+    @property
+    def no_match_rate(self) -> float:
+        return self.no_match / self.unanswerable
+
+
+def read_cases(path: Path) -> list[Case]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [Case(item["q"], item["expect"]) for item in data["case"]]
+
+
+def evaluate(faq: Faq, cases: list[Case]) -> Accuracy:
+    result = Accuracy()
+    for case in cases:
+        ranking = faq.match(case.question)
+        shown = [] if ranking.strength is Strength.NONE else [m.id for m in ranking.matches]
+        got = f"{ranking.strength}: {', '.join(shown) or '-'}"
+        if not case.expected:
+            result.unanswerable += 1
+            if not shown:
+                result.no_match += 1
+            else:
+                result.misses.append(f"{case.question!r}: expected no match, got {got}")
+            continue
+        result.answerable += 1
+        result.top1 += shown[:1] == [case.expected]
+        result.top3 += case.expected in shown
+        if ranking.strength is Strength.STRONG:
+            result.strong += 1
+            result.wrong_strong += shown[0] != case.expected
+        if shown[:1] != [case.expected]:
+            result.misses.append(f"{case.question!r}: expected {case.expected}, got {got}")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=Path, default=HOLDOUT)
+    parser.add_argument("--faq", type=Path, default=None)
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    faq, cases = load_faq(args.faq), read_cases(args.cases)
+    started = time.perf_counter()
+    result = evaluate(faq, cases)
+    per_question_ms = (time.perf_counter() - started) * 1000 / len(cases)
+    print(
+        f"cases: {args.cases.relative_to(ROOT) if args.cases.is_relative_to(ROOT) else args.cases}"
+    )
+    print(
+        f"top-1: {result.top1}/{result.answerable} = {result.top1_rate:.3f}\n"
+        f"top-3: {result.top3}/{result.answerable} = {result.top3_rate:.3f}\n"
+        f"answered at once: {result.strong}, of which wrong: {result.wrong_strong}\n"
+        f"no-match handled: {result.no_match}/{result.unanswerable} = {result.no_match_rate:.3f}\n"
+        f"time: {per_question_ms:.1f} ms per question (mean, one core)"
+    )
+    if args.verbose:
+        print("\n".join(result.misses))
+
+
+if __name__ == "__main__":
+    main()

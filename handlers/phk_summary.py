@@ -1,0 +1,81 @@
+"""The PHK summary and the JKP facts, each fact with its source; the summary's buttons."""
+
+from __future__ import annotations
+
+from aiogram import F, Router, html
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n.context import get_i18n
+from babel.dates import format_date
+
+from bot.phk import Summary
+from bot.phk_content import ContentItem
+from bot.services import Services
+from handlers import phk_keyboards
+from handlers.callbacks import PhkAction, PhkActionCb
+from handlers.phk_questions import PhkFlow, repeat
+from handlers.registration.identity import start_registration
+from handlers.render import SECTOR_LABELS, month_label
+from handlers.replies import alert
+
+router = Router(name=__name__)
+
+
+def _item(item: ContentItem) -> str:
+    locale = get_i18n().current_locale
+    checked = format_date(item.last_checked, "d MMM y", locale=locale)
+    source = _("phk-source").format(source=item.source, date=checked)
+    return _("phk-item").format(text=item.text_in(locale), source=source)
+
+
+def summary_text(summary: Summary) -> str:
+    answers = summary.answers
+    jkp = summary.jkp
+    if jkp.open:
+        deadline = _("phk-jkp-open").format(month=month_label(jkp.last_month))
+    else:
+        deadline = _("phk-jkp-closed")
+    return _("phk-summary").format(
+        month=month_label(answers.phk_month),
+        sector=SECTOR_LABELS[answers.previous_sector],
+        skills=html.quote(answers.skills),
+        business=phk_keyboards.PHK_BUSINESS_LABELS[answers.business],
+        offers="\n\n".join(_item(item) for item in summary.offers),
+        jkp=deadline,
+    )
+
+
+def jkp_text(items: list[ContentItem]) -> str:
+    return _("phk-jkp-facts").format(facts="\n\n".join(_item(item) for item in items))
+
+
+async def send_summary(callback: CallbackQuery, summary: Summary) -> None:
+    await callback.bot.send_message(
+        callback.from_user.id, summary_text(summary), reply_markup=phk_keyboards.summary()
+    )
+
+
+@router.callback_query(PhkActionCb.filter(F.action == PhkAction.JKP))
+async def jkp_chosen(callback: CallbackQuery, state: FSMContext, services: Services) -> None:
+    """The JKP facts; pressed mid-pathway, the open question is asked again below them."""
+    await callback.bot.send_message(callback.from_user.id, jkp_text(services.phk.content.jkp))
+    if await state.get_state() in PhkFlow:
+        await repeat(callback, state, services)
+
+
+@router.callback_query(PhkActionCb.filter(F.action == PhkAction.REGISTER), StateFilter(None))
+async def register_chosen(
+    callback: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    services: Services,
+) -> None:
+    """Starts the registration with the PHK answers filled in, so they are not asked again."""
+    answers = await services.phk.get(callback.from_user.id)
+    if answers is None:  # erased since, or a forged button
+        alert(callback_answer, _("error-stale-button"))
+        return
+    await start_registration(callback, state, services, answers.registration_answers())

@@ -1,0 +1,173 @@
+"""The asker's side of "Tanya petugas": ask (/tanya or a button), follow up, close, /tiket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import BaseFilter, Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+
+from bot.services import Services
+from bot.ticket_rules import MAX_TEXT, Origin, ticket_number_in
+from bot.tickets import TicketClosed, TicketNotFound
+from handlers.broadcast_render import number
+from handlers.callbacks import AskCb, TicketAction, TicketCb
+from handlers.replies import alert, close_keyboard
+from handlers.tickets.conversation import (
+    read_text,
+    send_detail,
+    start_typing,
+    submit_text,
+    typed_ticket,
+)
+from handlers.tickets.render import asker_buttons, list_buttons, list_text
+from handlers.tickets.states import Asking
+
+router = Router(name=__name__)
+
+FREE = StateFilter(None, Asking)  # a new question does not break another conversation
+
+
+class RepliesToOwnTicket(BaseFilter):
+    """A Telegram reply to the bot's message about the sender's own open ticket."""
+
+    async def __call__(
+        self, message: Message, bot: Bot, services: Services
+    ) -> bool | dict[str, Any]:
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
+            return False
+        ticket_id = ticket_number_in(replied.text or replied.caption)
+        if ticket_id is None or not await services.tickets.owns_open(
+            message.from_user.id, ticket_id
+        ):
+            return False
+        return {"ticket_id": ticket_id}
+
+
+async def ask_question(bot: Bot, chat_id: int, state: FSMContext, origin: Origin) -> None:
+    await state.set_state(Asking.question)
+    await state.set_data({"origin": origin.value})
+    await bot.send_message(chat_id, _("ticket-ask").format(limit=number(MAX_TEXT)))
+
+
+@router.message(Command("tanya"), FREE)
+async def cmd_tanya(message: Message, state: FSMContext) -> None:
+    """Asks for the question."""
+    await ask_question(message.bot, message.chat.id, state, Origin.COMMAND)
+
+
+@router.callback_query(AskCb.filter(), FREE)
+async def ask_chosen(callback: CallbackQuery, callback_data: AskCb, state: FSMContext) -> None:
+    """A "Tanya petugas" button (menu, FAQ or PHK answer): asks for the question."""
+    await ask_question(
+        callback.bot, callback.from_user.id, state, Origin.parse(callback_data.origin)
+    )
+
+
+@router.callback_query(AskCb.filter())
+async def ask_in_flow(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
+    alert(callback_answer, _("error-menu-in-flow"))
+
+
+@router.message(Asking.question)
+async def question_written(message: Message, state: FSMContext, services: Services) -> None:
+    """Stores the ticket, queues it for the coordinators; says its number."""
+    text = await read_text(message)
+    if text is None:
+        return
+    origin = Origin.parse((await state.get_data()).get("origin", ""))
+    ticket = await services.tickets.ask(message.from_user.id, text, origin)
+    await state.clear()
+    await message.answer(_("ticket-created").format(id=ticket.id))
+
+
+@router.message(RepliesToOwnTicket(), StateFilter(None))
+async def replied_to_answer(message: Message, ticket_id: int, services: Services) -> None:
+    """The asker answered the coordinator with Telegram's reply: a follow-up."""
+    await _follow_up(message, ticket_id, services)
+
+
+@router.callback_query(TicketCb.filter(F.action == TicketAction.REPLY), FREE)
+async def reply_chosen(
+    callback: CallbackQuery,
+    callback_data: TicketCb,
+    state: FSMContext,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if not await services.tickets.owns_open(callback.from_user.id, callback_data.ticket):
+        alert(callback_answer, _("error-stale-button"))
+        return
+    prompt = _("ticket-follow-up-ask")
+    await start_typing(callback, state, Asking.follow_up, callback_data.ticket, prompt)
+
+
+@router.message(Asking.follow_up)
+async def follow_up_written(message: Message, state: FSMContext, services: Services) -> None:
+    if await _follow_up(message, await typed_ticket(state), services):
+        await state.clear()
+
+
+async def _follow_up(message: Message, ticket_id: int, services: Services) -> bool:
+    closed = _("ticket-already-closed")
+    return await submit_text(
+        message,
+        ticket_id,
+        services.tickets.follow_up,
+        _("ticket-follow-up-sent"),
+        {TicketNotFound: closed, TicketClosed: closed},
+    )
+
+
+@router.callback_query(TicketCb.filter(F.action == TicketAction.CLOSE))
+async def close_chosen(
+    callback: CallbackQuery,
+    callback_data: TicketCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        ticket = await services.tickets.close(callback.from_user.id, callback_data.ticket)
+    except TicketNotFound:
+        alert(callback_answer, _("error-stale-button"))
+        return
+    except TicketClosed:
+        alert(callback_answer, _("ticket-already-closed").format(id=callback_data.ticket))
+        return
+    await close_keyboard(callback)
+    await callback.bot.send_message(callback.from_user.id, _("ticket-closed").format(id=ticket.id))
+
+
+@router.callback_query(TicketCb.filter(F.action == TicketAction.VIEW))
+async def ticket_viewed(
+    callback: CallbackQuery,
+    callback_data: TicketCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        detail = await services.tickets.detail_for_asker(
+            callback.from_user.id, callback_data.ticket
+        )
+    except TicketNotFound:
+        alert(callback_answer, _("error-stale-button"))
+        return
+    await send_detail(callback, detail, services.tickets.timezone, asker_buttons(detail.ticket.id))
+
+
+@router.message(Command("tiket"), StateFilter(None))
+async def cmd_tiket(message: Message, services: Services) -> None:
+    """The asker's tickets, newest first, each with a button to open it."""
+    tickets = await services.tickets.mine(message.from_user.id)
+    if not tickets.tickets:
+        await message.answer(_("ticket-list-empty"))
+        return
+    await message.answer(
+        list_text(_("ticket-list-mine-title"), tickets, services.tickets.timezone),
+        reply_markup=list_buttons(tickets, TicketAction.VIEW),
+    )

@@ -1,0 +1,78 @@
+"""Steps both sides share: ask for a text about a ticket, check it, hand it on, show a ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.ticket_rules import MAX_TEXT, TicketStatus
+from bot.tickets import Detail
+from handlers.broadcast_render import number
+from handlers.tickets.render import detail_text
+
+# A service call taking (who, ticket id, text): `follow_up` or `answer`.
+Submit = Callable[[int, int, str], Awaitable[object]]
+
+
+async def read_text(message: Message) -> str | None:
+    """The typed text, or None after saying what is wrong (the question stays the same)."""
+    text = (message.text or "").strip()
+    if not text or text.startswith("/"):
+        await message.answer(_("ticket-text-only").format(limit=number(MAX_TEXT)))
+        return None
+    if len(text) > MAX_TEXT:
+        await message.answer(
+            _("ticket-too-long").format(limit=number(MAX_TEXT), length=number(len(text)))
+        )
+        return None
+    return text
+
+
+async def start_typing(
+    callback: CallbackQuery, state: FSMContext, step: State, ticket_id: int, prompt: str
+) -> None:
+    """Remembers the ticket and asks for the text (`prompt` has {id} and {limit})."""
+    await state.set_state(step)
+    await state.set_data({"ticket": ticket_id})
+    text = prompt.format(id=ticket_id, limit=number(MAX_TEXT))
+    await callback.bot.send_message(callback.from_user.id, text)
+
+
+async def typed_ticket(state: FSMContext) -> int:
+    return int((await state.get_data())["ticket"])
+
+
+async def submit_text(
+    message: Message,
+    ticket_id: int,
+    submit: Submit,
+    sent: str,
+    refusals: Mapping[type[Exception], str],
+) -> bool:
+    """Hands the text on and says how it went; False when it must be typed again."""
+    text = await read_text(message)
+    if text is None:
+        return False
+    try:
+        await submit(message.from_user.id, ticket_id, text)
+    except tuple(refusals) as exc:
+        await message.answer(refusals[type(exc)].format(id=ticket_id))
+    else:
+        await message.answer(sent.format(id=ticket_id))
+    return True
+
+
+async def send_detail(
+    callback: CallbackQuery, detail: Detail, zone: str, buttons: InlineKeyboardMarkup
+) -> None:
+    """The whole ticket; a closed one without buttons."""
+    closed = detail.ticket.status is TicketStatus.CLOSED
+    await callback.bot.send_message(
+        callback.from_user.id,
+        detail_text(detail, zone),
+        reply_markup=None if closed else buttons,
+    )

@@ -1,0 +1,161 @@
+"""Texts and buttons of "Tanya petugas". Everything a person typed is escaped here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import html
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.i18n.context import get_i18n
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_datetime
+
+from bot.ticket_rules import Author, Event, Origin, TicketStatus
+from bot.tickets import Asker, Detail, Entry, Notice, TicketList, TicketView
+from handlers.broadcast_render import number
+from handlers.callbacks import TicketAction, TicketCb
+from handlers.render import phk_label
+from handlers.render_batches import ZONE_ABBREVIATIONS
+
+MAX_MESSAGE = 4096
+
+STATUS_LABELS = {
+    TicketStatus.OPEN: __("ticket-status-open"),
+    TicketStatus.ANSWERED: __("ticket-status-answered"),
+    TicketStatus.CLOSED: __("ticket-status-closed"),
+}
+ORIGIN_LABELS = {Origin.FAQ: __("ticket-origin-faq"), Origin.PHK: __("ticket-origin-phk")}
+HEADLINES = {
+    Event.NEW: __("ticket-staff-new"),
+    Event.FOLLOW_UP: __("ticket-staff-follow-up"),
+    Event.ESCALATION: __("ticket-staff-escalation"),
+}
+
+
+def when(moment: datetime, zone: str) -> str:
+    """ "24 Nov 2026 10.00 WIB": the programme's zone, named as Indonesians name it."""
+    local = moment.astimezone(ZoneInfo(zone))
+    stamp = format_datetime(local, "d MMM y HH.mm", locale=get_i18n().current_locale)
+    return f"{stamp} {ZONE_ABBREVIATIONS.get(zone, zone)}"
+
+
+def asker_context(asker: Asker, ticket: TicketView) -> str:
+    """Lines about the person for coordinators; no '#' in them (see `ticket_number_in`)."""
+    if asker.code is None:
+        lines = [_("ticket-ctx-unregistered")]
+    else:
+        lines = [
+            _("ticket-ctx-registered").format(
+                name=html.quote(asker.full_name or ""),
+                code=html.quote(asker.code),
+                nik=html.quote(asker.nik_masked or ""),
+            )
+        ]
+    if asker.seat is None:
+        lines.append(_("ticket-ctx-no-seat"))
+    else:
+        waiting = asker.seat.status != "active"
+        line = _("ticket-ctx-waitlist") if waiting else _("ticket-ctx-seat")
+        blk, batch = html.quote(asker.seat.blk_name), html.quote(asker.seat.batch_title)
+        lines.append(line.format(blk=blk, batch=batch))
+    lines.append(_("ticket-ctx-phk").format(phk=phk_label(asker.phk_affected, asker.phk_month)))
+    if ticket.origin in ORIGIN_LABELS:
+        lines.append(str(ORIGIN_LABELS[ticket.origin]))
+    return "\n".join(lines)
+
+
+def notice_text(notice: Notice, zone: str, hours: int) -> str:
+    ticket, text = notice.ticket, html.quote(notice.entry.text)
+    if notice.event is Event.ANSWER:
+        return _("ticket-answer-notice").format(id=ticket.id, text=text)
+    assert notice.asker is not None
+    return str(HEADLINES[notice.event]).format(
+        id=ticket.id,
+        context=asker_context(notice.asker, ticket),
+        text=text,
+        since=when(ticket.waiting_since, zone),
+        hours=hours,
+    )
+
+
+def notice_markup(notice: Notice) -> InlineKeyboardMarkup:
+    if notice.event is Event.ANSWER:
+        return asker_buttons(notice.ticket.id)
+    return staff_buttons(notice.ticket.id)
+
+
+def asker_buttons(ticket_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("btn-ticket-reply"),
+        callback_data=TicketCb(action=TicketAction.REPLY, ticket=ticket_id),
+    )
+    builder.button(
+        text=_("btn-ticket-close"),
+        callback_data=TicketCb(action=TicketAction.CLOSE, ticket=ticket_id),
+    )
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def staff_buttons(ticket_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("btn-ticket-reply"),
+        callback_data=TicketCb(action=TicketAction.ANSWER, ticket=ticket_id),
+    )
+    return builder.as_markup()
+
+
+def _entry_text(entry: Entry, zone: str) -> str:
+    line = _("ticket-entry-asker") if entry.author is Author.USER else _("ticket-entry-staff")
+    return line.format(at=when(entry.at, zone), text=html.quote(entry.text))
+
+
+def detail_text(detail: Detail, zone: str) -> str:
+    """Header, context (staff only), then the newest messages that fit in one message."""
+    ticket = detail.ticket
+    head = [_("ticket-detail-title").format(id=ticket.id, status=STATUS_LABELS[ticket.status])]
+    if detail.asker is not None:
+        head.append(asker_context(detail.asker, ticket))
+    header = "\n".join(head)
+    shown: list[str] = []
+    budget = MAX_MESSAGE - len(header) - 200  # room for the "earlier messages" line
+    for entry in reversed(detail.entries):
+        block = _entry_text(entry, zone)
+        if len(block) + 2 > budget:
+            break
+        shown.insert(0, block)
+        budget -= len(block) + 2
+    if hidden := len(detail.entries) - len(shown):
+        shown.insert(0, _("ticket-earlier-hidden").format(count=number(hidden)))
+    return "\n\n".join([header, *shown])
+
+
+def list_text(title: str, tickets: TicketList, zone: str) -> str:
+    lines = [title]
+    for ticket in tickets.tickets:
+        lines.append(
+            _("ticket-list-line").format(
+                id=ticket.id,
+                status=STATUS_LABELS[ticket.status],
+                at=when(ticket.waiting_since, zone),
+            )
+        )
+    if more := tickets.total - len(tickets.tickets):
+        lines.append(_("ticket-list-more").format(count=number(more)))
+    return "\n".join(lines)
+
+
+def list_buttons(tickets: TicketList, action: TicketAction) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for ticket in tickets.tickets:
+        builder.button(
+            text=_("btn-ticket-view").format(id=ticket.id),
+            callback_data=TicketCb(action=action, ticket=ticket.id),
+        )
+    builder.adjust(3)
+    return builder.as_markup()

@@ -1,0 +1,115 @@
+"""Coordinators' side of "Tanya petugas": answer by Telegram reply or "Balas", /tiket.
+
+Everyone else falls through these handlers (`HasRole`), so they learn nothing; the
+service re-checks role and scope inside the transaction of every look and answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import BaseFilter, Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+
+from bot.services import Services
+from bot.ticket_rules import ticket_number_in
+from bot.tickets import NotStaff, TicketClosed, TicketNotFound
+from handlers.broadcast_render import number
+from handlers.callbacks import TicketAction, TicketCb
+from handlers.coordinators import HasRole
+from handlers.replies import alert
+from handlers.tickets.conversation import send_detail, start_typing, submit_text, typed_ticket
+from handlers.tickets.render import list_buttons, list_text, staff_buttons
+from handlers.tickets.states import Answering
+
+router = Router(name=__name__)
+
+
+class RepliesToTicket(BaseFilter):
+    """A Telegram reply to one of the bot's messages that opens with a ticket number."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, Any]:
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
+            return False
+        ticket_id = ticket_number_in(replied.text or replied.caption)
+        return {"ticket_id": ticket_id} if ticket_id is not None else False
+
+
+@router.message(RepliesToTicket(), HasRole())
+async def replied_to_ticket(message: Message, ticket_id: int, services: Services) -> None:
+    """The coordinator answered the ticket's message with Telegram's reply."""
+    await _answer(message, ticket_id, services)
+
+
+@router.callback_query(TicketCb.filter(F.action == TicketAction.ANSWER), HasRole())
+async def answer_chosen(
+    callback: CallbackQuery,
+    callback_data: TicketCb,
+    state: FSMContext,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Checks the ticket is still answerable here; asks for the answer."""
+    try:
+        await services.tickets.answerable(callback.from_user.id, callback_data.ticket)
+    except (TicketNotFound, NotStaff):
+        alert(callback_answer, _("error-stale-button"))
+        return
+    except TicketClosed:
+        alert(callback_answer, _("ticket-already-closed").format(id=callback_data.ticket))
+        return
+    prompt = _("ticket-answer-ask")
+    await start_typing(callback, state, Answering.answer, callback_data.ticket, prompt)
+
+
+@router.message(Answering.answer)
+async def answer_written(message: Message, state: FSMContext, services: Services) -> None:
+    if await _answer(message, await typed_ticket(state), services):
+        await state.clear()
+
+
+async def _answer(message: Message, ticket_id: int, services: Services) -> bool:
+    outside = _("ticket-not-in-scope")
+    return await submit_text(
+        message,
+        ticket_id,
+        services.tickets.answer,
+        _("ticket-answer-sent"),
+        {TicketNotFound: outside, NotStaff: outside, TicketClosed: _("ticket-already-closed")},
+    )
+
+
+@router.callback_query(TicketCb.filter(F.action == TicketAction.STAFF_VIEW), HasRole())
+async def ticket_viewed(
+    callback: CallbackQuery,
+    callback_data: TicketCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    try:
+        detail = await services.tickets.detail_for_staff(
+            callback.from_user.id, callback_data.ticket
+        )
+    except (TicketNotFound, NotStaff):
+        alert(callback_answer, _("error-stale-button"))
+        return
+    await send_detail(callback, detail, services.tickets.timezone, staff_buttons(detail.ticket.id))
+
+
+@router.message(Command("tiket"), StateFilter(None), HasRole())
+async def cmd_tiket(message: Message, services: Services) -> None:
+    """Open tickets in the coordinator's scope, the longest waiting first."""
+    tickets = await services.tickets.in_scope(message.from_user.id)
+    if not tickets.tickets:
+        await message.answer(_("ticket-staff-list-empty"))
+        return
+    title = _("ticket-staff-list-title").format(count=number(tickets.total))
+    await message.answer(
+        list_text(title, tickets, services.tickets.timezone),
+        reply_markup=list_buttons(tickets, TicketAction.STAFF_VIEW),
+    )
