@@ -1,25 +1,15 @@
-"""Anything the current question did not expect: say what is wanted and ask again.
-
-`router` is included after every registration step, so it only sees what no step
-accepted; `commands_router` goes before them, so "/status" is never taken for a name.
-"""
+"""Anything the current registration question did not expect (see `handlers.retries`)."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.services import Services
 from handlers.registration.questions import ORDER, ask
 from handlers.registration.states import Registration
-from handlers.replies import alert
-
-router = Router(name=__name__)
-commands_router = Router(name=f"{__name__}.commands")
+from handlers.retries import retry_routers
 
 _BY_NAME = {question.state: question for question in ORDER}
 
@@ -29,29 +19,6 @@ async def _repeat(event: Message | CallbackQuery, state: FSMContext, services: S
     await ask(_BY_NAME[current], event, state, services)
 
 
-@commands_router.message(StateFilter(Registration), F.text.startswith("/"))
-async def command_in_flow(message: Message, state: FSMContext, services: Services) -> None:
-    await message.answer(_("error-command-in-flow"))
-    await _repeat(message, state, services)
-
-
-@router.message(StateFilter(Registration), F.text)
-async def text_instead_of_button(message: Message, state: FSMContext, services: Services) -> None:
-    await message.answer(_("error-use-buttons"))
-    await _repeat(message, state, services)
-
-
-@router.message(StateFilter(Registration))
-async def not_text(message: Message, state: FSMContext, services: Services) -> None:
-    """Stickers, photos, voice notes and the like while a question is open."""
-    await message.answer(_("error-text-only"))
-    await _repeat(message, state, services)
-
-
-@router.callback_query(StateFilter(Registration))
-async def stale_button(
-    callback: CallbackQuery, callback_answer: CallbackAnswer, state: FSMContext, services: Services
-) -> None:
-    """A button of an earlier question, or forged data: explain and ask the open question."""
-    alert(callback_answer, _("error-stale-button"))
-    await _repeat(callback, state, services)
+commands_router, router = retry_routers(
+    __name__, Registration, _repeat, __("error-command-in-flow")
+)

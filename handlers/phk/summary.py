@@ -14,9 +14,9 @@ from babel.dates import format_date
 from bot.phk import Summary
 from bot.phk_content import ContentItem
 from bot.services import Services
-from handlers import phk_keyboards
 from handlers.callbacks import PhkAction, PhkActionCb
-from handlers.phk_questions import PhkFlow, repeat
+from handlers.phk import keyboards as phk_keyboards
+from handlers.phk.questions import PhkFlow, repeat
 from handlers.registration.identity import start_registration
 from handlers.render import SECTOR_LABELS, month_label
 from handlers.replies import alert

@@ -1,7 +1,7 @@
 """The "Terdampak PHK" pathway: /phk or the menu → five short questions → a personal summary.
 
-The questions and their order live in `handlers.phk_questions`; the summary, the JKP facts
-and the summary's buttons in `handlers.phk_summary`; catch-alls in `handlers.phk_retry`.
+The questions and their order live in `handlers.phk.questions`; the summary, the JKP facts
+and the summary's buttons in `handlers.phk.summary`; catch-alls in `handlers.phk.retry`.
 """
 
 from __future__ import annotations
@@ -29,9 +29,11 @@ from bot.phk import (
     clean_skills,
 )
 from bot.services import Services
-from handlers import phk_keyboards, phk_retry, phk_summary
 from handlers.callbacks import MenuAction, MenuCb, PhkCb, PhkStep, RegCb, RegStep
-from handlers.phk_questions import PhkFlow, advance, ask, go_back, repeat
+from handlers.phk import keyboards as phk_keyboards
+from handlers.phk import retry as phk_retry
+from handlers.phk import summary as phk_summary
+from handlers.phk.questions import PhkFlow, advance, ask, go_back, repeat
 from handlers.registration.business import MONTH_ERRORS
 from handlers.replies import alert, close_keyboard
 
@@ -149,4 +151,4 @@ async def back_chosen(callback: CallbackQuery, state: FSMContext, services: Serv
 
 
 router = Router(name=f"{__name__}.journey")
-router.include_routers(flow, phk_summary.router, phk_retry.router)
+router.include_routers(phk_retry.commands_router, flow, phk_summary.router, phk_retry.router)

@@ -1,7 +1,7 @@
 """The PHK pathway's questions in order: month → previous sector → skills → business → wish.
 
 Every question but the first has a back button; a wrong answer gets its reason and the
-same question again (see `handlers.phk_retry`).
+same question again (see `handlers.phk.retry`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.phk import SKILLS_MAX_LENGTH
 from bot.services import Services
-from handlers import keyboards, phk_keyboards
+from handlers import keyboards
+from handlers.phk import keyboards as phk_keyboards
 
 
 class PhkFlow(StatesGroup):
