@@ -71,9 +71,10 @@ class ReliablePolling:
         self._db = db
         self._timeout = timeout
         self._limit = limit
-        # SQLite writers take turns: more chats at once only lengthen the queue for the
-        # lock, and with it the time an answer waits to be marked sent.
-        self._slots = asyncio.Semaphore(concurrency or (4 if db.is_sqlite else 32))
+        # Answers are paced at ~30/s (one limiter with the outbox), so more chats at once
+        # only lengthen the queues — for SQLite's write lock, and for the event loop, which
+        # must get to an answer's receipt the moment Telegram accepted it.
+        self._slots = asyncio.Semaphore(concurrency or (4 if db.is_sqlite else 8))
         self._allowed = dp.resolve_used_update_types()
         self._worker = f"poller:{os.getpid()}"
         self._limiter = limiter or RateLimiter()

@@ -95,9 +95,10 @@ class Database:
                 _ambient.reset(token)
 
     async def ping(self) -> None:
-        """Fail fast at start-up when the database is unreachable."""
+        """Fail fast at start-up when the database is unreachable; warm the receipts."""
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
+        await self.receipts.ping()
 
     async def close(self) -> None:
         await self.receipts.close()

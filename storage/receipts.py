@@ -8,11 +8,11 @@ again and a duplicate. The outcome commit can wait — on SQLite behind every ot
 - SQLite: a side file next to the database (`<db>-receipts`) with its own lock, in WAL
   mode with synchronous=NORMAL: a commit is a write to the operating system, which a
   SIGKILL cannot undo (a power cut can; then the message is sent again).
-- PostgreSQL: the row's own `sent_at` / `telegram_message_id`, set in a transaction of
-  its own on a connection pool of its own (handlers may hold every connection of the
-  main pool), with synchronous_commit off: the bot's death cannot undo a commit the
-  server has seen; a crash of the database server itself can, and then the message
-  is sent again.
+- PostgreSQL: the row's own `sent_at` / `telegram_message_id`, set by one autocommit
+  statement on a connection of its own (handlers may hold every connection of the main
+  pool), with synchronous_commit off: the bot's death cannot undo a commit the server
+  has seen; a crash of the database server itself can, and then the message is sent
+  again.
 
 Recovery (`settle_receipted`) marks claimed rows with a receipt as sent instead of
 sending them again. What remains is the time between Telegram's answer and the receipt's
@@ -24,12 +24,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosqlite
 from sqlalchemy import select, text, update
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.engine import Result, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+from sqlalchemy.sql import Executable
 
 from storage.models import OutboxMessage, utcnow
 
@@ -37,6 +39,9 @@ RECEIPT_TTL_SECONDS = 7 * 24 * 3600  # longer than any outage a restart follows
 
 
 class Receipts(Protocol):
+    async def ping(self) -> None:
+        """Connect now: the first receipt must not wait for a connection to open."""
+
     async def record(self, row_id: int, message_id: int | None) -> None:
         """Remember that Telegram accepted row `row_id` (durable before returning)."""
 
@@ -69,6 +74,9 @@ class SideFileReceipts:
                 )
                 self._conn = conn
             return self._conn
+
+    async def ping(self) -> None:
+        await self._connection()
 
     async def record(self, row_id: int, message_id: int | None) -> None:
         conn = await self._connection()
@@ -104,19 +112,46 @@ class SideFileReceipts:
 
 
 class RowReceipts:
-    """PostgreSQL: the receipt is the row's sent_at, committed on its own right away."""
+    """PostgreSQL: the receipt is the row's sent_at, committed on its own right away.
+
+    One connection kept open in autocommit mode: a receipt is a single round trip, with
+    no pool checkout, BEGIN or COMMIT to wait for while the process is busy.
+    """
 
     def __init__(self, url: str) -> None:
-        self._engine = create_async_engine(url, pool_size=2, max_overflow=6, pool_pre_ping=True)
+        self._engine = create_async_engine(
+            url,
+            pool_size=1,
+            max_overflow=0,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"server_settings": {"synchronous_commit": "off"}},
+        )
+        self._conn: AsyncConnection | None = None
+        self._lock = asyncio.Lock()
+
+    async def _execute(self, stmt: Executable) -> Result[Any]:
+        """Run on the kept connection; a broken one is replaced and the statement retried."""
+        async with self._lock:
+            for attempt in (1, 2):
+                if self._conn is None:
+                    self._conn = await self._engine.connect()
+                try:
+                    return await self._conn.execute(stmt)
+                except DBAPIError as exc:
+                    if not exc.connection_invalidated or attempt == 2:
+                        raise
+                    self._conn = None
+        raise AssertionError("unreachable")
+
+    async def ping(self) -> None:
+        await self._execute(text("SELECT 1"))
 
     async def record(self, row_id: int, message_id: int | None) -> None:
-        async with self._engine.begin() as conn:
-            await conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            await conn.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id)
-                .values(sent_at=utcnow(), telegram_message_id=message_id)
-            )
+        await self._execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(sent_at=utcnow(), telegram_message_id=message_id)
+        )
 
     async def among(self, row_ids: Iterable[int]) -> dict[int, int | None]:
         ids = list(row_ids)
@@ -125,13 +160,15 @@ class RowReceipts:
         stmt = select(OutboxMessage.id, OutboxMessage.telegram_message_id).where(
             OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_not(None)
         )
-        async with self._engine.connect() as conn:
-            return {row_id: message_id for row_id, message_id in await conn.execute(stmt)}
+        return {row_id: message_id for row_id, message_id in await self._execute(stmt)}
 
     async def prune(self) -> None:
         """Nothing to do: the receipt lives and goes with its row."""
 
     async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
         await self._engine.dispose()
 
 
