@@ -100,7 +100,8 @@ class NotInScope(Exception):
     """Unknown target, or one outside the sender's scope: the same answer for both."""
 
 
-def _scope_conditions(scope: Scope) -> list[Condition]:
+def scope_conditions(scope: Scope) -> list[Condition]:
+    """Registrations a coordinator of `scope` may reach; broadcasts and statistics agree."""
     if scope.kind is ScopeKind.PROVINCE and scope.code:
         return [in_province(scope.code)]
     if scope.kind is ScopeKind.BLK and scope.code:
@@ -219,4 +220,4 @@ class AudienceService:
 
     @staticmethod
     def _conditions(scope: Scope, audience: Audience) -> list[Condition]:
-        return _scope_conditions(scope) + _audience_conditions(audience)
+        return scope_conditions(scope) + _audience_conditions(audience)

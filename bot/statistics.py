@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.audiences import _scope_conditions as registration_scope  # one scope rule for all tools
+from bot.audiences import scope_conditions as registration_scope
 from bot.phk import PhkBusiness
 from bot.roles import Scope, ScopeKind, place_name
 from storage.coordinator_repository import PlaceRepository

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,9 +25,21 @@ from bot.personal_data import PersonalDataCipher
 from bot.reminders import enqueue_template
 from bot.roles import RoleService, Scope, ScopeKind
 from bot.ticket_rules import Author, Event, Origin, Place, TicketStatus, covers, routing
+from bot.ticket_views import (
+    Asker,
+    Detail,
+    Entry,
+    Notice,
+    NotStaff,
+    TicketClosed,
+    TicketList,
+    TicketNotFound,
+    TicketView,
+    view_of,
+)
 from storage.database import Database
 from storage.models import Ticket, TicketMessage, utcnow
-from storage.ticket_repository import Seat, TicketRepository
+from storage.ticket_repository import TicketRepository
 
 logger = logging.getLogger(__name__)
 
@@ -36,83 +47,6 @@ KIND = "ticket"
 TEMPLATE = "ticket"
 LIST_LIMIT = 30
 ESCALATION_BATCH = 200
-
-
-class TicketNotFound(Exception):
-    """Unknown, someone else's, or outside the coordinator's scope: one answer for all."""
-
-
-class TicketClosed(Exception):
-    """The asker closed it; nothing more can be added."""
-
-
-class NotStaff(Exception):
-    """Neither coordinator nor admin (re-checked inside the transaction)."""
-
-
-@dataclass(frozen=True)
-class TicketView:
-    id: int
-    telegram_id: int
-    status: TicketStatus
-    origin: Origin
-    place: Place
-    created_at: datetime
-    waiting_since: datetime
-
-
-@dataclass(frozen=True)
-class Entry:
-    author: Author
-    text: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class Asker:
-    """What a coordinator needs to know about the person; the NIK only masked."""
-
-    full_name: str | None = None
-    code: str | None = None
-    nik_masked: str | None = None
-    seat: Seat | None = None
-    phk_affected: bool = False
-    phk_month: date | None = None
-
-
-@dataclass(frozen=True)
-class TicketList:
-    tickets: list[TicketView]
-    total: int
-
-
-@dataclass(frozen=True)
-class Detail:
-    ticket: TicketView
-    entries: list[Entry]
-    asker: Asker | None  # only for staff
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One outbox row about a ticket, ready for the render hook."""
-
-    event: Event
-    ticket: TicketView
-    entry: Entry
-    asker: Asker | None
-
-
-def _view(row: Ticket) -> TicketView:
-    return TicketView(
-        row.id,
-        row.telegram_id,
-        TicketStatus(row.status),
-        Origin.parse(row.origin),
-        Place(row.blk_id, row.province_code),
-        row.created_at,
-        row.waiting_since,
-    )
 
 
 class TicketService:
@@ -157,7 +91,7 @@ class TicketService:
             )
             message = await self._add(repo, ticket, Author.USER, telegram_id, text, now)
             await self._notify_staff(session, repo, ticket, message, Event.NEW)
-            return _view(ticket)
+            return view_of(ticket)
 
     async def follow_up(self, telegram_id: int, ticket_id: int, text: str) -> TicketView:
         """The asker writes again: the ticket is open (waiting) again, coordinators told."""
@@ -168,18 +102,18 @@ class TicketService:
             ticket.status, ticket.waiting_since, ticket.closed_at = TicketStatus.OPEN, now, None
             message = await self._add(repo, ticket, Author.USER, telegram_id, text, now)
             await self._notify_staff(session, repo, ticket, message, Event.FOLLOW_UP)
-            return _view(ticket)
+            return view_of(ticket)
 
     async def close(self, telegram_id: int, ticket_id: int) -> TicketView:
         async with self._db.transaction() as session:
             ticket = await self._own(TicketRepository(session), telegram_id, ticket_id)
             ticket.status, ticket.closed_at = TicketStatus.CLOSED, self.clock()
-            return _view(ticket)
+            return view_of(ticket)
 
     async def mine(self, telegram_id: int) -> TicketList:
         async with self._db.transaction() as session:
             rows, total = await TicketRepository(session).of_user(telegram_id, LIST_LIMIT)
-            return TicketList([_view(row) for row in rows], total)
+            return TicketList([view_of(row) for row in rows], total)
 
     async def detail_for_asker(self, telegram_id: int, ticket_id: int) -> Detail:
         async with self._db.transaction() as session:
@@ -187,7 +121,7 @@ class TicketService:
             ticket = await repo.get(ticket_id)
             if ticket is None or ticket.telegram_id != telegram_id:
                 raise TicketNotFound
-            return Detail(_view(ticket), await self._entries(repo, ticket.id), None)
+            return Detail(view_of(ticket), await self._entries(repo, ticket.id), None)
 
     async def owns_open(self, telegram_id: int, ticket_id: int) -> bool:
         """For buttons: may the asker still write on (or close) this ticket?"""
@@ -220,7 +154,7 @@ class TicketService:
                 message_id=message.id,
                 scope=scope.as_dict(),
             )
-            return _view(ticket)
+            return view_of(ticket)
 
     async def answerable(self, staff_id: int, ticket_id: int) -> TicketView:
         """For the "Balas" button: in scope and not closed, checked before asking to type."""
@@ -229,7 +163,7 @@ class TicketService:
             _, ticket = await self._in_scope(session, repo, staff_id, ticket_id)
             if ticket.status == TicketStatus.CLOSED:
                 raise TicketClosed
-            return _view(ticket)
+            return view_of(ticket)
 
     async def in_scope(self, staff_id: int) -> TicketList:
         """Open tickets the coordinator may answer, the longest waiting first."""
@@ -240,7 +174,7 @@ class TicketService:
                 province_code=scope.code if scope.kind is ScopeKind.PROVINCE else None,
                 limit=LIST_LIMIT,
             )
-            return TicketList([_view(row) for row in rows], total)
+            return TicketList([view_of(row) for row in rows], total)
 
     async def detail_for_staff(self, staff_id: int, ticket_id: int) -> Detail:
         """The whole ticket with the asker's context. Audited: it shows personal data."""
@@ -255,7 +189,7 @@ class TicketService:
                 scope=scope.as_dict(),
             )
             entries = await self._entries(repo, ticket.id)
-            return Detail(_view(ticket), entries, await self._asker(repo, ticket.telegram_id))
+            return Detail(view_of(ticket), entries, await self._asker(repo, ticket.telegram_id))
 
     # -- the outbox hook and the escalation job -----------------------------------------
 
@@ -268,7 +202,7 @@ class TicketService:
             if ticket is None or message is None or message.ticket_id != ticket.id:
                 return None
             asker = None if event is Event.ANSWER else await self._asker(repo, ticket.telegram_id)
-            return Notice(event, _view(ticket), self._entry(message), asker)
+            return Notice(event, view_of(ticket), self._entry(message), asker)
 
     async def escalate_due(self, now: datetime | None = None) -> int:
         """Tell the admins, once per ticket, of tickets open longer than allowed."""

@@ -19,7 +19,8 @@ from bot.personal_data import PersonalDataCipher
 from bot.registration import RegistrationService
 from bot.roles import RoleService, Scope
 from bot.ticket_rules import MARK, Event, Origin, Place, TicketStatus, ticket_number_in
-from bot.tickets import NotStaff, TicketClosed, TicketNotFound, TicketService
+from bot.ticket_views import NotStaff, TicketClosed, TicketNotFound
+from bot.tickets import TicketService
 from storage.database import Database
 from storage.models import AuditEntry, OutboxMessage, Ticket, TicketMessage
 from storage.ticket_repository import TicketRepository

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
 from bot.ticket_rules import MAX_TEXT, Origin, ticket_number_in
-from bot.tickets import TicketClosed, TicketNotFound
+from bot.ticket_views import TicketClosed, TicketNotFound
 from handlers.broadcast_render import number
 from handlers.callbacks import AskCb, TicketAction, TicketCb
 from handlers.replies import alert, close_keyboard

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.ticket_rules import MAX_TEXT, TicketStatus
-from bot.tickets import Detail
+from bot.ticket_views import Detail
 from handlers.broadcast_render import number
 from handlers.tickets.render import detail_text
 

@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_datetime
 
 from bot.ticket_rules import Author, Event, Origin, TicketStatus
-from bot.tickets import Asker, Detail, Entry, Notice, TicketList, TicketView
+from bot.ticket_views import Asker, Detail, Entry, Notice, TicketList, TicketView
 from handlers.broadcast_render import number
 from handlers.callbacks import TicketAction, TicketCb
 from handlers.render import phk_label

@@ -17,7 +17,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
 from bot.ticket_rules import ticket_number_in
-from bot.tickets import NotStaff, TicketClosed, TicketNotFound
+from bot.ticket_views import NotStaff, TicketClosed, TicketNotFound
 from handlers.broadcast_render import number
 from handlers.callbacks import TicketAction, TicketCb
 from handlers.coordinators import HasRole
