@@ -46,7 +46,7 @@ async def enqueue(
     session: AsyncSession,
     chat_id: int,
     kind: str,
-    message: Outgoing,
+    message: Outgoing | dict[str, Any],
     *,
     dedupe_key: str | None = None,
     not_before: datetime | None = None,
@@ -54,7 +54,11 @@ async def enqueue(
     broadcast_id: int | None = None,
     enrollment_id: int | None = None,
 ) -> bool:
-    """Queue one message; False when `dedupe_key` was queued before (nothing added)."""
+    """Queue one message; False when `dedupe_key` was queued before (nothing added).
+
+    `message` is a ready call, or a template (a dict) the sender's render hook turns into
+    one when it is sent.
+    """
     if dedupe_key is not None:
         found = await session.execute(
             select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
@@ -65,7 +69,7 @@ async def enqueue(
         OutboxMessage(
             chat_id=chat_id,
             kind=kind,
-            payload=message.to_json(),
+            payload=message.to_json() if isinstance(message, Outgoing) else json.dumps(message),
             dedupe_key=dedupe_key,
             not_before=not_before or utcnow(),
             expires_at=expires_at,

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.outbox import enqueue
 from storage.database import Database
 from storage.enrollment_repository import BatchRepository
 from storage.models import (
@@ -30,7 +31,6 @@ from storage.models import (
     Batch,
     Enrollment,
     FsmRecord,
-    OutboxMessage,
     Registration,
     utcnow,
 )
@@ -133,26 +133,19 @@ async def enqueue_template(
 ) -> bool:
     """Queue a row the render hook turns into a message; False if `dedupe_key` exists.
 
-    Like `bot.outbox.enqueue`, but the payload is a template rather than an `Outgoing`:
-    the text depends on the seat and the language when it is sent, not when it is planned.
+    A template rather than an `Outgoing`: the text depends on the seat and the language
+    when it is sent, not when it is planned. Planned rows always carry a dedupe key.
     """
-    found = await session.execute(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    return await enqueue(
+        session,
+        chat_id,
+        kind,
+        payload,
+        dedupe_key=dedupe_key,
+        not_before=not_before,
+        expires_at=expires_at,
+        enrollment_id=enrollment_id,
     )
-    if found.first() is not None:
-        return False
-    session.add(
-        OutboxMessage(
-            chat_id=chat_id,
-            kind=kind,
-            payload=json.dumps(payload),
-            dedupe_key=dedupe_key,
-            not_before=not_before,
-            expires_at=expires_at,
-            enrollment_id=enrollment_id,
-        )
-    )
-    return True
 
 
 async def plan_reminders(
