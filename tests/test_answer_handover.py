@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -12,18 +11,10 @@ from bot.sender import Sender
 from storage.models import utcnow
 from storage.outbox_repository import REPLY
 from tests.fake_bot_api import FakeBotAPI
-from tests.fake_bot_api.fixtures import make_bot
 from tests.harness import RunningBot
 from tests.test_attendance_flow import rows_for
 
 USER = 5301
-
-
-@pytest.fixture
-async def sender_bot(fake_api: FakeBotAPI) -> AsyncIterator[Bot]:
-    bot = make_bot(fake_api)
-    yield bot
-    await bot.session.close()
 
 
 def help_messages(fake_api: FakeBotAPI) -> list[bool]:

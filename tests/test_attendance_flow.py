@@ -7,9 +7,6 @@ plain Bot, and the clock is moved to the reminder's due time instead of waiting.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from aiogram import Bot
 from sqlalchemy import select
 
@@ -20,16 +17,8 @@ from handlers.notices import NoticeRenderer
 from storage.models import Attendance, OutboxMessage
 from tests.enrollment_setup import add_batch
 from tests.fake_bot_api import FakeBotAPI
-from tests.fake_bot_api.fixtures import make_bot
 from tests.harness import Chat, RunningBot
 from tests.test_training_flow import JAKSEL, registered
-
-
-@pytest.fixture
-async def sender_bot(fake_api: FakeBotAPI) -> AsyncIterator[Bot]:
-    bot = make_bot(fake_api)
-    yield bot
-    await bot.session.close()
 
 
 async def rows_for(running_bot: RunningBot, chat_id: int, kind: str) -> list[OutboxMessage]:

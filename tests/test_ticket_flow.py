@@ -7,7 +7,6 @@ People and places come from `tests.test_broadcasts.build_world` (101 trains at b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -25,20 +24,12 @@ from handlers.tickets.notices import TicketNotices
 from storage.models import AuditEntry, Ticket
 from tests.enrollment_setup import nik_for
 from tests.fake_bot_api import ApiCall, FakeBotAPI
-from tests.fake_bot_api.fixtures import make_bot
 from tests.harness import ADMIN_ID, NOW, Chat, RunningBot
 from tests.test_broadcasts import BLK_A, BLK_B, build_world
 
 BLK_A_STAFF, BLK_B_STAFF, PROVINCE_STAFF = 7001, 7004, 7002
 STALE = "Tombol ini sudah tidak berlaku."
 NOT_UNDERSTOOD = "Maaf, saya belum mengerti"
-
-
-@pytest.fixture
-async def sender_bot(fake_api: FakeBotAPI) -> AsyncIterator[Bot]:
-    bot = make_bot(fake_api)
-    yield bot
-    await bot.session.close()
 
 
 @pytest.fixture

@@ -41,3 +41,11 @@ async def fake_api() -> AsyncIterator[FakeBotAPI]:
             "Bot API schema violations:\n" + "\n".join(f"  {v}" for v in fake.violations),
             pytrace=False,
         )
+
+
+@pytest_asyncio.fixture
+async def sender_bot(fake_api: FakeBotAPI) -> AsyncIterator[Bot]:
+    """A plain Bot on the fake, for calls made the way the outbox sender makes them."""
+    bot = make_bot(fake_api)
+    yield bot
+    await bot.session.close()
