@@ -28,8 +28,8 @@ from aiogram.client.telegram import TelegramAPIServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.outbox import Outgoing, enqueue
-from bot.sender import Sender
+from bot.delivery.outbox import Outgoing, enqueue
+from bot.delivery.sender import Sender
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Broadcast

@@ -21,9 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.directory import DirectoryService
-from bot.place_names import read_data_csv
-from bot.regions import PlaceHit, PlaceLookup, PlaceSearch, RegionDirectory, default_directory
+from bot.directory.service import DirectoryService
+from bot.places.names import read_data_csv
+from bot.places.regions import (
+    PlaceHit,
+    PlaceLookup,
+    PlaceSearch,
+    RegionDirectory,
+    default_directory,
+)
 from storage.database import Database
 from storage.migrate import upgrade
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.faq import Faq, load_faq
-from bot.faq_matching import Strength
+from bot.faq.content import Faq, load_faq
+from bot.faq.matching import Strength
 
 ROOT = Path(__file__).resolve().parents[1]
 HOLDOUT = ROOT / "tests" / "faq_holdout.toml"

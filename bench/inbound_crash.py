@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.personal_data import generate_data_key  # noqa: E402
+from bot.registration.personal_data import generate_data_key  # noqa: E402
 from tests.databases import empty_database  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI  # noqa: E402
 
@@ -31,7 +31,7 @@ ANSWERS = {"en": "Language changed to English.", "id": "Bahasa diubah ke Bahasa 
 async def start_bot(fake: FakeBotAPI, env: dict[str, str], cwd: str) -> asyncio.subprocess.Process:
     seen = len(fake.calls)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", env=env, cwd=cwd,
+        sys.executable, "-m", "bot.runtime.cli", "run", env=env, cwd=cwd,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     await fake.wait_call("getUpdates", predicate=lambda c: c.seq > seen, timeout=300)

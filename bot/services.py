@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.audiences import AudienceService
-from bot.batch_import import BatchImporter
-from bot.broadcasts import BroadcastService
-from bot.directory import DirectoryService
-from bot.enrollment import EnrollmentService
-from bot.faq import Faq
-from bot.phk_service import PhkService
+from bot.coordinators.audiences import AudienceService
+from bot.coordinators.broadcasts import BroadcastService
+from bot.coordinators.roles import RoleService
+from bot.coordinators.statistics import StatisticsService
+from bot.directory.service import DirectoryService
+from bot.faq.content import Faq
+from bot.phk.service import PhkService
+from bot.places.regions import RegionDirectory
 from bot.preferences import PreferenceService
-from bot.regions import RegionDirectory
-from bot.registration import RegistrationService
-from bot.roles import RoleService
-from bot.statistics import StatisticsService
-from bot.tickets import TicketService
+from bot.registration.service import RegistrationService
+from bot.tickets.service import TicketService
+from bot.training.batch_import import BatchImporter
+from bot.training.enrollment import EnrollmentService
 
 
 @dataclass(frozen=True)

@@ -4,26 +4,19 @@ from functools import cache
 
 from aiogram import F, Router
 
-from handlers import (
-    attendance,
-    batches,
-    coordinator_upload,
-    coordinators,
-    eligibility_check,
-    errors,
-    fallback,
-    faq,
-    language,
-    my_data,
-    nearest_blk,
-    phk,
-    schedule,
-    start,
-    statistics,
-    tickets,
-)
-from handlers.broadcast import broadcast_router
+from handlers import phk, tickets
+from handlers.common import errors
+from handlers.coordinators import roles as coordinators
+from handlers.coordinators import statistics
+from handlers.coordinators import uploads as coordinator_upload
+from handlers.coordinators.broadcast.router import broadcast_router
+from handlers.directory import nearest_blk
+from handlers.faq import answers as faq
+from handlers.home import fallback, language, start
+from handlers.privacy import my_data
 from handlers.registration import registration_router
+from handlers.training import attendance, batches, schedule
+from handlers.training import eligibility as eligibility_check
 
 
 @cache

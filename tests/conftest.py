@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.personal_data import PersonalDataCipher, generate_data_key
+from bot.registration.personal_data import PersonalDataCipher, generate_data_key
 from storage.database import Database
 from storage.migrate import upgrade
 from tests.databases import empty_database

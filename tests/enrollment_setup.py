@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.participants import BusinessStatus, RegistrationForm, Sector
-from bot.registration import RegistrationService
+from bot.registration.participants import BusinessStatus, RegistrationForm, Sector
+from bot.registration.service import RegistrationService
 from storage.database import Database
 from storage.models import Batch, Blk, Province, Regency
 

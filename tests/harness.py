@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from aiogram import Bot, Dispatcher
 
-from bot.app import App, create_app
-from bot.config import Settings
-from bot.dispatcher import build_bot, build_dispatcher
-from bot.runner import poll, prepare
+from bot.runtime.app import App, create_app
+from bot.runtime.config import Settings
+from bot.runtime.dispatcher import build_bot, build_dispatcher
+from bot.runtime.runner import poll, prepare
 from tests.fake_bot_api import ApiCall, FakeBotAPI
 
 ADMIN_ID = 9000

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from aiogram import Bot
 
-from bot.sender import Sender
+from bot.delivery.sender import Sender
 from storage.models import utcnow
 from storage.outbox_repository import REPLY
 from tests.fake_bot_api import FakeBotAPI

@@ -10,10 +10,10 @@ from __future__ import annotations
 from aiogram import Bot
 from sqlalchemy import select
 
-from bot.outbox import Outgoing
-from bot.outbox_calls import build_method
-from bot.reminders import ReminderService
-from handlers.notices import NoticeRenderer
+from bot.delivery.outbox import Outgoing
+from bot.delivery.outbox_calls import build_method
+from bot.training.reminders import ReminderService
+from handlers.delivery.notices import NoticeRenderer
 from storage.models import Attendance, OutboxMessage
 from tests.enrollment_setup import add_batch
 from tests.fake_bot_api import FakeBotAPI

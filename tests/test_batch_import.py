@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.batch_csv import BatchReject
-from bot.batch_import import BatchImporter
 from bot.csv_table import TableError, TableProblem
-from bot.eligibility import EligibilityRules
-from bot.enrollment import EnrollmentService
+from bot.training.batch_csv import BatchReject
+from bot.training.batch_import import BatchImporter
+from bot.training.eligibility import EligibilityRules
+from bot.training.enrollment import EnrollmentService
 from storage.database import Database
 from tests.enrollment_setup import NOW, add_blk, register
 
@@ -101,7 +101,7 @@ async def test_rejected_rows_say_why(
 async def test_duplicates_and_capacity_below_seats_taken(
     importer: BatchImporter, db: Database, cipher
 ) -> None:
-    from bot.registration import RegistrationService
+    from bot.registration.service import RegistrationService
 
     row = "b1,blk-jkt,T,2027-01-11,2027-01-16,08:00,16:00,{cap},,"
     await importer.import_csv(csv(row.format(cap=2)))

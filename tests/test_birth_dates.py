@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.birth_dates import BirthDateError, parse_birth_date
+from bot.registration.birth_dates import BirthDateError, parse_birth_date
 
 TODAY = date(2026, 11, 24)
 

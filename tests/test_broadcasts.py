@@ -9,14 +9,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
-from bot.audiences import (
+from bot.coordinators.audiences import (
     Audience,
     AudienceKind,
     AudienceService,
     NotInScope,
     choices,
 )
-from bot.broadcasts import (
+from bot.coordinators.broadcasts import (
     AlreadyFinished,
     BroadcastService,
     Draft,
@@ -25,11 +25,11 @@ from bot.broadcasts import (
     NotAllowed,
     ProgressThrottle,
 )
-from bot.outbox import Outgoing
-from bot.participants import BusinessStatus, RegistrationForm, Sector
-from bot.personal_data import PersonalDataCipher
-from bot.registration import RegistrationService
-from bot.roles import COUNTRY, RoleService, Scope
+from bot.coordinators.roles import COUNTRY, RoleService, Scope
+from bot.delivery.outbox import Outgoing
+from bot.registration.participants import BusinessStatus, RegistrationForm, Sector
+from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import RegistrationService
 from storage.database import Database
 from storage.models import (
     AuditEntry,

@@ -10,7 +10,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n import create_i18n
+from bot.runtime.i18n import create_i18n
 from locales import LOCALES_DIR
 from tests.fake_bot_api.html_check import html_error
 

@@ -13,15 +13,15 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy import select, update
 
-from bot.app import App
-from bot.broadcasts import Progress
-from bot.dispatcher import build_bot
-from bot.i18n import create_i18n
-from bot.outbox import Outgoing
-from bot.roles import Scope
-from handlers.broadcast_progress import update_progress_messages
-from handlers.broadcast_render import progress_text
-from handlers.callbacks import BroadcastAction, BroadcastCb, CoordinatorCb
+from bot.coordinators.broadcasts import Progress
+from bot.coordinators.roles import Scope
+from bot.delivery.outbox import Outgoing
+from bot.runtime.app import App
+from bot.runtime.dispatcher import build_bot
+from bot.runtime.i18n import create_i18n
+from handlers.common.callbacks import BroadcastAction, BroadcastCb, CoordinatorCb
+from handlers.coordinators.broadcast.progress import update_progress_messages
+from handlers.coordinators.broadcast.render import progress_text
 from storage.models import Broadcast, OutboxMessage
 from tests.fake_bot_api import REPLY_METHODS, ApiCall, FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot

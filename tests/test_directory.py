@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.directory import (
+from bot.directory.service import (
     CoordPrecision,
     DirectoryService,
     ImportReport,
@@ -18,7 +18,7 @@ from bot.directory import (
     TableError,
     TableProblem,
 )
-from bot.regions import default_directory
+from bot.places.regions import default_directory
 from storage.database import Database
 from storage.directory_repository import DirectoryRepository
 from storage.models import Blk, Regency

@@ -1,4 +1,4 @@
-"""Tests for bot.eligibility: rules files, every verdict and reason, ages, properties."""
+"""Tests for bot.training.eligibility: rules files, every verdict and reason, ages, properties."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.eligibility import (
+from bot.registration.participants import BusinessStatus
+from bot.training.eligibility import (
     BLOCKING_REASONS,
     MISSING_REASONS,
     PRIORITY_REASONS,
@@ -23,7 +24,6 @@ from bot.eligibility import (
     Verdict,
     assess,
 )
-from bot.participants import BusinessStatus
 
 B = BusinessStatus
 BATCH = date(2026, 3, 2)

@@ -7,8 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.eligibility import EligibilityRules, Verdict
-from bot.enrollment import (
+from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import NotRegistered, RegistrationService
+from bot.training.eligibility import EligibilityRules, Verdict
+from bot.training.enrollment import (
     AlreadyEnrolled,
     BatchFull,
     BatchUnavailable,
@@ -17,8 +19,6 @@ from bot.enrollment import (
     NothingToCancel,
     Unavailable,
 )
-from bot.personal_data import PersonalDataCipher
-from bot.registration import NotRegistered, RegistrationService
 from storage.database import Database
 from tests.enrollment_setup import NOW, add_batch, add_blk, register
 

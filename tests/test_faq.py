@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.config import SUPPORTED_LOCALES, Settings
-from bot.faq import MAX_ANSWER_LENGTH, FaqError, load_faq
-from bot.faq_matching import Document, Matcher, Strength, normalise
-from handlers.callbacks import FaqAction, FaqCb, FaqVoteCb
+from bot.faq.content import MAX_ANSWER_LENGTH, FaqError, load_faq
+from bot.faq.matching import Document, Matcher, Strength, normalise
+from bot.runtime.config import SUPPORTED_LOCALES, Settings
+from handlers.common.callbacks import FaqAction, FaqCb, FaqVoteCb
 from tests.fake_bot_api.html_check import html_error
 
 FAQ = load_faq()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bench.faq_accuracy import HOLDOUT, evaluate, read_cases
-from bot.faq import load_faq
+from bot.faq.content import load_faq
 
 CASES = read_cases(HOLDOUT)
 FAQ = load_faq()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.callbacks import AskCb, FaqAction, FaqCb, FaqVoteCb
+from handlers.common.callbacks import AskCb, FaqAction, FaqCb, FaqVoteCb
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import Chat
 

@@ -11,9 +11,9 @@ from aiogram.types import Chat, Message, User
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.flood import FloodGuard, Verdict
-from bot.flood_middleware import ROLE_CACHE_SECONDS, FloodMiddleware
-from bot.roles import COUNTRY, Scope
+from bot.coordinators.roles import COUNTRY, Scope
+from bot.runtime.flood import FloodGuard, Verdict
+from bot.runtime.flood_middleware import ROLE_CACHE_SECONDS, FloodMiddleware
 
 ALLOW, WARN, IGNORE = Verdict.ALLOW, Verdict.WARN, Verdict.IGNORE
 

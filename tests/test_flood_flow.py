@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.roles import COUNTRY, RoleService
+from bot.coordinators.roles import COUNTRY, RoleService
 from storage.database import Database
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import ADMIN_ID, RunningBot, make_settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import text
 
-from bot.personal_data import PersonalDataCipher
+from bot.registration.personal_data import PersonalDataCipher
 from storage.database import Database
 from storage.fsm import SqlStorage
 

@@ -35,10 +35,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Table, func, select, text
 
-from bot.app import App
-from bot.commands import COMMANDS
-from bot.roles import COUNTRY, Scope
-from handlers.callbacks import BlkAction, BlkCb  # and every other CallbackData subclass
+from bot.coordinators.roles import COUNTRY, Scope
+from bot.runtime.app import App
+from bot.runtime.commands import COMMANDS
+from handlers.common.callbacks import BlkAction, BlkCb  # and every other CallbackData subclass
 from storage.models import Base
 from tests.enrollment_setup import add_batch, register
 from tests.fake_bot_api import FakeBotAPI

@@ -8,8 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.geo import EARTH_RADIUS_KM, haversine_km, in_indonesia_box, unit_vector, validate_point
-from bot.nearest import CoordPrecision, Located, NearestIndex, precision_of
+from bot.directory.nearest import CoordPrecision, Located, NearestIndex, precision_of
+from bot.places.geo import (
+    EARTH_RADIUS_KM,
+    haversine_km,
+    in_indonesia_box,
+    unit_vector,
+    validate_point,
+)
 
 JAKARTA = (-6.2088, 106.8456)  # Monas area
 SURABAYA = (-7.2575, 112.7521)

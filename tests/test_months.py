@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.months import MonthError, MonthProblem, months_before, parse_month, recent_months
+from bot.registration.months import (
+    MonthError,
+    MonthProblem,
+    months_before,
+    parse_month,
+    recent_months,
+)
 
 TODAY = date(2026, 11, 24)
 

@@ -1,4 +1,4 @@
-"""Tests for bot.nik: examples, edge cases and properties of NIK parsing."""
+"""Tests for bot.registration.nik: examples, edge cases and properties of NIK parsing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.nik import (
+from bot.registration.nik import (
     PROVINCE_CODES,
     Nik,
     NikError,

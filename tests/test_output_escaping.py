@@ -8,13 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import update
 
-from bot.enrollment import BatchView
-from bot.i18n import create_i18n
-from bot.import_reports import report_text
-from bot.participants import BusinessStatus, Sector, Sex
-from bot.regions import default_directory
-from handlers.render import card_fields
-from handlers.render_batches import numbered_batches
+from bot.coordinators.import_reports import report_text
+from bot.places.regions import default_directory
+from bot.registration.participants import BusinessStatus, Sector, Sex
+from bot.runtime.i18n import create_i18n
+from bot.training.enrollment import BatchView
+from handlers.common.render import card_fields
+from handlers.training.render import numbered_batches
 from storage.models import Blk
 from tests.enrollment_setup import add_batch
 from tests.fake_bot_api import FakeBotAPI, parse_html

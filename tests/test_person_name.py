@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.person_name import MAX_LENGTH, NameError_, NameProblem, clean_full_name
+from bot.registration.person_name import MAX_LENGTH, NameError_, NameProblem, clean_full_name
 
 
 @pytest.mark.parametrize(

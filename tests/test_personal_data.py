@@ -1,4 +1,4 @@
-"""Tests for bot.personal_data: encryption at rest, rotation and fingerprints."""
+"""Tests for bot.registration.personal_data: encryption at rest, rotation and fingerprints."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.personal_data import (
+from bot.registration.personal_data import (
     FINGERPRINT_INFO,
     DecryptionError,
     InvalidDataKey,

@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.config import ConfigError, Settings
-from bot.participants import BusinessStatus, Sector
-from bot.phk import (
+from bot.phk.content import Condition, PhkContent, PhkContentError, html_problem
+from bot.phk.pathway import (
     SKILLS_MAX_LENGTH,
     PhkAnswers,
     PhkBusiness,
@@ -23,7 +22,8 @@ from bot.phk import (
     compose_summary,
     jkp_window,
 )
-from bot.phk_content import Condition, PhkContent, PhkContentError, html_problem
+from bot.registration.participants import BusinessStatus, Sector
+from bot.runtime.config import ConfigError, Settings
 
 TODAY = date(2026, 11, 24)
 CONTENT = PhkContent.from_toml()
@@ -210,7 +210,7 @@ def test_missing_sections_and_broken_toml_are_refused(tmp_path: Path) -> None:
 
 
 def test_the_bot_does_not_start_with_a_bad_content_file(tmp_path: Path, data_key: str) -> None:
-    from bot.app import create_app
+    from bot.runtime.app import create_app
 
     path = write(tmp_path, offer=GOOD_ITEM.replace("<b>tebal</b>", "<i>tebal"))
     settings = Settings(

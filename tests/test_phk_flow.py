@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from bot.app import App
-from bot.roles import Scope
-from handlers.callbacks import PhkAction, PhkActionCb, PhkCb, PhkStep
+from bot.coordinators.roles import Scope
+from bot.runtime.app import App
+from handlers.common.callbacks import PhkAction, PhkActionCb, PhkCb, PhkStep
 from storage.models import PhkProfile, Registration
 from tests.fake_bot_api import ApiCall, FakeBotAPI
 from tests.harness import ADMIN_ID, NOW, Chat, RunningBot

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import update
 
-from bot.participants import Sector
-from bot.phk import PhkAnswers, PhkBusiness
-from bot.phk_content import PhkContent
-from bot.phk_service import PhkService
+from bot.phk.content import PhkContent
+from bot.phk.pathway import PhkAnswers, PhkBusiness
+from bot.phk.service import PhkService
+from bot.registration.participants import Sector
 from storage.database import Database
 from storage.models import PhkProfile
 

@@ -1,4 +1,4 @@
-"""Tests for bot.phone: normalising Indonesian mobile numbers to E.164."""
+"""Tests for bot.registration.phone: normalising Indonesian mobile numbers to E.164."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.phone import PhoneError, PhoneProblem, mask_phone, normalise_phone
+from bot.registration.phone import PhoneError, PhoneProblem, mask_phone, normalise_phone
 
 E164 = "+6281234567890"
 

@@ -34,7 +34,7 @@ async def _start_bot(
     """Start `blk-bot run` and return once it is long-polling the fake."""
     seen = len(fake.calls)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", env=env, cwd=cwd
+        sys.executable, "-m", "bot.runtime.cli", "run", env=env, cwd=cwd
     )
     await fake.wait_call(
         "getUpdates", predicate=lambda call: call.seq > seen, timeout=START_TIMEOUT
@@ -106,7 +106,7 @@ async def test_console_registration_with_mistakes_then_status(tmp_path: Path) ->
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.cli",
+        "bot.runtime.cli",
         "console",
         env=env,
         cwd=tmp_path,
@@ -140,7 +140,7 @@ async def test_cli_imports_the_blk_directory_with_a_report(tmp_path: Path) -> No
     )
     env = _env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/cli.sqlite3")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "import", "blk", str(csv_file),
+        sys.executable, "-m", "bot.runtime.cli", "import", "blk", str(csv_file),
         env=env, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(process.communicate(), START_TIMEOUT)

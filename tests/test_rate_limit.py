@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.rate_limit import RateLimiter
+from bot.delivery.rate_limit import RateLimiter
 from tests.fake_bot_api.flood import FloodControl
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.outbox import Outgoing, enqueue
+from bot.delivery.outbox import Outgoing, enqueue
 from storage.database import Database
 from storage.models import OutboxMessage, utcnow
 from storage.outbox_repository import REPLY, OutboxRepository

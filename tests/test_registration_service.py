@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import text
 
-from bot.participants import BusinessStatus, RegistrationForm, Sector
-from bot.personal_data import PersonalDataCipher
-from bot.registration import AlreadyRegistered, NikTaken, NotRegistered, RegistrationService
+from bot.registration.participants import BusinessStatus, RegistrationForm, Sector
+from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import AlreadyRegistered, NikTaken, NotRegistered, RegistrationService
 from storage.database import Database
 
 NIK = "3201014112900001"  # woman born 1 Dec 1990 (day + 40)

@@ -12,20 +12,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from bot.app import App, create_app
-from bot.config import Settings
-from bot.eligibility import EligibilityRules
-from bot.enrollment import EnrollmentService
-from bot.personal_data import PersonalDataCipher
-from bot.registration import RegistrationService
-from bot.reminders import (
+from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import RegistrationService
+from bot.runtime.app import App, create_app
+from bot.runtime.config import Settings
+from bot.training.eligibility import EligibilityRules
+from bot.training.enrollment import EnrollmentService
+from bot.training.reminders import (
     ReminderPlan,
     ReminderService,
     due_times,
     plan_reminders,
     remind_abandoned,
 )
-from handlers.notices import NoticeRenderer
+from handlers.delivery.notices import NoticeRenderer
 from storage.database import Database
 from storage.models import Blk, Enrollment, FsmRecord, OutboxMessage
 from tests.enrollment_setup import NOW, add_batch, add_blk, register

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit import AuditAction, record
-from bot.roles import (
+from bot.coordinators.roles import (
     COUNTRY,
     AlreadyAdmin,
     NotAdmin,

@@ -19,9 +19,9 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from sqlalchemy import select
 
-from bot.outbox import Outgoing, enqueue
-from bot.rate_limit import RateLimiter
-from bot.sender import Sender
+from bot.delivery.outbox import Outgoing, enqueue
+from bot.delivery.rate_limit import RateLimiter
+from bot.delivery.sender import Sender
 from storage.database import Database
 from storage.models import Broadcast, OutboxMessage, UnreachableChat, utcnow
 from storage.outbox_repository import OutboxRepository

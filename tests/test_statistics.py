@@ -10,16 +10,16 @@ from datetime import date
 
 import pytest
 
-from bot.i18n import create_i18n
-from bot.participants import Sector
-from bot.personal_data import PersonalDataCipher
-from bot.phk import PhkAnswers, PhkBusiness
-from bot.phk_content import PhkContent
-from bot.phk_service import PhkService
-from bot.registration import RegistrationService
-from bot.roles import COUNTRY, Scope
-from bot.statistics import Statistics, StatisticsService
-from handlers.statistics import statistics_text
+from bot.coordinators.roles import COUNTRY, Scope
+from bot.coordinators.statistics import Statistics, StatisticsService
+from bot.phk.content import PhkContent
+from bot.phk.pathway import PhkAnswers, PhkBusiness
+from bot.phk.service import PhkService
+from bot.registration.participants import Sector
+from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import RegistrationService
+from bot.runtime.i18n import create_i18n
+from handlers.coordinators.statistics import statistics_text
 from storage.database import Database
 from tests.test_broadcasts import BLK_A, BLK_C, build_world
 

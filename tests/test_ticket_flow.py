@@ -14,12 +14,12 @@ import pytest
 from aiogram import Bot
 from sqlalchemy import select
 
-from bot.app import App
-from bot.nik import mask_nik
-from bot.roles import Scope
-from bot.sender import Sender
-from handlers.callbacks import TicketAction, TicketCb
-from handlers.notices import NoticeRenderer
+from bot.coordinators.roles import Scope
+from bot.delivery.sender import Sender
+from bot.registration.nik import mask_nik
+from bot.runtime.app import App
+from handlers.common.callbacks import TicketAction, TicketCb
+from handlers.delivery.notices import NoticeRenderer
 from handlers.tickets.notices import TicketNotices
 from storage.models import AuditEntry, Ticket
 from tests.enrollment_setup import nik_for

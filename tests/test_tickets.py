@@ -15,12 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.personal_data import PersonalDataCipher
-from bot.registration import RegistrationService
-from bot.roles import RoleService, Scope
-from bot.ticket_rules import MARK, Event, Origin, Place, TicketStatus, ticket_number_in
-from bot.ticket_views import NotStaff, TicketClosed, TicketNotFound
-from bot.tickets import TicketService
+from bot.coordinators.roles import RoleService, Scope
+from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import RegistrationService
+from bot.tickets.rules import MARK, Event, Origin, Place, TicketStatus, ticket_number_in
+from bot.tickets.service import TicketService
+from bot.tickets.views import NotStaff, TicketClosed, TicketNotFound
 from storage.database import Database
 from storage.models import AuditEntry, OutboxMessage, Ticket, TicketMessage
 from storage.ticket_repository import TicketRepository

@@ -16,9 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.months import MonthError, parse_month
-from bot.participants import Sector
-from bot.phk import (
+from bot.phk.pathway import (
     SKILLS_MAX_LENGTH,
     SKILLS_MIN_LENGTH,
     PhkAnswers,
@@ -28,14 +26,16 @@ from bot.phk import (
     Wish,
     clean_skills,
 )
+from bot.registration.months import MonthError, parse_month
+from bot.registration.participants import Sector
 from bot.services import Services
-from handlers.callbacks import MenuAction, MenuCb, PhkCb, PhkStep, RegCb, RegStep
+from handlers.common.callbacks import MenuAction, MenuCb, PhkCb, PhkStep, RegCb, RegStep
+from handlers.common.replies import alert, close_keyboard
 from handlers.phk import keyboards as phk_keyboards
 from handlers.phk import retry as phk_retry
 from handlers.phk import summary as phk_summary
 from handlers.phk.questions import PhkFlow, advance, ask, go_back, repeat
 from handlers.registration.business import MONTH_ERRORS
-from handlers.replies import alert, close_keyboard
 
 flow = Router(name=__name__)
 

@@ -7,8 +7,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.phk import PhkBusiness, Wish
-from handlers.callbacks import (
+from bot.phk.pathway import PhkBusiness, Wish
+from handlers.common.callbacks import (
     AskCb,
     MenuAction,
     MenuCb,

@@ -11,9 +11,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.phk import SKILLS_MAX_LENGTH
+from bot.phk.pathway import SKILLS_MAX_LENGTH
 from bot.services import Services
-from handlers import keyboards
+from handlers.common import keyboards
 from handlers.phk import keyboards as phk_keyboards
 
 

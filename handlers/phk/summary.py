@@ -11,15 +11,15 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n.context import get_i18n
 from babel.dates import format_date
 
-from bot.phk import Summary
-from bot.phk_content import ContentItem
+from bot.phk.content import ContentItem
+from bot.phk.pathway import Summary
 from bot.services import Services
-from handlers.callbacks import PhkAction, PhkActionCb
+from handlers.common.callbacks import PhkAction, PhkActionCb
+from handlers.common.render import SECTOR_LABELS, month_label
+from handlers.common.replies import alert
 from handlers.phk import keyboards as phk_keyboards
 from handlers.phk.questions import PhkFlow, repeat
 from handlers.registration.identity import start_registration
-from handlers.render import SECTOR_LABELS, month_label
-from handlers.replies import alert
 
 router = Router(name=__name__)
 

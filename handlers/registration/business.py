@@ -9,13 +9,13 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.months import MonthError, MonthProblem, parse_month, recent_months
-from bot.participants import BusinessStatus, Sector
+from bot.registration.months import MonthError, MonthProblem, parse_month, recent_months
+from bot.registration.participants import BusinessStatus, Sector
 from bot.services import Services
-from handlers.callbacks import RegCb, RegStep
+from handlers.common.callbacks import RegCb, RegStep
+from handlers.common.replies import close_keyboard
 from handlers.registration.questions import advance, ask
 from handlers.registration.states import Registration
-from handlers.replies import close_keyboard
 
 router = Router(name=__name__)
 

@@ -8,9 +8,9 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.phone import PhoneError, PhoneProblem, mask_phone, normalise_phone
+from bot.registration.phone import PhoneError, PhoneProblem, mask_phone, normalise_phone
 from bot.services import Services
-from handlers import keyboards
+from handlers.common import keyboards
 from handlers.registration.questions import advance, ask
 from handlers.registration.states import Registration
 

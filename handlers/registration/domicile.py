@@ -9,13 +9,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.regions import Regency
+from bot.places.regions import Regency
 from bot.services import Services
-from handlers.callbacks import RegCb, RegStep
-from handlers.keyboards import choices
+from handlers.common.callbacks import RegCb, RegStep
+from handlers.common.keyboards import choices
+from handlers.common.replies import alert, close_keyboard
 from handlers.registration.questions import advance, ask
 from handlers.registration.states import Registration
-from handlers.replies import alert, close_keyboard
 
 router = Router(name=__name__)
 

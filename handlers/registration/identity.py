@@ -11,14 +11,14 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.nik import NikError, NikProblem
-from bot.person_name import NameError_, NameProblem, clean_full_name
+from bot.registration.nik import NikError, NikProblem
+from bot.registration.person_name import NameError_, NameProblem, clean_full_name
 from bot.services import Services
-from handlers import keyboards
-from handlers.callbacks import MenuAction, MenuCb, RegCb, RegStep
+from handlers.common import keyboards
+from handlers.common.callbacks import MenuAction, MenuCb, RegCb, RegStep
+from handlers.common.replies import close_keyboard
 from handlers.registration.questions import advance, ask, prefilled
 from handlers.registration.states import Registration
-from handlers.replies import close_keyboard
 
 router = Router(name=__name__)
 

@@ -15,13 +15,13 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.months import recent_months
-from bot.participants import form_from_answers
+from bot.registration.months import recent_months
+from bot.registration.participants import form_from_answers
 from bot.services import Services
-from handlers import keyboards
-from handlers.callbacks import RegStep
+from handlers.common import keyboards
+from handlers.common.callbacks import RegStep
+from handlers.common.render import SEX_LABELS, card_fields, long_date
 from handlers.registration.states import Registration as R
-from handlers.render import SEX_LABELS, card_fields, long_date
 
 ORDER: list[State] = [
     R.consent, R.full_name, R.nik, R.nik_confirm, R.phone, R.province, R.regency,

@@ -7,9 +7,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.services import Services
+from handlers.common.retries import retry_routers
 from handlers.registration.questions import ORDER, ask
 from handlers.registration.states import Registration
-from handlers.retries import retry_routers
 
 _BY_NAME = {question.state: question for question in ORDER}
 

@@ -7,14 +7,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
-from bot.participants import form_from_answers
-from bot.registration import AlreadyRegistered, NikTaken, NotRegistered
+from bot.registration.participants import form_from_answers
+from bot.registration.service import AlreadyRegistered, NikTaken, NotRegistered
 from bot.services import Services
-from handlers import keyboards
-from handlers.callbacks import RegCb, RegStep
+from handlers.common import keyboards
+from handlers.common.callbacks import RegCb, RegStep
+from handlers.common.replies import close_keyboard
 from handlers.registration.questions import FIELD_GROUPS, ask
 from handlers.registration.states import Registration
-from handlers.replies import close_keyboard
 
 router = Router(name=__name__)
 

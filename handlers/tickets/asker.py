@@ -12,11 +12,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
-from bot.ticket_rules import MAX_TEXT, Origin, ticket_number_in
-from bot.ticket_views import TicketClosed, TicketNotFound
-from handlers.broadcast_render import number
-from handlers.callbacks import AskCb, TicketAction, TicketCb
-from handlers.replies import alert, close_keyboard
+from bot.tickets.rules import MAX_TEXT, Origin, ticket_number_in
+from bot.tickets.views import TicketClosed, TicketNotFound
+from handlers.common.callbacks import AskCb, TicketAction, TicketCb
+from handlers.common.replies import alert, close_keyboard
+from handlers.coordinators.broadcast.render import number
 from handlers.tickets.conversation import (
     read_text,
     send_detail,

@@ -9,9 +9,9 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.ticket_rules import MAX_TEXT, TicketStatus
-from bot.ticket_views import Detail
-from handlers.broadcast_render import number
+from bot.tickets.rules import MAX_TEXT, TicketStatus
+from bot.tickets.views import Detail
+from handlers.coordinators.broadcast.render import number
 from handlers.tickets.render import detail_text
 
 # A service call taking (who, ticket id, text): `follow_up` or `answer`.

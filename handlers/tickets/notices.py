@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import I18n
 
-from bot.outbox import Outgoing
-from bot.reminders import template_of
+from bot.delivery.outbox import Outgoing
 from bot.services import Services
-from bot.ticket_rules import Event
-from bot.tickets import TEMPLATE
-from handlers.notices import Render
+from bot.tickets.rules import Event
+from bot.tickets.service import TEMPLATE
+from bot.training.reminders import template_of
+from handlers.delivery.notices import Render
 from handlers.tickets.render import notice_markup, notice_text
 from storage.models import OutboxMessage
 

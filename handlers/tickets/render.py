@@ -13,12 +13,12 @@ from aiogram.utils.i18n.context import get_i18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_datetime
 
-from bot.ticket_rules import Author, Event, Origin, TicketStatus
-from bot.ticket_views import Asker, Detail, Entry, Notice, TicketList, TicketView
-from handlers.broadcast_render import number
-from handlers.callbacks import TicketAction, TicketCb
-from handlers.render import phk_label
-from handlers.render_batches import ZONE_ABBREVIATIONS
+from bot.tickets.rules import Author, Event, Origin, TicketStatus
+from bot.tickets.views import Asker, Detail, Entry, Notice, TicketList, TicketView
+from handlers.common.callbacks import TicketAction, TicketCb
+from handlers.common.render import phk_label
+from handlers.coordinators.broadcast.render import number
+from handlers.training.render import ZONE_ABBREVIATIONS
 
 MAX_MESSAGE = 4096
 

@@ -16,12 +16,12 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
-from bot.ticket_rules import ticket_number_in
-from bot.ticket_views import NotStaff, TicketClosed, TicketNotFound
-from handlers.broadcast_render import number
-from handlers.callbacks import TicketAction, TicketCb
-from handlers.coordinators import HasRole
-from handlers.replies import alert
+from bot.tickets.rules import ticket_number_in
+from bot.tickets.views import NotStaff, TicketClosed, TicketNotFound
+from handlers.common.callbacks import TicketAction, TicketCb
+from handlers.common.replies import alert
+from handlers.coordinators.broadcast.render import number
+from handlers.coordinators.roles import HasRole
 from handlers.tickets.conversation import send_detail, start_typing, submit_text, typed_ticket
 from handlers.tickets.render import list_buttons, list_text, staff_buttons
 from handlers.tickets.states import Answering

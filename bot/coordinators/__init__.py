@@ -1,0 +1,3 @@
+"""Coordinators' powers: roles and scopes, broadcast audiences and broadcasts, statistics
+and CSV uploads.
+"""

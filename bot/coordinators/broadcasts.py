@@ -1,0 +1,327 @@
+"""Broadcasts: one coordinator's message queued for everyone in an audience, in one go.
+
+Creating a broadcast writes the broadcast row, one outbox row per recipient and the audit
+entry in a single transaction: either every recipient is queued or none is. Delivery is
+the sender's job (`bot.sender`); this module only reads the outbox rows' statuses to
+report progress, cancels rows the sender has not claimed yet, and closes the broadcast
+when none is left to send.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from bot.audit import AuditAction, record
+from bot.coordinators.audiences import Audience, AudienceService
+from bot.coordinators.roles import RoleService
+from bot.delivery.outbox import Outgoing, enqueue
+from storage.coordinator_repository import BroadcastRepository
+from storage.database import Database
+from storage.models import Broadcast, utcnow
+
+__all__ = [
+    "AlreadyFinished",
+    "BroadcastInfo",
+    "BroadcastNotFound",
+    "BroadcastService",
+    "Draft",
+    "MediaKind",
+    "NoRecipients",
+    "NotAllowed",
+    "Progress",
+    "ProgressThrottle",
+]
+
+KIND = "broadcast"
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+# Sender statuses that are final and not a delivery; all of them go into the failures CSV.
+NOT_DELIVERED = ("failed", "unreachable", "expired", "skipped")
+IN_FLIGHT = ("pending", "sending")
+
+
+class MediaKind(StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+
+
+class Status(StrEnum):
+    QUEUED = "queued"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+_METHODS = {MediaKind.PHOTO: "sendPhoto", MediaKind.DOCUMENT: "sendDocument"}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The message as the coordinator wrote it: Telegram HTML, optionally with a file."""
+
+    text: str
+    media_kind: MediaKind | None = None
+    media_file_id: str | None = None
+
+    def too_long(self, plain_length: int) -> int | None:
+        """The limit `plain_length` (visible characters) exceeds, if any."""
+        limit = MAX_CAPTION if self.media_kind else MAX_TEXT
+        return limit if plain_length > limit else None
+
+    def outgoing(self) -> Outgoing:
+        """The Bot API call every recipient gets (chat_id is added per row by the sender)."""
+        if self.media_kind is None:
+            return Outgoing.text(self.text)
+        params: dict[str, Any] = {self.media_kind.value: self.media_file_id}
+        if self.text:
+            params |= {"caption": self.text, "parse_mode": "HTML"}
+        return Outgoing(_METHODS[self.media_kind], params)
+
+    def as_dict(self) -> dict[str, str | None]:
+        kind = self.media_kind.value if self.media_kind else None
+        return {"text": self.text, "media_kind": kind, "media_file_id": self.media_file_id}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Draft:
+        kind = data.get("media_kind")
+        return cls(data["text"], MediaKind(kind) if kind else None, data.get("media_file_id"))
+
+
+@dataclass(frozen=True)
+class BroadcastInfo:
+    id: int
+    coordinator_id: int
+    status: str
+    total: int
+    progress_chat_id: int | None
+    progress_message_id: int | None
+    finished_at: datetime | None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == Status.CANCELLED
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Outbox rows of one broadcast counted by status."""
+
+    broadcast_id: int
+    total: int
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    def _sum(self, *statuses: str) -> int:
+        return sum(self.counts.get(status, 0) for status in statuses)
+
+    @property
+    def sent(self) -> int:
+        return self._sum("sent")
+
+    @property
+    def in_flight(self) -> int:
+        return self._sum(*IN_FLIGHT)
+
+    @property
+    def unreachable(self) -> int:
+        """Blocked the bot, now or before the row's turn came."""
+        return self._sum("unreachable", "skipped")
+
+    @property
+    def failed(self) -> int:
+        return self._sum("failed", "expired")
+
+    @property
+    def cancelled(self) -> int:
+        return self._sum("cancelled")
+
+    @property
+    def done(self) -> bool:
+        return self.in_flight == 0
+
+
+class NoRecipients(Exception):
+    """The audience is empty now; nothing was queued."""
+
+
+class NotAllowed(Exception):
+    """The actor has no role, or the broadcast is not theirs to cancel."""
+
+
+class BroadcastNotFound(Exception):
+    pass
+
+
+class AlreadyFinished(Exception):
+    """Cancelled before, or every message is already out."""
+
+
+class ProgressThrottle:
+    """What each progress message shows, so it is edited only when the text changed and
+    at most once per `min_interval` seconds (Telegram limits edits too). Per process."""
+
+    def __init__(
+        self, min_interval: float = 5.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.min_interval = min_interval
+        self._clock = clock
+        self._shown: dict[int, tuple[str, float]] = {}
+
+    def due(self, broadcast_id: int, text: str) -> bool:
+        last = self._shown.get(broadcast_id)
+        if last is None:
+            return True
+        return text != last[0] and self._clock() - last[1] >= self.min_interval
+
+    def shown(self, broadcast_id: int, text: str) -> None:
+        self._shown[broadcast_id] = (text, self._clock())
+
+    def forget(self, broadcast_id: int) -> None:
+        self._shown.pop(broadcast_id, None)
+
+
+def _info(row: Broadcast) -> BroadcastInfo:
+    return BroadcastInfo(
+        row.id,
+        row.coordinator_id,
+        row.status,
+        row.total,
+        row.progress_chat_id,
+        row.progress_message_id,
+        row.finished_at,
+    )
+
+
+class BroadcastService:
+    def __init__(
+        self,
+        db: Database,
+        roles: RoleService,
+        audiences: AudienceService,
+        throttle: ProgressThrottle | None = None,
+    ) -> None:
+        self._db = db
+        self._roles = roles
+        self._audiences = audiences
+        self.throttle = throttle or ProgressThrottle()
+
+    async def create(self, actor: int, draft: Draft, audience: Audience) -> BroadcastInfo:
+        """Queue `draft` for the audience within the actor's scope, as it is at this moment.
+
+        Raises `NotAllowed` (no role), `NotInScope` or `NoRecipients`; nothing is saved then.
+        """
+        async with self._db.transaction() as session:
+            scope = await self._roles.scope_in(session, actor)
+            if scope is None:
+                raise NotAllowed
+            recipients = await self._audiences.recipients_in(session, scope, audience)
+            if not recipients:
+                raise NoRecipients
+            row = await BroadcastRepository(session).add(
+                Broadcast(
+                    coordinator_id=actor,
+                    audience=json.dumps(audience.as_dict()),
+                    text=draft.text,
+                    media_kind=draft.media_kind.value if draft.media_kind else None,
+                    media_file_id=draft.media_file_id,
+                    status=Status.QUEUED.value,
+                    total=len(recipients),
+                )
+            )
+            message = draft.outgoing()
+            for chat_id in recipients:
+                await enqueue(session, chat_id, KIND, message, broadcast_id=row.id)
+            record(
+                session,
+                actor,
+                AuditAction.BROADCAST_CREATED,
+                broadcast_id=row.id,
+                scope=scope.as_dict(),
+                audience=audience.as_dict(),
+                recipients=len(recipients),
+                media_kind=row.media_kind,
+                length=len(draft.text),
+            )
+            return _info(row)
+
+    async def attach_progress_message(
+        self, broadcast_id: int, chat_id: int, message_id: int
+    ) -> None:
+        """Remember where the progress is shown; it can only be sent after `create` commits."""
+        async with self._db.transaction() as session:
+            row = await BroadcastRepository(session).get(broadcast_id)
+            if row is None:
+                raise BroadcastNotFound
+            row.progress_chat_id, row.progress_message_id = chat_id, message_id
+
+    async def get(self, broadcast_id: int) -> BroadcastInfo | None:
+        async with self._db.transaction() as session:
+            row = await BroadcastRepository(session).get(broadcast_id)
+            return _info(row) if row else None
+
+    async def unfinished(self) -> list[BroadcastInfo]:
+        async with self._db.transaction() as session:
+            return [_info(row) for row in await BroadcastRepository(session).unfinished()]
+
+    async def progress(self, broadcast_id: int) -> Progress:
+        async with self._db.transaction() as session:
+            broadcasts = BroadcastRepository(session)
+            row = await broadcasts.get(broadcast_id)
+            if row is None:
+                raise BroadcastNotFound
+            return Progress(broadcast_id, row.total, await broadcasts.status_counts(broadcast_id))
+
+    async def cancel(self, broadcast_id: int, actor: int) -> int:
+        """Stop a broadcast: its pending rows become "cancelled". Its author or an admin
+        may; returns how many messages will not be sent. Audited."""
+        async with self._db.transaction() as session:
+            broadcasts = BroadcastRepository(session)
+            row = await broadcasts.get(broadcast_id)
+            if row is None:
+                raise BroadcastNotFound
+            if actor != row.coordinator_id and not self._roles.is_admin(actor):
+                raise NotAllowed
+            if row.status == Status.CANCELLED or row.finished_at is not None:
+                raise AlreadyFinished
+            cancelled = await broadcasts.set_status_of_pending(broadcast_id, "cancelled")
+            row.status = Status.CANCELLED.value
+            record(
+                session,
+                actor,
+                AuditAction.BROADCAST_CANCELLED,
+                broadcast_id=broadcast_id,
+                cancelled=cancelled,
+            )
+            return cancelled
+
+    async def finish_if_done(self, broadcast_id: int) -> bool:
+        """Close the broadcast once no row is pending or being sent. True only for the one
+        call that closed it, so the final report goes out once even with several bots."""
+        async with self._db.transaction() as session:
+            broadcasts = BroadcastRepository(session)
+            row = await broadcasts.get(broadcast_id)
+            if row is None or row.finished_at is not None:
+                return False
+            counts = await broadcasts.status_counts(broadcast_id)
+            if any(counts.get(status) for status in IN_FLIGHT):
+                return False
+            final = Status.CANCELLED if row.status == Status.CANCELLED else Status.DONE
+            return await broadcasts.finish(broadcast_id, final.value, utcnow())
+
+    async def failures_csv(self, broadcast_id: int) -> bytes:
+        """chat_id,status,reason for every message that was not delivered; chat ids and
+        Telegram's error texts only, no personal data."""
+        async with self._db.transaction() as session:
+            rows = await BroadcastRepository(session).rows_with_status(broadcast_id, NOT_DELIVERED)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["chat_id", "status", "reason"])
+        for chat_id, status, reason in rows:
+            writer.writerow([chat_id, status, reason or ""])
+        return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,57 @@
+"""One entry point for coordinators' CSV files, from the CLI or uploaded to the bot."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bot.coordinators.import_reports import Translate, problem_text, report_text
+from bot.csv_table import TableError, decode, read_table
+from bot.directory.service import DirectoryService
+from bot.training.batch_import import BatchImporter
+
+
+class CsvKind(StrEnum):
+    BLK = "blk"
+    BATCHES = "batches"
+
+
+def guess_kind(raw: bytes) -> CsvKind | None:
+    """Batches have blk_id and capacity; the BLK directory has regency_code."""
+    try:
+        header, _records = read_table(decode(raw), ())
+    except TableError:
+        return None
+    if {"blk_id", "capacity"} <= set(header):
+        return CsvKind.BATCHES
+    if "regency_code" in header:
+        return CsvKind.BLK
+    return None
+
+
+async def import_csv(
+    kind: CsvKind,
+    raw: bytes,
+    *,
+    directory: DirectoryService,
+    batches: BatchImporter,
+    source_name: str,
+    translate: Translate,
+    actor_id: int | None = None,
+) -> str:
+    """Import and describe the outcome; whole-file problems are described, not raised.
+
+    `actor_id`: the person who uploaded it, for the audit log (None from the server's CLI).
+    """
+    try:
+        if kind is CsvKind.BLK:
+            blk = await directory.import_blk_csv(raw, source_name=source_name, actor_id=actor_id)
+            counts = (blk.added, blk.updated, blk.unchanged, blk.rejected)
+        else:
+            report = await batches.import_csv(raw, actor_id=actor_id)
+            counts = (report.added, report.updated, report.unchanged, report.rejected)
+    except TableError as exc:
+        return problem_text(translate, exc.problem, exc.columns, exc.line)
+    added, updated, unchanged, rejected = counts
+    return report_text(
+        translate, added=added, updated=updated, unchanged=unchanged, rejected=rejected
+    )

@@ -1,0 +1,115 @@
+"""Holding back the bot's answers to an update until the update's transaction commits.
+
+While an update is handled, calls such as sendMessage are recorded instead of sent and
+get a stand-in result. The poller writes them to the outbox in the update's own
+transaction and sends them right after the commit; after a crash the sender delivers
+what was committed but not sent. So an update's answers exist exactly when its
+database effects do. Handlers that need a real result (a message id to edit later)
+wrap the call in `send_now()`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+
+from bot.delivery.outbox import Outgoing
+
+DEFERRED_METHODS = frozenset(
+    {
+        "sendMessage", "sendVenue", "sendLocation", "editMessageText",
+        "editMessageReplyMarkup", "answerCallbackQuery", "deleteMessage",
+    }
+)  # fmt: skip
+_MESSAGE_RESULTS = frozenset({"sendMessage", "sendVenue", "sendLocation", "editMessageText"})
+
+
+@dataclass
+class Deferred:
+    calls: list[TelegramMethod[Any]] = field(default_factory=list)
+
+
+_current: ContextVar[Deferred | None] = ContextVar("deferred_replies", default=None)
+
+
+@contextmanager
+def deferring() -> Iterator[Deferred]:
+    deferred = Deferred()
+    token = _current.set(deferred)
+    try:
+        yield deferred
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def send_now() -> Iterator[None]:
+    """Send immediately inside an update (its answer is then not exactly-once)."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def method_params(
+    bot: Bot, method: TelegramMethod[Any], files: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The call's parameters as the Bot API receives them, with objects as plain JSON.
+
+    Uploaded files are collected in `files` (attach name → InputFile).
+    """
+    files = {} if files is None else files
+    params: dict[str, Any] = {}
+    for key, value in method.model_dump(warnings=False).items():
+        prepared = bot.session.prepare_value(value, bot=bot, files=files)
+        if prepared is None:
+            continue
+        if isinstance(prepared, str) and prepared[:1] in "[{":
+            prepared = json.loads(prepared)
+        params[key] = prepared
+    return params
+
+
+def as_outgoing(bot: Bot, method: TelegramMethod[Any]) -> Outgoing:
+    return Outgoing(method.__api_method__, method_params(bot, method))
+
+
+def stand_in(bot: Bot, method: TelegramMethod[TelegramType]) -> TelegramType:
+    """What the Bot API would return, minus what only Telegram knows (the message id)."""
+    result: Any = True
+    if method.__api_method__ in _MESSAGE_RESULTS:
+        chat_id = getattr(method, "chat_id", None)
+        result = {
+            "message_id": 0,
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": {"id": int(chat_id) if chat_id is not None else 0, "type": "private"},
+        }
+    response = bot.session.check_response(
+        bot, method, 200, json.dumps({"ok": True, "result": result})
+    )
+    return response.result  # type: ignore[return-value]
+
+
+class DeferRepliesMiddleware(BaseRequestMiddleware):
+    async def __call__(
+        self,
+        make_request: Callable[[Bot, TelegramMethod[TelegramType]], Awaitable[TelegramType]],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> TelegramType:
+        deferred = _current.get()
+        if deferred is None or method.__api_method__ not in DEFERRED_METHODS:
+            return await make_request(bot, method)
+        deferred.calls.append(method)
+        return stand_in(bot, method)

@@ -1,0 +1,290 @@
+"""The one sender that delivers the outbox within Telegram's rate limits.
+
+Delivery guarantee: a row is sent only after a committed transaction claimed it ("sending",
+claimed_by, claimed_at), and its outcome is committed right after the call returns, so
+restarts and concurrent senders never send a row twice. The one unavoidable window: a
+process killed (SIGKILL, power loss) after Telegram accepted a message but before the
+outcome commit leaves the row "sending"; after `lease_seconds` it goes back to pending and
+is sent again. That is at most `concurrency` messages, and only on a hard kill: on stop()
+in-flight sends finish and are recorded. (A request timeout after Telegram already took
+the message is the same case: it is retried, as a 5xx is.)
+
+Several senders may share one PostgreSQL database (SKIP LOCKED claims), but each paces
+itself: with N senders give each OUTBOX_RATE / N, or together they exceed Telegram's
+~30 messages/s. Claims must be settled within the lease, so hosts need synced clocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import secrets
+import socket
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from pydantic import ValidationError
+
+from bot.delivery.outbox import Outgoing
+from bot.delivery.outbox_calls import Outcome, build_method, record_outcome
+from bot.delivery.rate_limit import RateLimiter
+from storage.database import Database
+from storage.models import OutboxMessage, utcnow
+from storage.outbox_repository import OutboxRepository
+
+logger = logging.getLogger(__name__)
+
+Render = Callable[[OutboxMessage], Awaitable[Outgoing | None]]
+BACKOFF_CAP = 16.0  # seconds; retries wait 2, 4, 8, 16, 16, ...
+MAX_RATE_LIMITED = 20  # 429s do not use up attempts, but a row is not retried forever
+FINAL_ERRORS = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge, TelegramMigrateToChat)
+
+
+Finished = list[tuple[OutboxMessage, Outcome]]
+
+
+class Sender:
+    """Claims due rows, sends them concurrently within the limiter, records the outcomes.
+
+    Each cycle is one transaction that records the sends finished so far and claims rows
+    for the free slots (group commit: two transactions per message would not keep up with
+    30 messages/s on a slow disk), so at most `concurrency` rows are ever "sending" here.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        *,
+        render: Render | None = None,
+        rate_per_second: float = 29.5,
+        per_chat_interval: float = 1.0,
+        concurrency: int = 8,
+        max_attempts: int = 5,
+        lease_seconds: float = 60,
+        worker_id: str | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        limiter: RateLimiter | None = None,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self.db, self.bot, self.render, self.clock = db, bot, render, clock
+        self.limiter = limiter or RateLimiter(rate_per_second, per_chat_interval)
+        self.concurrency, self.max_attempts = concurrency, max_attempts
+        self.lease = timedelta(seconds=lease_seconds)
+        self.request_timeout = max(1, int(lease_seconds / 4))  # claim age <= lease/2 + this
+        host = socket.gethostname()[:40]
+        self.worker_id = worker_id or f"{host}-{os.getpid()}-{secrets.token_hex(3)}"
+        self.poll_interval = poll_interval
+        self.stats: Counter[str] = Counter()
+        self._wake = asyncio.Event()
+        self._waiting: set[asyncio.Task[Any]] = set()  # deliveries still in the limiter
+        self._stopping = False
+        self._rate_limited: Counter[int] = Counter()
+
+    def wake(self) -> None:
+        """Something was enqueued: look now instead of at the next poll."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Handle every row due now, in batches of `concurrency`; returns rows handled."""
+        self._stopping, finished, recover, handled = False, [], True, 0
+        while True:
+            rows, settled = await self._cycle(finished, self.concurrency, set(), recover)
+            recover, handled = False, handled + settled + len(rows)
+            if not rows and not settled:
+                return handled
+            outcomes = await asyncio.gather(*(self._attempt(row) for row in rows))
+            finished = list(zip(rows, outcomes, strict=True))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set; then finish sends in flight, record them, return.
+
+        Rows still waiting for the limiter at stop are released unsent (back to pending).
+        """
+        self._stopping = False
+        loop = asyncio.get_running_loop()
+        tasks: dict[asyncio.Task[Outcome], OutboxMessage] = {}
+        finished: Finished = []
+        relay = asyncio.create_task(self._relay(stop))
+        next_recover, failures = 0.0, 0
+
+        def done(task: asyncio.Task[Outcome]) -> None:
+            row = tasks.pop(task)
+            if task.cancelled() or task.exception() is not None:
+                logger.error("outbox row %d: delivery crashed; retried after the lease", row.id)
+            else:
+                finished.append((row, task.result()))
+            self._wake.set()
+
+        try:
+            while True:
+                self._wake.clear()  # before looking: a later set() is never lost
+                if stop.is_set() and not self._stopping:
+                    self._stopping = True
+                    for task in list(self._waiting):
+                        task.cancel()  # not sent yet: released back to pending
+                if self._stopping and not tasks and not finished:
+                    return
+                paused = self.limiter.pause_remaining()
+                free = 0 if self._stopping or paused else self.concurrency - len(tasks)
+                recover = loop.time() >= next_recover
+                batch, timeout, settled = finished[:], min(self.poll_interval, paused or 1e9), 0
+                if batch or free or recover:
+                    busy = {row.chat_id for row in tasks.values()} | self.limiter.cooling_chats()
+                    try:
+                        rows, settled = await self._cycle(batch, free, busy, recover)
+                    except Exception:
+                        failures += 1
+                        logger.exception("outbox: database cycle failed (%d in a row)", failures)
+                        if self._stopping and failures >= 3:
+                            return  # unrecorded rows are retried after the lease
+                    else:
+                        del finished[: len(batch)]
+                        failures = 0
+                        if recover:
+                            next_recover = loop.time() + self.lease.total_seconds() / 4
+                        for row in rows:
+                            task = asyncio.create_task(self._attempt(row))
+                            tasks[task] = row
+                            task.add_done_callback(done)
+                        timeout = min(timeout, self.limiter.next_chat_ready_in() or timeout)
+                more = not failures and (settled or finished or (self._stopping and not tasks))
+                if not more:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), timeout)
+        except asyncio.CancelledError:  # cancelled instead of stopped: still record the sends
+            self._stopping = True
+            for task in list(self._waiting):
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            with contextlib.suppress(Exception):
+                await self._cycle(finished, 0, set(), False)
+            raise
+        finally:
+            relay.cancel()
+
+    async def _relay(self, stop: asyncio.Event) -> None:
+        await stop.wait()
+        self._wake.set()
+
+    async def _cycle(
+        self, finished: Finished, limit: int, busy: set[int], recover: bool
+    ) -> tuple[list[OutboxMessage], int]:
+        """One transaction: record finished sends, maybe recover stale claims, claim more.
+
+        Expired rows and rows for unreachable chats are settled at once and not returned.
+        """
+        now = self.clock()
+        async with self.db.transaction() as session:
+            repo = OutboxRepository(session)
+            for row, outcome in finished:
+                await record_outcome(repo, row, outcome, now, self.worker_id)
+            if recover and (count := await repo.recover_stale(now, self.lease, self.db.receipts)):
+                logger.warning("outbox: %d rows of a dead sender back to pending", count)
+            rows = await repo.claim(self.worker_id, now, limit, exclude_chats=busy)
+            blocked = await repo.unreachable_among(row.chat_id for row in rows)
+            ready = []
+            for row in rows:
+                if row.expires_at is not None and row.expires_at <= now:
+                    await repo.expire(row.id)
+                    self.stats["expired"] += 1
+                elif row.chat_id in blocked:
+                    await repo.mark_unreachable(row.id, "chat is unreachable")
+                    self.stats["unreachable"] += 1
+                else:
+                    ready.append(row)
+        for row, outcome in finished:
+            self.stats[outcome.status] += 1
+            if outcome.status != "rate_limited":
+                self._rate_limited.pop(row.id, None)
+        return ready, len(rows) - len(ready)
+
+    async def _outgoing(self, row: OutboxMessage) -> Outgoing | None:
+        data = json.loads(row.payload)
+        if isinstance(data, dict) and "method" in data:
+            return Outgoing(data["method"], data.get("params") or {})
+        if self.render is None:
+            raise LookupError("payload needs a render hook and none is configured")
+        return await self.render(row)
+
+    async def _attempt(self, row: OutboxMessage) -> Outcome:
+        """Render, wait for the limiter, call Telegram, and classify what happened."""
+        try:
+            outgoing = await self._outgoing(row)
+            if outgoing is None:
+                return Outcome("skipped", "no longer relevant")
+            method = build_method(outgoing, row.chat_id)
+        except (LookupError, ValidationError, TypeError, ValueError) as exc:
+            return Outcome("failed", f"invalid payload: {exc}")
+        except Exception as exc:
+            return self._transient(row, f"render failed: {exc!r}")
+        task = asyncio.current_task()
+        assert task is not None
+        self._waiting.add(task)
+        try:
+            await self.limiter.acquire(row.chat_id)
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            return Outcome("release")  # our own cancel at stop: back to pending, not sent
+        finally:
+            self._waiting.discard(task)
+        now = self.clock()
+        if row.expires_at is not None and row.expires_at <= now:
+            return Outcome("expired")
+        if row.claimed_at is None or now - row.claimed_at > self.lease / 2:
+            return Outcome("release", "claim too old to send safely")
+        try:
+            result = await self.bot(method, request_timeout=self.request_timeout)
+        except TelegramRetryAfter as exc:
+            self.limiter.pause_for(exc.retry_after)
+            self._rate_limited[row.id] += 1
+            if self._rate_limited[row.id] > MAX_RATE_LIMITED:
+                return Outcome("failed", f"rate limited {MAX_RATE_LIMITED} times: {exc.message}")
+            return Outcome("rate_limited", exc.message, delay=exc.retry_after)
+        except TelegramForbiddenError as exc:
+            return Outcome("unreachable", exc.message)
+        except FINAL_ERRORS as exc:  # "chat not found", bad markup, ...: retrying cannot help
+            return Outcome("failed", exc.message)
+        except TelegramUnauthorizedError as exc:
+            logger.error("outbox: Telegram rejects the bot token (%s); pausing 60 s", exc.message)
+            self.limiter.pause_for(60)
+            return Outcome("release", exc.message, delay=60)
+        except (TelegramServerError, TelegramNetworkError, TelegramAPIError) as exc:
+            return self._transient(row, exc.message)
+        except Exception as exc:  # timeouts, undecodable answers
+            return self._transient(row, repr(exc))
+        message_id = getattr(result, "message_id", None)
+        await self._receipt(row.id, message_id)
+        return Outcome("sent", message_id=message_id)
+
+    async def _receipt(self, row_id: int, message_id: int | None) -> None:
+        """Telegram took it: say so durably now, not at the next cycle's commit."""
+        try:
+            await self.db.receipts.record(row_id, message_id)
+        except Exception:  # the outcome is still recorded by the cycle
+            logger.exception("outbox row %d: delivery receipt not written", row_id)
+
+    def _transient(self, row: OutboxMessage, reason: str) -> Outcome:
+        attempts = row.attempts + 1
+        if attempts >= self.max_attempts:
+            return Outcome("failed", f"{reason} (gave up after {attempts} attempts)")
+        return Outcome("retry", reason, delay=min(2.0**attempts, BACKOFF_CAP))

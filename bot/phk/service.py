@@ -1,0 +1,88 @@
+"""Saving, reading and summarising a person's PHK pathway answers; one transaction each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from bot.phk.content import PhkContent
+from bot.phk.pathway import PhkAnswers, PhkBusiness, Summary, compose_summary
+from bot.registration.months import months_before, recent_months
+from bot.registration.participants import Sector
+from storage.database import Database
+from storage.models import PhkProfile
+from storage.phk_repository import PhkRepository
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def answers_of(row: PhkProfile) -> PhkAnswers:
+    return PhkAnswers(
+        phk_month=row.phk_month,
+        previous_sector=Sector(row.previous_sector),
+        skills=row.skills,
+        business=PhkBusiness(row.business_status),
+        wants_counselling=row.wants_counselling,
+        wants_capital_info=row.wants_capital_info,
+    )
+
+
+class PhkService:
+    def __init__(
+        self,
+        db: Database,
+        content: PhkContent,
+        *,
+        phk_priority: bool,
+        retention_months: int = 24,
+        clock: Clock = _utc_now,
+    ) -> None:
+        self._db = db
+        self.content = content
+        self.phk_priority = phk_priority
+        self.retention_months = retention_months
+        self.clock = clock
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def recent_months(self) -> list[date]:
+        """The months offered on buttons; older ones are typed."""
+        return recent_months(self.today())
+
+    def summarise(self, answers: PhkAnswers) -> Summary:
+        return compose_summary(
+            answers, self.content, phk_priority=self.phk_priority, today=self.today()
+        )
+
+    async def save(self, telegram_id: int, answers: PhkAnswers) -> Summary:
+        """Keep the answers (a new run of the pathway replaces the old one)."""
+        async with self._db.transaction() as session:
+            profiles = PhkRepository(session)
+            row = await profiles.get(telegram_id)
+            if row is None:
+                row = PhkProfile(telegram_id=telegram_id)
+                profiles.add(row)
+            row.phk_month = answers.phk_month
+            row.previous_sector = answers.previous_sector.value
+            row.skills = answers.skills
+            row.business_status = answers.business.value
+            row.wants_counselling = answers.wants_counselling
+            row.wants_capital_info = answers.wants_capital_info
+        return self.summarise(answers)
+
+    async def erase_expired(self) -> int:
+        """Answers not renewed within the retention period the intro states are deleted,
+        also for people who never registered (registrations expire on their own)."""
+        cutoff = months_before(self.clock(), self.retention_months)
+        async with self._db.transaction() as session:
+            return await PhkRepository(session).delete_updated_before(cutoff)
+
+    async def get(self, telegram_id: int) -> PhkAnswers | None:
+        async with self._db.transaction() as session:
+            row = await PhkRepository(session).get(telegram_id)
+            return answers_of(row) if row else None

@@ -1,0 +1,210 @@
+"""Directory of Indonesian provinces and regencies/cities for the domicile step.
+
+Data ships in ``bot/data`` (see its README for provenance); names typed by users are
+matched with :mod:`bot.place_names` (normalisation, aliases, fuzzy ranking).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+
+from bot.places.names import KABUPATEN, KOTA, PlaceIndex, read_data_csv
+from bot.places.search import District, PlaceHit, PlaceSearch, PlaceSearcher
+
+__all__ = ["District", "PlaceHit", "PlaceSearch"]  # re-exported for callers of match_places
+
+# Official prefixes, longest first so "Kota Administrasi X" is not cut as "Kota" + "Administrasi X".
+_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("Kabupaten Administrasi ", ""),
+    ("Kota Administrasi ", ""),
+    ("Kabupaten ", "Kab. "),
+    ("Kota ", "Kota "),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Province:
+    """A province with the timezone used to show local times (schedules, deadlines)."""
+
+    code: str  # "32"
+    name: str  # "Jawa Barat"
+    timezone: str  # IANA name, e.g. "Asia/Jakarta"
+    tz_abbr: str  # "WIB" / "WITA" / "WIT", as Indonesians write times
+
+
+@dataclass(frozen=True, slots=True)
+class Regency:
+    """A kabupaten or kota; coordinates are polygon centroids (for "nearest BLK")."""
+
+    code: str  # "32.16"
+    name: str  # official, e.g. "Kabupaten Bekasi"
+    province_code: str
+    latitude: float
+    longitude: float
+
+    @property
+    def is_kota(self) -> bool:
+        """True for a city (kota), False for a kabupaten."""
+        return self.name.startswith("Kota ")
+
+    @property
+    def base_name(self) -> str:
+        """Name without the Kabupaten/Kota prefix, used for sorting ("Bekasi")."""
+        for prefix, _ in _PREFIXES:
+            if self.name.startswith(prefix):
+                return self.name.removeprefix(prefix)
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        """Button-sized label: "Kab. Bekasi", "Kota Bekasi", "Jakarta Timur"."""
+        for prefix, short in _PREFIXES:
+            if self.name.startswith(prefix):
+                return short + self.base_name.replace("Kepulauan", "Kep.")
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    """A province candidate for typed text, with its 0..100 similarity score."""
+
+    code: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceLookup:
+    """Result of matching typed text against regencies.
+
+    ``best`` is set only for one clear winner; ``candidates`` holds up to five close
+    matches (best first when set) so the user can pick; empty when nothing is close.
+    """
+
+    best: Regency | None = None
+    candidates: list[Regency] = field(default_factory=list)
+
+
+class RegionDirectory:
+    """In-memory provinces, regencies and kecamatan with lookup and typed-name matching."""
+
+    def __init__(
+        self,
+        provinces: list[Province],
+        regencies: list[Regency],
+        aliases: list[tuple[str, str]],
+        districts: Sequence[District] = (),
+    ) -> None:
+        """Build indexes; ``aliases`` are (alias, code) with province or regency codes."""
+        self._provinces = {p.code: p for p in sorted(provinces, key=lambda p: p.name)}
+        self._regencies = {r.code: r for r in regencies}
+        self._districts = {d.code: d for d in districts if d.regency_code in self._regencies}
+        self._by_province: dict[str, list[Regency]] = {code: [] for code in self._provinces}
+        for regency in sorted(regencies, key=lambda r: (r.base_name, r.name)):
+            self._by_province.setdefault(regency.province_code, []).append(regency)
+        self._province_index = PlaceIndex(
+            [(p.name, p.code) for p in provinces],
+            [(a, c) for a, c in aliases if c in self._provinces],
+            {},
+        )
+        self._regency_index = PlaceIndex(
+            [(r.name, r.code) for r in regencies],
+            [(a, c) for a, c in aliases if c in self._regencies],
+            {r.code: KOTA if r.is_kota else KABUPATEN for r in regencies},
+        )
+
+    @classmethod
+    def load(cls) -> RegionDirectory:
+        """Read the CSVs shipped in ``bot/data``; prefer the cached :func:`default_directory`."""
+        zones = {row["province_code"]: row for row in read_data_csv("province_timezones.csv")}
+        provinces: dict[str, Province] = {}
+        regencies: list[Regency] = []
+        for row in read_data_csv("regions.csv"):
+            code = row["province_code"]
+            if code not in provinces:
+                zone = zones[code]  # KeyError here means province_timezones.csv lacks a row
+                provinces[code] = Province(
+                    code, row["province_name"], zone["timezone"], zone["tz_abbr"]
+                )
+            regencies.append(
+                Regency(
+                    row["code"], row["name"], code, float(row["latitude"]), float(row["longitude"])
+                )
+            )
+        aliases = [(row["alias"], row["code"]) for row in read_data_csv("place_aliases.csv")]
+        districts = [
+            District(
+                row["code"],
+                row["name"],
+                row["regency_code"],
+                float(row["latitude"]),
+                float(row["longitude"]),
+            )
+            for row in read_data_csv("districts.csv")
+        ]
+        return cls(list(provinces.values()), regencies, aliases, districts)
+
+    def provinces(self) -> list[Province]:
+        """All provinces sorted by name."""
+        return list(self._provinces.values())
+
+    def province(self, code: str) -> Province | None:
+        """Province by code ("32"), None if unknown."""
+        return self._provinces.get(code)
+
+    def regencies(self, province_code: str) -> list[Regency]:
+        """Regencies of a province, kota and kabupaten interleaved by name without prefix."""
+        return list(self._by_province.get(province_code, []))
+
+    def regency(self, code: str) -> Regency | None:
+        """Regency by code ("32.16"), None if unknown."""
+        return self._regencies.get(code)
+
+    def all_regencies(self) -> list[Regency]:
+        """Every regency, in code order."""
+        return sorted(self._regencies.values(), key=lambda r: r.code)
+
+    def districts(self, regency_code: str | None = None) -> list[District]:
+        """Kecamatan in code order, all or those of one regency."""
+        found = (d for d in self._districts.values() if regency_code in (None, d.regency_code))
+        return sorted(found, key=lambda d: d.code)
+
+    def district(self, code: str) -> District | None:
+        """Kecamatan by code ("32.01.01"), None if unknown."""
+        return self._districts.get(code)
+
+    def match_provinces(self, text: str) -> list[PlaceMatch]:
+        """Provinces for typed text: ``[winner]`` when clear, else up to 5 close ones, else []."""
+        ranking = self._province_index.rank(text)
+        ranked = [(c, s) for c, s in ranking.ranked if not ranking.best or c == ranking.best]
+        return [PlaceMatch(c, self._provinces[c].name, s) for c, s in ranked]
+
+    def match_regencies(self, text: str, province_code: str | None = None) -> PlaceLookup:
+        """Regencies for typed text, optionally only within one province."""
+        allowed = None
+        if province_code is not None:
+            allowed = {r.code for r in self._by_province.get(province_code, [])}
+        ranking = self._regency_index.rank(text, allowed)
+        best = self._regencies[ranking.best] if ranking.best else None
+        return PlaceLookup(best, [self._regencies[code] for code, _ in ranking.ranked])
+
+    @cached_property
+    def _searcher(self) -> PlaceSearcher:
+        """Built on first use: indexing 7,285 kecamatan takes time the domicile step never needs."""
+        return PlaceSearcher(self, self._regency_index, self._districts)
+
+    def match_places(self, text: str, province_code: str | None = None) -> PlaceSearch:
+        """Regency or kecamatan for typed text ("Cibinong", "kec. Cilandak", "jogja").
+
+        "Wonosari, Gunungkidul": text after a comma narrows the kecamatan to that regency
+        (or province), since kecamatan names repeat across Indonesia.
+        """
+        return self._searcher.search(text, province_code)
+
+
+@cache
+def default_directory() -> RegionDirectory:
+    """The shipped directory, loaded once per process (it is immutable)."""
+    return RegionDirectory.load()

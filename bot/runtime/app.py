@@ -1,0 +1,153 @@
+"""The process's long-lived objects, built once from settings and closed on exit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+
+from bot.coordinators.audiences import AudienceService
+from bot.coordinators.broadcasts import BroadcastService
+from bot.coordinators.roles import RoleService
+from bot.coordinators.statistics import StatisticsService
+from bot.directory.service import DirectoryService
+from bot.faq.content import Faq, load_faq
+from bot.phk.content import PhkContent
+from bot.phk.service import PhkService
+from bot.places.regions import RegionDirectory, default_directory
+from bot.preferences import PreferenceService
+from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import RegistrationService
+from bot.runtime.config import Settings
+from bot.runtime.flood import FloodGuard
+from bot.runtime.i18n import CatalogI18n, create_i18n
+from bot.runtime.keys import resolve_data_key
+from bot.services import Services
+from bot.tickets.service import TicketService
+from bot.training.batch_import import BatchImporter
+from bot.training.eligibility import EligibilityRules
+from bot.training.enrollment import EnrollmentService
+from bot.training.reminders import ReminderPlan, ReminderService
+from storage.database import Database
+from storage.fsm import SqlStorage, redis_storage
+
+REDIS_LOCK_SECONDS = 5
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    cipher: PersonalDataCipher
+    i18n: CatalogI18n
+    regions: RegionDirectory
+    registrations: RegistrationService
+    preferences: PreferenceService
+    directory: DirectoryService
+    enrollment: EnrollmentService
+    batch_importer: BatchImporter
+    roles: RoleService
+    audiences: AudienceService
+    broadcasts: BroadcastService
+    reminders: ReminderService
+    phk: PhkService
+    statistics: StatisticsService
+    tickets: TicketService
+    faq: Faq
+    storage: BaseStorage
+    isolation: BaseEventIsolation
+    flood: FloodGuard
+
+    @property
+    def services(self) -> Services:
+        return Services(
+            self.regions,
+            self.registrations,
+            self.preferences,
+            self.directory,
+            self.enrollment,
+            self.batch_importer,
+            roles=self.roles,
+            audiences=self.audiences,
+            broadcasts=self.broadcasts,
+            phk=self.phk,
+            statistics=self.statistics,
+            tickets=self.tickets,
+            faq=self.faq,
+        )
+
+    async def close(self) -> None:
+        await self.storage.close()
+        await self.isolation.close()
+        await self.db.close()
+
+
+def create_app(settings: Settings, *, data_key: str | None = None) -> App:
+    """Wire services to one database; Redis holds conversations only when configured."""
+    cipher = PersonalDataCipher(data_key or resolve_data_key(settings))
+    db = Database(settings.database_url)
+    storage: BaseStorage
+    isolation: BaseEventIsolation
+    if settings.redis_url:
+        storage = redis_storage(settings.redis_url, cipher.encrypt, cipher.decrypt)
+        # A process killed mid-update leaves its per-user lock in Redis until it expires;
+        # handlers take well under a second, so a short expiry lets the user go on soon.
+        isolation = storage.create_isolation(lock_kwargs={"timeout": REDIS_LOCK_SECONDS})  # type: ignore[attr-defined]
+    else:
+        storage = SqlStorage(db, cipher.encrypt, cipher.decrypt)
+        isolation = SimpleEventIsolation()
+    regions = default_directory()
+    roles = RoleService(db, settings.admin_ids)
+    audiences = AudienceService(db)
+    plan = ReminderPlan.from_settings(settings)
+    rules = EligibilityRules.from_toml(settings.eligibility_rules)
+    return App(
+        settings=settings,
+        db=db,
+        cipher=cipher,
+        i18n=create_i18n(settings.default_locale),
+        regions=regions,
+        registrations=RegistrationService(
+            db,
+            cipher,
+            settings.registration_code_prefix,
+            retention_months=settings.data_retention_months,
+        ),
+        preferences=PreferenceService(db),
+        directory=DirectoryService(db, regions),
+        enrollment=EnrollmentService(
+            db,
+            rules,
+            settings.timezone,
+            reminders=plan,
+        ),
+        batch_importer=BatchImporter(db),
+        roles=roles,
+        audiences=audiences,
+        broadcasts=BroadcastService(db, roles, audiences),
+        reminders=ReminderService(db, plan),
+        phk=PhkService(
+            db,
+            PhkContent.from_toml(settings.phk_content_file),
+            phk_priority=rules.phk_priority,
+            retention_months=settings.data_retention_months,
+        ),
+        statistics=StatisticsService(db),
+        tickets=TicketService(
+            db,
+            cipher,
+            roles,
+            settings.admin_ids,
+            escalate_after_hours=settings.ticket_escalation_hours,
+            timezone=settings.timezone,
+        ),
+        faq=load_faq(settings.faq_file),
+        storage=storage,
+        isolation=isolation,
+        flood=FloodGuard(
+            settings.flood_max_updates,
+            settings.flood_window_seconds,
+            settings.flood_cooldown_seconds,
+        ),
+    )

@@ -1,0 +1,48 @@
+"""Builds the Dispatcher and the Bot: routers, middlewares and dependencies in one place."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import LinkPreviewOptions
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+
+from bot.delivery.deferred_replies import DeferRepliesMiddleware
+from bot.runtime.app import App
+from bot.runtime.draining import DrainingDispatcher
+from bot.runtime.flood_middleware import FloodMiddleware
+from bot.runtime.i18n import UserLocaleMiddleware
+from handlers import root_router
+
+
+def build_dispatcher(app: App) -> DrainingDispatcher:
+    dp = DrainingDispatcher(storage=app.storage, events_isolation=app.isolation)
+    dp["services"] = app.services
+    dp["preferences"] = app.preferences
+    dp["settings"] = app.settings
+    UserLocaleMiddleware(app.i18n, app.preferences).setup(dp)
+    # After the locale (its "slow down" is translated), before any filter or handler.
+    flood = FloodMiddleware(app.flood, app.roles)
+    dp.message.outer_middleware(flood)
+    dp.callback_query.outer_middleware(flood)
+    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.include_router(root_router())
+    return dp
+
+
+def build_bot(token: str, api_url: str) -> Bot:
+    """A Bot that talks to `api_url`: Telegram, a local Bot API server, or the test fake."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    session.middleware(DeferRepliesMiddleware())
+    return Bot(
+        token=token,
+        session=session,
+        # link_preview, not link_preview_is_disabled: the latter sends the removed
+        # `disable_web_page_preview` parameter.
+        default=DefaultBotProperties(
+            parse_mode=ParseMode.HTML, link_preview=LinkPreviewOptions(is_disabled=True)
+        ),
+    )

@@ -1,0 +1,125 @@
+"""Running the bot against the Bot API with long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from aiogram import Bot, Dispatcher
+
+from bot.delivery.polling import ReliablePolling, forget_old_updates
+from bot.delivery.rate_limit import RateLimiter
+from bot.delivery.sender import Sender
+from bot.runtime.app import App, create_app
+from bot.runtime.background import every
+from bot.runtime.commands import publish_commands
+from bot.runtime.config import Settings
+from bot.runtime.dispatcher import build_bot, build_dispatcher
+from handlers.coordinators.broadcast.progress import update_progress_messages
+from handlers.delivery.notices import NoticeRenderer
+from handlers.tickets.notices import TicketNotices
+from storage.migrate import upgrade
+
+logger = logging.getLogger(__name__)
+
+# Broadcast progress messages are edited at most every few seconds (Telegram's limits).
+PROGRESS_SECONDS = 3
+ABANDONED_CHECK_SECONDS = 15 * 60
+FORGET_UPDATES_SECONDS = 60 * 60
+RETENTION_CHECK_SECONDS = 6 * 60 * 60
+TICKET_ESCALATION_CHECK_SECONDS = 5 * 60
+
+
+async def prepare(app: App) -> None:
+    """Fail fast on an unreachable database, bring its schema and reference data up to date."""
+    await app.db.ping()
+    await upgrade(app.db)
+    await app.directory.sync_reference_data()
+
+
+async def poll(
+    app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event, limiter: RateLimiter | None = None
+) -> None:
+    """Serve updates until `stop` is set; used by `blk-bot run` and the end-to-end tests.
+
+    `limiter` is the outbox sender's, so answers and outbox messages share one budget.
+    """
+    await publish_commands(bot, app.i18n)
+    await bot.delete_webhook(drop_pending_updates=False)
+    context = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
+    await dp.emit_startup(bot=bot, **context)
+    try:
+        limiter = limiter or RateLimiter(app.settings.outbox_rate)
+        await ReliablePolling(dp, bot, app.db, limiter=limiter).run(stop)
+    finally:
+        await dp.emit_shutdown(bot=bot, **context)
+
+
+async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None:
+    """Polling plus the outbox sender and the periodic jobs, until `stop` is set."""
+    settings = app.settings
+    limiter = RateLimiter(settings.outbox_rate)
+    sender = Sender(
+        app.db,
+        bot,
+        render=TicketNotices(
+            app.services, app.i18n, NoticeRenderer(app.services, app.i18n, app.reminders)
+        ),
+        limiter=limiter,
+        lease_seconds=settings.outbox_lease_seconds,
+    )
+
+    async def progress() -> None:
+        await update_progress_messages(bot, app.services, app.i18n)
+
+    async def forget_updates() -> None:
+        await forget_old_updates(app.db)
+
+    async def retention() -> None:
+        done = await app.registrations.erase_expired()
+        if done.erased or done.drafts:
+            logger.info(
+                "retention: %d registrations, %d idle drafts erased", done.erased, done.drafts
+            )
+        if done.promoted:
+            sender.wake()
+        if phk := await app.phk.erase_expired():
+            logger.info("retention: %d PHK pathway answers erased", phk)
+
+    async def abandoned() -> None:
+        if await app.reminders.remind_abandoned():
+            sender.wake()
+
+    async def escalate_tickets() -> None:
+        if await app.tickets.escalate_due():
+            sender.wake()
+
+    await asyncio.gather(
+        poll(app, bot, dp, stop, limiter),
+        sender.run(stop),
+        every(PROGRESS_SECONDS, progress, stop),
+        every(ABANDONED_CHECK_SECONDS, abandoned, stop),
+        every(TICKET_ESCALATION_CHECK_SECONDS, escalate_tickets, stop),
+        every(FORGET_UPDATES_SECONDS, forget_updates, stop),
+        every(RETENTION_CHECK_SECONDS, retention, stop),
+    )
+
+
+async def run(settings: Settings) -> None:
+    token = settings.require_token()
+    app = create_app(settings)
+    bot = build_bot(token, settings.telegram_api_url)
+    try:
+        await prepare(app)
+        dp = build_dispatcher(app)
+        me = await bot.get_me()
+        logger.info("bot @%s is polling %s", me.username, settings.telegram_api_url)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await serve(app, bot, dp, stop)
+    finally:
+        await bot.session.close()
+        await app.close()

@@ -1,0 +1,314 @@
+"""Eligibility rules engine: who may join a batch, who gets priority, what is still unknown.
+
+The programme has not published eligibility thresholds, so every rule is a setting read from
+``bot/data/eligibility.toml`` (or an operator's file). :func:`assess` returns a verdict and
+*all* the reasons behind it as enum members; texts for users are produced elsewhere.
+
+It works before registration too: a missing answer is reported (``MISSING_*``) only when it
+could still change the verdict, so a conversation can ask exactly those, one at a time,
+re-assessing after each answer.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from enum import StrEnum, auto
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from bot.registration.participants import BusinessStatus
+
+__all__ = [
+    "BLOCKING_REASONS",
+    "MISSING_REASONS",
+    "PRIORITY_REASONS",
+    "Applicant",
+    "Assessment",
+    "EligibilityRules",
+    "Reason",
+    "RulesError",
+    "Verdict",
+    "assess",
+]
+
+_ALL_BUSINESS: frozenset[BusinessStatus] = frozenset(BusinessStatus)
+_DEFAULT_NAME = "bot/data/eligibility.toml"
+
+
+class RulesError(ValueError):
+    """A rules file is unreadable or invalid; the one-line message names the file and key."""
+
+
+@dataclass(frozen=True)
+class EligibilityRules:
+    """The configurable rules; defaults equal ``bot/data/eligibility.toml`` (a test checks)."""
+
+    min_age: int = 18
+    max_age: int | None = None
+    allowed_business: frozenset[BusinessStatus] = _ALL_BUSINESS
+    priority_business: frozenset[BusinessStatus] = frozenset(
+        {BusinessStatus.MICRO, BusinessStatus.SMALL}
+    )
+    phk_priority: bool = True
+    max_live_enrollments: int = 1
+
+    def __post_init__(self) -> None:
+        """Reject combinations that would make verdicts meaningless, whatever their source."""
+        if self.min_age < 0:
+            raise RulesError("min_age: must not be negative")
+        if self.max_age is not None and self.max_age < 0:
+            raise RulesError("max_age: must not be negative")
+        if self.max_age is not None and self.min_age > self.max_age:
+            raise RulesError(f"min_age: {self.min_age} is above max_age {self.max_age}")
+        if not self.allowed_business:
+            raise RulesError("allowed_business: must list at least one status")
+        if not self.priority_business <= self.allowed_business:
+            extra = ", ".join(sorted(self.priority_business - self.allowed_business))
+            raise RulesError(f"priority_business: {extra} not in allowed_business")
+        if self.max_live_enrollments < 1:
+            raise RulesError("max_live_enrollments: must be at least 1")
+
+    @classmethod
+    def from_toml(cls, path: Path | None = None) -> EligibilityRules:
+        """Load rules from ``path``, or the packaged defaults when None.
+
+        Keys left out keep their default (``max_age`` left out = no upper limit).
+        """
+        resource: Traversable
+        if path is None:
+            source = _DEFAULT_NAME
+            resource = files("bot") / "data" / "eligibility.toml"
+        else:
+            source = str(path)
+            resource = path
+        try:
+            text = resource.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RulesError(f"{source}: cannot read: {_one_line(exc)}") from exc
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise RulesError(f"{source}: not valid TOML: {_one_line(exc)}") from exc
+        try:
+            return cls(**_settings(data))
+        except RulesError as exc:
+            raise RulesError(f"{source}: {exc}") from None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _settings(data: Mapping[str, object]) -> dict[str, Any]:
+    """Check the TOML types and convert lists of strings to sets of BusinessStatus."""
+    known = [f.name for f in fields(EligibilityRules)]
+    for key in data:
+        if key not in known:
+            raise RulesError(f"{key}: unknown setting (known: {', '.join(known)})")
+    settings: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in ("min_age", "max_age", "max_live_enrollments"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise RulesError(f"{key}: must be a whole number")
+            settings[key] = value
+        elif key == "phk_priority":
+            if not isinstance(value, bool):
+                raise RulesError(f"{key}: must be true or false")
+            settings[key] = value
+        else:
+            settings[key] = _business_set(key, value)
+    return settings
+
+
+def _business_set(key: str, value: object) -> frozenset[BusinessStatus]:
+    choices = ", ".join(f'"{status}"' for status in BusinessStatus)
+    if not isinstance(value, list):
+        raise RulesError(f"{key}: must be a list of {choices}")
+    statuses: set[BusinessStatus] = set()
+    for item in value:
+        if not isinstance(item, str) or item not in _ALL_BUSINESS:
+            raise RulesError(f"{key}: unknown business status {item!r} (use {choices})")
+        statuses.add(BusinessStatus(item))
+    return frozenset(statuses)
+
+
+class Verdict(StrEnum):
+    """The outcome of an assessment."""
+
+    #: May register; no priority applies.
+    ELIGIBLE = auto()
+    #: May register and belongs to a priority group (see the PRIORITY_* reasons).
+    PRIORITY = auto()
+    #: May not register; every blocking reason is listed.
+    NOT_ELIGIBLE = auto()
+    #: Answers that could still change the verdict are missing (the MISSING_* reasons).
+    INCOMPLETE = auto()
+
+
+class Reason(StrEnum):
+    """Why an assessment came out as it did, in the order reasons are listed."""
+
+    # Blocking: any of these makes the verdict NOT_ELIGIBLE.
+    #: Younger than ``min_age`` on the day assessed.
+    TOO_YOUNG = auto()
+    #: Older than ``max_age`` on the day assessed.
+    TOO_OLD = auto()
+    #: The birth date (from the NIK) is after the day assessed, so no age can be given:
+    #: the NIK should be checked.
+    BIRTH_DATE_INVALID = auto()
+    #: The business status is not in ``allowed_business``.
+    BUSINESS_NOT_ALLOWED = auto()
+    #: Already has ``max_live_enrollments`` live enrolments.
+    ALREADY_ENROLLED = auto()
+
+    # Missing: only with INCOMPLETE; ask these, in this order.
+    #: The birth date (NIK) is needed to check the age limits.
+    MISSING_BIRTH_DATE = auto()
+    #: The business status is needed (it may be excluded, or give priority).
+    MISSING_BUSINESS = auto()
+    #: Whether the person was affected by PHK is needed (it may give priority).
+    MISSING_PHK = auto()
+
+    # Priority: with PRIORITY (or alongside other verdicts, for information).
+    #: The business status is in ``priority_business`` (micro/small by default).
+    PRIORITY_BUSINESS = auto()
+    #: Affected by PHK while ``phk_priority`` is on.
+    PRIORITY_PHK = auto()
+
+    # Information.
+    #: The age is within the limits.
+    AGE_OK = auto()
+    #: The business status is allowed but not a priority one (e.g. medium, or no business).
+    BUSINESS_NOT_PRIORITY = auto()
+
+
+BLOCKING_REASONS: frozenset[Reason] = frozenset(
+    {
+        Reason.TOO_YOUNG,
+        Reason.TOO_OLD,
+        Reason.BIRTH_DATE_INVALID,
+        Reason.BUSINESS_NOT_ALLOWED,
+        Reason.ALREADY_ENROLLED,
+    }
+)
+MISSING_REASONS: frozenset[Reason] = frozenset(
+    {Reason.MISSING_BIRTH_DATE, Reason.MISSING_BUSINESS, Reason.MISSING_PHK}
+)
+PRIORITY_REASONS: frozenset[Reason] = frozenset({Reason.PRIORITY_BUSINESS, Reason.PRIORITY_PHK})
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """What is known about a person so far; None = not answered yet."""
+
+    birth_date: date | None
+    business_status: BusinessStatus | None
+    phk_affected: bool | None
+    live_enrollments: int = 0
+
+    def __post_init__(self) -> None:
+        if self.live_enrollments < 0:
+            raise ValueError("live_enrollments must not be negative")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A verdict, all its reasons (blocking, missing, priority, information) and the numbers
+    a text may quote."""
+
+    verdict: Verdict
+    reasons: tuple[Reason, ...]
+    age: int | None
+    min_age: int
+    max_age: int | None
+    max_live_enrollments: int
+
+    @property
+    def blocking(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r in BLOCKING_REASONS)
+
+    @property
+    def missing(self) -> tuple[Reason, ...]:
+        """The answers to ask for next, in order; empty unless the verdict is INCOMPLETE."""
+        return tuple(r for r in self.reasons if r in MISSING_REASONS)
+
+    @property
+    def priority(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r in PRIORITY_REASONS)
+
+
+def _age(born: date, day: date) -> int:
+    """Completed years on ``day``; a 29 Feb birthday counts from 1 Mar in common years."""
+    return day.year - born.year - int((day.month, day.day) < (born.month, born.day))
+
+
+def assess(rules: EligibilityRules, applicant: Applicant, on: date) -> Assessment:
+    """Assess ``applicant`` on ``on`` (the batch start date, or today if no batch is chosen).
+
+    A known blocking reason decides NOT_ELIGIBLE (nothing more to ask); otherwise any missing
+    answer that could still block or give priority makes it INCOMPLETE; otherwise PRIORITY
+    when a priority reason applies, else ELIGIBLE.
+    """
+    found: set[Reason] = set()
+    age: int | None = None
+
+    born = applicant.birth_date
+    if born is not None and born > on:
+        found.add(Reason.BIRTH_DATE_INVALID)
+    elif born is not None:
+        age = _age(born, on)
+        if age < rules.min_age:
+            found.add(Reason.TOO_YOUNG)
+        elif rules.max_age is not None and age > rules.max_age:
+            found.add(Reason.TOO_OLD)
+        else:
+            found.add(Reason.AGE_OK)
+
+    business = applicant.business_status
+    if business is not None:
+        if business not in rules.allowed_business:
+            found.add(Reason.BUSINESS_NOT_ALLOWED)
+        elif business in rules.priority_business:
+            found.add(Reason.PRIORITY_BUSINESS)
+        elif rules.priority_business:
+            found.add(Reason.BUSINESS_NOT_PRIORITY)
+
+    if rules.phk_priority and applicant.phk_affected:
+        found.add(Reason.PRIORITY_PHK)
+
+    if applicant.live_enrollments >= rules.max_live_enrollments:
+        found.add(Reason.ALREADY_ENROLLED)
+
+    has_priority = bool(found & PRIORITY_REASONS)
+    if born is None and (rules.min_age > 0 or rules.max_age is not None):
+        found.add(Reason.MISSING_BIRTH_DATE)
+    if business is None and (
+        rules.allowed_business != _ALL_BUSINESS or (rules.priority_business and not has_priority)
+    ):
+        found.add(Reason.MISSING_BUSINESS)
+    if applicant.phk_affected is None and rules.phk_priority and not has_priority:
+        found.add(Reason.MISSING_PHK)
+
+    if found & BLOCKING_REASONS:
+        verdict = Verdict.NOT_ELIGIBLE
+        found -= MISSING_REASONS
+    elif found & MISSING_REASONS:
+        verdict = Verdict.INCOMPLETE
+    elif has_priority:
+        verdict = Verdict.PRIORITY
+    else:
+        verdict = Verdict.ELIGIBLE
+
+    return Assessment(
+        verdict=verdict,
+        reasons=tuple(reason for reason in Reason if reason in found),
+        age=age,
+        min_age=rules.min_age,
+        max_age=rules.max_age,
+        max_live_enrollments=rules.max_live_enrollments,
+    )

@@ -1,0 +1,299 @@
+"""Seats in batches: enrol, waitlist, cancel with promotion, reschedule — one transaction each.
+
+Rules are enforced here, not in the buttons: a forged or stale button reaches the
+same checks (batch open, deadline, capacity, eligibility, one live enrollment).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.registration.participants import BusinessStatus
+from bot.registration.service import Clock, NotRegistered, utc_now
+from bot.training.eligibility import Applicant, Assessment, EligibilityRules, Verdict, assess
+from bot.training.reminders import AttendanceAnswer, ReminderPlan, plan_reminders, save_attendance
+from bot.training.waitlist import SeatTaken, release, take_seat
+from storage.database import Database
+from storage.enrollment_repository import (
+    ACTIVE,
+    WAITLISTED,
+    BatchRepository,
+    EnrollmentRepository,
+)
+from storage.models import Batch, Enrollment, Registration
+from storage.repositories import Repositories
+
+
+class Unavailable(StrEnum):
+    NOT_FOUND = "not_found"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    DEADLINE_PASSED = "deadline_passed"
+    STARTED = "started"
+
+
+class BatchUnavailable(Exception):
+    def __init__(self, reason: Unavailable) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
+
+
+class NotEligible(Exception):
+    def __init__(self, assessment: Assessment) -> None:
+        super().__init__(assessment.verdict.value)
+        self.assessment = assessment
+
+
+class AlreadyEnrolled(Exception):
+    """The person already holds a seat or a waitlist place."""
+
+
+class BatchFull(Exception):
+    """No seat left, and the caller did not ask for the waitlist."""
+
+
+class NothingToCancel(Exception):
+    """No seat or waitlist place to give up (or a concurrent request gave it up first)."""
+
+
+@dataclass(frozen=True)
+class BatchView:
+    id: int
+    blk_id: str
+    blk_name: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    registration_deadline: datetime
+    capacity: int
+    seats_left: int
+    status: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a person stands: a seat (position None) or a waitlist place."""
+
+    status: str
+    position: int | None
+    batch: BatchView
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    batch: BatchView
+    promoted_telegram_id: int | None
+
+
+@dataclass(frozen=True)
+class Move:
+    placement: Placement
+    promoted_telegram_id: int | None
+
+
+class EnrollmentService:
+    def __init__(
+        self,
+        db: Database,
+        rules: EligibilityRules,
+        default_timezone: str = "Asia/Jakarta",
+        clock: Clock = utc_now,
+        reminders: ReminderPlan | None = None,
+    ) -> None:
+        self._db = db
+        self.rules = rules
+        self._default_timezone = default_timezone
+        self.clock = clock
+        self.reminders = reminders or ReminderPlan(fallback_zone=default_timezone)
+
+    def today(self) -> date:
+        """Today in the programme's default zone, for checks not tied to a batch."""
+        return self.clock().astimezone(ZoneInfo(self._default_timezone)).date()
+
+    async def open_batches(self, blk_id: str) -> list[BatchView]:
+        async with self._db.transaction() as session:
+            batches = BatchRepository(session)
+            rows = await batches.open_for_blk(blk_id, self.clock())
+            return [await self._view_of(batches, row) for row in rows]
+
+    async def batch(self, batch_id: int) -> BatchView | None:
+        async with self._db.transaction() as session:
+            batches = BatchRepository(session)
+            row = await batches.get(batch_id)
+            return await self._view_of(batches, row) if row else None
+
+    async def placement(self, telegram_id: int) -> Placement | None:
+        async with self._db.transaction() as session:
+            registration = await Repositories(session).registrations.by_telegram_id(telegram_id)
+            if registration is None:
+                return None
+            enrollments = EnrollmentRepository(session)
+            live = await enrollments.live_for(registration.id)
+            if live is None:
+                return None
+            return await self._placement(session, live)
+
+    async def enroll(self, telegram_id: int, batch_id: int, *, waitlist: bool) -> Placement:
+        """Take a seat, or a waitlist place when full and `waitlist` is set."""
+        try:
+            async with self._db.transaction() as session:
+                registration = await self._registration(session, telegram_id)
+                enrollments = EnrollmentRepository(session)
+                if await enrollments.live_for(registration.id):
+                    raise AlreadyEnrolled
+                batch = await self._bookable(session, batch_id)
+                await self._check_eligible(session, registration, batch)
+                status = await take_seat(session, batch.id, waitlist=waitlist)
+                if status is None:
+                    raise BatchFull
+                enrollment = Enrollment(
+                    registration_id=registration.id, batch_id=batch.id, status=status
+                )
+                enrollments.add(enrollment)
+                await session.flush()
+                if status == ACTIVE:
+                    await plan_reminders(
+                        session, enrollment, telegram_id, self.reminders, self.clock()
+                    )
+                return await self._placement(session, enrollment)
+        except IntegrityError:
+            # A concurrent request of the same person won the one-live-enrollment index.
+            raise AlreadyEnrolled from None
+
+    async def cancel(self, telegram_id: int) -> Cancellation:
+        """Give up the seat or waitlist place; the first waitlisted person gets the seat."""
+        async with self._db.transaction() as session:
+            registration = await self._registration(session, telegram_id)
+            live = await EnrollmentRepository(session).live_for(registration.id)
+            if live is None:
+                raise NothingToCancel
+            try:
+                promoted = await self._release(session, live)
+            except SeatTaken:
+                raise NothingToCancel from None
+            batches = BatchRepository(session)
+            view = await self._view_of(batches, await batches.get(live.batch_id))
+            return Cancellation(view, promoted)
+
+    async def reschedule(self, telegram_id: int, batch_id: int) -> Move:
+        """Move to another batch in one step; if it is full the old seat is kept."""
+        async with self._db.transaction() as session:
+            registration = await self._registration(session, telegram_id)
+            live = await EnrollmentRepository(session).live_for(registration.id)
+            if live is None:
+                raise NothingToCancel
+            if live.batch_id == batch_id:
+                raise AlreadyEnrolled
+            batch = await self._bookable(session, batch_id)
+            await self._check_eligible(session, registration, batch)
+            status = await take_seat(session, batch.id, waitlist=False)
+            if status is None:
+                raise BatchFull
+            try:
+                promoted = await self._release(session, live)
+            except SeatTaken:
+                raise NothingToCancel from None
+            await session.flush()  # the old place is cancelled before the new one exists
+            moved = Enrollment(registration_id=registration.id, batch_id=batch.id, status=status)
+            session.add(moved)
+            await session.flush()
+            await plan_reminders(session, moved, telegram_id, self.reminders, self.clock())
+            return Move(await self._placement(session, moved), promoted)
+
+    async def active_placement(self, enrollment_id: int) -> Placement | None:
+        """The seat a reminder or promotion notice is about; None once it was given up."""
+        async with self._db.transaction() as session:
+            enrollment = await session.get(Enrollment, enrollment_id)
+            if enrollment is None or enrollment.status != ACTIVE:
+                return None
+            return await self._placement(session, enrollment)
+
+    async def record_attendance(
+        self, telegram_id: int, enrollment_id: int, answer: AttendanceAnswer
+    ) -> bool:
+        """Store the answer to a reminder; False when the button is not this person's
+        live seat (forged, or the seat was cancelled or moved since)."""
+        async with self._db.transaction() as session:
+            registration = await Repositories(session).registrations.by_telegram_id(telegram_id)
+            enrollment = await session.get(Enrollment, enrollment_id)
+            if (
+                registration is None
+                or enrollment is None
+                or enrollment.registration_id != registration.id
+                or enrollment.status != ACTIVE
+            ):
+                return False
+            await save_attendance(session, enrollment_id, answer, self.clock())
+            return True
+
+    # -- helpers (all inside the caller's transaction) --
+
+    async def _release(self, session: AsyncSession, live: Enrollment) -> int | None:
+        return await release(session, live, plan=self.reminders, now=self.clock())
+
+    async def _registration(self, session: AsyncSession, telegram_id: int) -> Registration:
+        registration = await Repositories(session).registrations.by_telegram_id(telegram_id)
+        if registration is None:
+            raise NotRegistered
+        return registration
+
+    async def _bookable(self, session: AsyncSession, batch_id: int) -> Batch:
+        batch = await BatchRepository(session).get(batch_id)
+        now = self.clock()
+        if batch is None:
+            raise BatchUnavailable(Unavailable.NOT_FOUND)
+        if batch.status == "cancelled":
+            raise BatchUnavailable(Unavailable.CANCELLED)
+        if batch.status != "open":
+            raise BatchUnavailable(Unavailable.CLOSED)
+        if batch.starts_at <= now:
+            raise BatchUnavailable(Unavailable.STARTED)
+        if batch.registration_deadline <= now:
+            raise BatchUnavailable(Unavailable.DEADLINE_PASSED)
+        return batch
+
+    async def _check_eligible(
+        self, session: AsyncSession, registration: Registration, batch: Batch
+    ) -> None:
+        """Age counts on the first day of the batch, in the BLK's own time zone."""
+        view = await self._view_of(BatchRepository(session), batch)
+        start_day = batch.starts_at.astimezone(ZoneInfo(view.timezone)).date()
+        applicant = Applicant(
+            birth_date=registration.birth_date,
+            business_status=BusinessStatus(registration.business_status),
+            phk_affected=registration.phk_affected,
+        )
+        assessment = assess(self.rules, applicant, start_day)
+        if assessment.verdict not in (Verdict.ELIGIBLE, Verdict.PRIORITY):
+            raise NotEligible(assessment)
+
+    async def _placement(self, session: AsyncSession, enrollment: Enrollment) -> Placement:
+        batches = BatchRepository(session)
+        view = await self._view_of(batches, await batches.get(enrollment.batch_id))
+        position = None
+        if enrollment.status == WAITLISTED:
+            position = await EnrollmentRepository(session).waitlist_position(enrollment)
+        return Placement(enrollment.status, position, view)
+
+    async def _view_of(self, batches: BatchRepository, row: Batch) -> BatchView:
+        name, zone = await batches.blk_name_and_zone(row.blk_id) or (row.blk_id, "")
+        return BatchView(
+            id=row.id,
+            blk_id=row.blk_id,
+            blk_name=name,
+            title=row.title,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            registration_deadline=row.registration_deadline,
+            capacity=row.capacity,
+            seats_left=max(row.capacity - row.seats_taken, 0),
+            status=row.status,
+            timezone=zone or self._default_timezone,
+        )

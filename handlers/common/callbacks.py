@@ -1,0 +1,212 @@
+"""Every callback_data shape in one place: short versioned prefixes, ids only, ≤ 64 bytes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+from bot.coordinators.audiences import AudienceKind
+
+
+class MenuAction(StrEnum):
+    REGISTER = "reg"
+    ELIGIBILITY = "elig"
+    NEAREST_BLK = "near"
+    MY_SCHEDULE = "sched"
+    HELP = "help"
+    PHK = "phk"
+    STATUS = "stat"
+
+
+class MenuCb(CallbackData, prefix="m1"):
+    action: MenuAction
+
+
+class RegStep(StrEnum):
+    """Registration questions answered with a button; also the fields of the edit menu."""
+
+    CONSENT = "cs"
+    NIK_CONFIRM = "nc"
+    PROVINCE = "pv"
+    REGENCY = "rc"
+    BUSINESS = "bs"
+    SECTOR = "sc"
+    PHK = "pk"
+    PHK_MONTH = "pm"
+    EDIT = "ed"
+    SUBMIT = "ok"
+
+
+class RegCb(CallbackData, prefix="r1"):
+    step: RegStep
+    value: str
+
+
+class EraseCb(CallbackData, prefix="e1"):
+    confirm: bool
+
+
+class LangCb(CallbackData, prefix="l1"):
+    locale: str
+
+
+class EligCb(CallbackData, prefix="k1"):
+    """An answer in the eligibility check: `field` is "bs" (business) or "pk" (PHK)."""
+
+    field: str
+    value: str
+
+
+class BlkAction(StrEnum):
+    MAP = "map"
+    BATCHES = "bat"
+
+
+class BlkCb(CallbackData, prefix="b1"):
+    """BLK ids are at most 48 characters (checked on import), so this fits in 64 bytes."""
+
+    action: BlkAction
+    blk: str
+
+
+class PlaceCb(CallbackData, prefix="p1"):
+    regency: str
+
+
+class BatchAction(StrEnum):
+    PICK = "pick"
+    ENROLL = "go"
+    WAITLIST = "wait"
+    MOVE = "move"
+
+
+class BatchCb(CallbackData, prefix="g1"):
+    action: BatchAction
+    batch: int
+
+
+class ScheduleAction(StrEnum):
+    CANCEL = "cancel"
+    CANCEL_CONFIRMED = "cancel_ok"
+    KEEP = "keep"
+    MOVE = "move"
+    MAP = "map"
+
+
+class ScheduleCb(CallbackData, prefix="s1"):
+    action: ScheduleAction
+
+
+class AttendAction(StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+class AttendCb(CallbackData, prefix="at1"):
+    """An answer to a reminder; `enrollment` is re-checked against the presser's seat."""
+
+    action: AttendAction
+    enrollment: int
+
+
+class CoordinatorCb(CallbackData, prefix="co1"):
+    """Revoke the coordinator role of `telegram_id` (admins only, re-checked)."""
+
+    revoke: int
+
+
+class AudienceCb(CallbackData, prefix="au1"):
+    """A broadcast audience; `target` is a province code, BLK id (≤ 48) or batch id, or ""."""
+
+    kind: AudienceKind
+    target: str = ""
+
+
+class DraftAction(StrEnum):
+    SEND = "send"
+    AUDIENCE = "aud"
+    DISCARD = "drop"
+
+
+class DraftCb(CallbackData, prefix="dr1"):
+    action: DraftAction
+
+
+class BroadcastAction(StrEnum):
+    CANCEL = "cancel"
+    CANCEL_CONFIRMED = "cancel_ok"
+    KEEP = "keep"
+
+
+class BroadcastCb(CallbackData, prefix="bc1"):
+    action: BroadcastAction
+    broadcast: int
+
+
+class AskCb(CallbackData, prefix="t0"):
+    """Opens "Tanya petugas" (a ticket to a coordinator); `origin` is faq, phk or menu."""
+
+    origin: str = "menu"
+
+
+class PhkStep(StrEnum):
+    """PHK pathway answers given with its own buttons (month and sector reuse `RegCb`)."""
+
+    BUSINESS = "bs"
+    WISH = "wi"
+    BACK = "bk"
+
+
+class PhkCb(CallbackData, prefix="ph1"):
+    step: PhkStep
+    value: str = ""
+
+
+class PhkAction(StrEnum):
+    REGISTER = "reg"
+    JKP = "jkp"
+
+
+class PhkActionCb(CallbackData, prefix="pa1"):
+    """Buttons under the PHK summary; "reg" is re-checked against the saved answers."""
+
+    action: PhkAction
+
+
+class TicketAction(StrEnum):
+    VIEW = "view"  # the asker looks at their ticket
+    REPLY = "reply"  # the asker writes again
+    CLOSE = "close"  # the asker closes it
+    STAFF_VIEW = "sview"  # a coordinator looks at a ticket in scope
+    ANSWER = "ans"  # a coordinator answers
+
+
+class TicketCb(CallbackData, prefix="tk1"):
+    """A "Tanya petugas" ticket; ownership or the coordinator's scope is re-checked."""
+
+    action: TicketAction
+    ticket: int
+
+
+class FaqAction(StrEnum):
+    TOPICS = "tl"  # the list of topics
+    TOPIC = "t"  # the questions of topic `key`
+    ANSWER = "a"  # entry `key` opened while browsing; "back" returns to its topic
+    SUGGESTED = "s"  # entry `key` offered for a typed question; asks "Membantu?"
+
+
+class FaqCb(CallbackData, prefix="fq1"):
+    """Browsing the FAQ; `key` is a topic or entry id (≤ 16 ascii), re-checked on press."""
+
+    action: FaqAction
+    key: str = ""
+
+
+class FaqVoteCb(CallbackData, prefix="fq2"):
+    """ "Membantu?" under a suggested answer; `others` are up to two runner-up entry ids,
+    comma-separated, offered on "Tidak" (4 + 16 + 2 + 33 + 2 ≤ 64 bytes)."""
+
+    entry: str
+    helpful: bool
+    others: str = ""

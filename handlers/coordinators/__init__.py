@@ -1,0 +1,1 @@
+"""Coordinators' and administrators' commands: roles, CSV uploads, statistics and broadcasts."""

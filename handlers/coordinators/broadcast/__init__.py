@@ -1,0 +1,1 @@
+"""The broadcast journey (/siaran): compose, audience and preview, send, progress."""

@@ -1,0 +1,47 @@
+"""Administrators send a CSV (BLK directory or batch schedule) and get the import report."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import BaseFilter, StateFilter
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.coordinators.uploads import guess_kind, import_csv
+from bot.runtime.config import Settings
+from bot.services import Services
+
+router = Router(name=__name__)
+
+# Telegram lets bots download files up to 20 MB; a schedule or directory is far smaller.
+MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+class IsAdmin(BaseFilter):
+    """Everyone else falls through to the fallback and learns nothing."""
+
+    async def __call__(self, message: Message, settings: Settings) -> bool:
+        return message.from_user is not None and message.from_user.id in settings.admin_ids
+
+
+@router.message(F.document, IsAdmin(), StateFilter(None))
+async def csv_uploaded(message: Message, bot: Bot, services: Services) -> None:
+    document = message.document
+    if (document.file_size or 0) > MAX_CSV_BYTES:
+        await message.answer(_("import-too-big"))
+        return
+    raw = (await bot.download(document)).read()
+    kind = guess_kind(raw)
+    if kind is None:
+        await message.answer(_("import-unknown-csv"))
+        return
+    report = await import_csv(
+        kind,
+        raw,
+        directory=services.directory,
+        batches=services.batch_importer,
+        source_name=f"telegram:{message.from_user.id}:{document.file_name or 'upload.csv'}",
+        translate=_,
+        actor_id=message.from_user.id,
+    )
+    await message.answer(report)

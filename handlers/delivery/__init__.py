@@ -1,0 +1,1 @@
+"""Rendering queued notices (reminders, promotions) in the recipient's language at send time."""

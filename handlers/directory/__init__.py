@@ -1,0 +1,1 @@
+"""Nearest BLK (/blk) by shared location or typed place."""

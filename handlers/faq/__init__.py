@@ -1,0 +1,1 @@
+"""Typed questions outside a conversation, and /faq by topic."""

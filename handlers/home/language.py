@@ -1,0 +1,43 @@
+"""/bahasa: switch between Indonesian and English; the choice is remembered."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, StateFilter
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.preferences import PreferenceService
+from bot.runtime.config import SUPPORTED_LOCALES
+from handlers.common import keyboards
+from handlers.common.callbacks import LangCb
+from handlers.common.replies import alert, close_keyboard
+
+router = Router(name=__name__)
+
+
+@router.message(Command("bahasa", "language"), StateFilter(None))
+async def cmd_bahasa(message: Message) -> None:
+    await message.answer(_("lang-choose"), reply_markup=keyboards.languages())
+
+
+@router.callback_query(LangCb.filter())
+async def language_chosen(
+    callback: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: LangCb,
+    preferences: PreferenceService,
+    i18n: I18n,
+) -> None:
+    """Stores the language and confirms in it."""
+    if callback_data.locale not in SUPPORTED_LOCALES:
+        alert(callback_answer, _("error-stale-button"))
+        return
+    await close_keyboard(callback)
+    await preferences.set_locale(callback.from_user.id, callback_data.locale)
+    with i18n.use_locale(callback_data.locale):
+        await callback.bot.send_message(
+            callback.from_user.id, _("lang-set"), reply_markup=keyboards.main_menu()
+        )

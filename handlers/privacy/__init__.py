@@ -1,0 +1,1 @@
+"""The person's own data: /datasaya and /hapusdata."""

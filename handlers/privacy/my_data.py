@@ -1,0 +1,77 @@
+"""The participant's own data: /status, /ubah, /datasaya and /hapusdata (UU PDP rights)."""
+
+from __future__ import annotations
+
+import json
+
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.registration.participants import answers_from_participant
+from bot.services import Services
+from handlers.common import keyboards
+from handlers.common.callbacks import EraseCb, MenuAction, MenuCb
+from handlers.common.render import participant_card
+from handlers.common.replies import close_keyboard
+from handlers.registration.questions import ask
+from handlers.registration.states import Registration
+
+router = Router(name=__name__)
+
+
+@router.message(Command("status"), StateFilter(None))
+@router.callback_query(MenuCb.filter(F.action == MenuAction.STATUS), StateFilter(None))
+async def cmd_status(event: Message | CallbackQuery, services: Services) -> None:
+    """Shows the registration with NIK and phone masked."""
+    participant = await services.registrations.get(event.from_user.id)
+    text = participant_card(participant, services.regions) if participant else None
+    await event.bot.send_message(event.from_user.id, text or _("status-not-registered"))
+
+
+@router.message(Command("ubah"), StateFilter(None))
+async def cmd_ubah(message: Message, state: FSMContext, services: Services) -> None:
+    """Opens the review of a saved registration, whose edit buttons change single fields."""
+    participant = await services.registrations.get(message.from_user.id)
+    if participant is None:
+        await message.answer(_("status-not-registered"))
+        return
+    await state.set_data({**answers_from_participant(participant), "mode": "update"})
+    await ask(Registration.review, message, state, services)
+
+
+@router.message(Command("datasaya"), StateFilter(None))
+async def cmd_datasaya(message: Message, services: Services) -> None:
+    """Sends everything stored about the user, unmasked, as a JSON file (right of access)."""
+    export = await services.registrations.export(message.from_user.id)
+    if export is None:
+        await message.answer(_("mydata-none"))
+        return
+    payload = json.dumps(export, ensure_ascii=False, indent=2).encode()
+    await message.answer_document(
+        BufferedInputFile(payload, filename="data-saya.json"), caption=_("mydata-caption")
+    )
+
+
+@router.message(Command("hapusdata"), StateFilter(None))
+async def cmd_hapusdata(message: Message) -> None:
+    await message.answer(_("erase-confirm"), reply_markup=keyboards.erase_confirm())
+
+
+@router.callback_query(EraseCb.filter())
+async def erase_chosen(
+    callback: CallbackQuery, callback_data: EraseCb, state: FSMContext, services: Services
+) -> None:
+    """Deletes the registration, preferences and any open conversation, or keeps them."""
+    await close_keyboard(callback)
+    user_id = callback.from_user.id
+    if not callback_data.confirm:
+        await callback.bot.send_message(user_id, _("erase-kept"))
+        return
+    await state.clear()
+    erasure = await services.registrations.erase(user_id)
+    await callback.bot.send_message(
+        user_id, _("erase-done") if erasure.erased else _("erase-nothing")
+    )

@@ -1,0 +1,1 @@
+"""Batches, enrolment, /jadwal, attendance answers and /kelayakan."""

@@ -1,0 +1,169 @@
+"""A BLK's open batches, and taking a seat (or a waitlist place) in one of them."""
+
+from __future__ import annotations
+
+from aiogram import F, Router, html
+from aiogram.filters import StateFilter
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import lazy_gettext as __
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.registration.service import NotRegistered
+from bot.services import Services
+from bot.training.enrollment import (
+    AlreadyEnrolled,
+    BatchFull,
+    BatchUnavailable,
+    NotEligible,
+    NothingToCancel,
+    Placement,
+    Unavailable,
+)
+from handlers.common.callbacks import BatchAction, BatchCb, BlkAction, BlkCb, MenuAction, MenuCb
+from handlers.common.replies import alert, close_keyboard
+from handlers.training.eligibility import outcome_text
+from handlers.training.render import batch_text, numbered_batches, placement_text
+
+router = Router(name=__name__)
+
+UNAVAILABLE = {
+    Unavailable.NOT_FOUND: __("batch-unavailable-not-found"),
+    Unavailable.CLOSED: __("batch-unavailable-closed"),
+    Unavailable.CANCELLED: __("batch-unavailable-cancelled"),
+    Unavailable.DEADLINE_PASSED: __("batch-unavailable-deadline"),
+    Unavailable.STARTED: __("batch-unavailable-started"),
+}
+
+
+def _one_button(text: str, data: BatchCb | MenuCb) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=text, callback_data=data)
+    return builder.as_markup()
+
+
+@router.callback_query(BlkCb.filter(F.action == BlkAction.BATCHES))
+async def batches_chosen(
+    callback: CallbackQuery,
+    callback_data: BlkCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Open batches of a BLK with dates and seats left, each with a "Pilih" button."""
+    blk = await services.directory.blk(callback_data.blk)
+    if blk is None:
+        alert(callback_answer, _("error-stale-button"))
+        return
+    batches = await services.enrollment.open_batches(blk.id)
+    if not batches:
+        await callback.bot.send_message(
+            callback.from_user.id, _("batches-none").format(blk=html.quote(blk.name))
+        )
+        return
+    builder = InlineKeyboardBuilder()
+    text, shown = numbered_batches(_("batches-title").format(blk=html.quote(blk.name)), batches)
+    for number, batch in enumerate(shown, start=1):
+        builder.button(
+            text=_("btn-batch-pick").format(number=number),
+            callback_data=BatchCb(action=BatchAction.PICK, batch=batch.id),
+        )
+    builder.adjust(4)
+    await callback.bot.send_message(callback.from_user.id, text, reply_markup=builder.as_markup())
+
+
+@router.callback_query(BatchCb.filter(F.action == BatchAction.PICK), StateFilter(None))
+async def batch_picked(
+    callback: CallbackQuery,
+    callback_data: BatchCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Shows the batch and the one action that fits: enrol, waitlist or move."""
+    batch = await services.enrollment.batch(callback_data.batch)
+    if batch is None or batch.status != "open":
+        alert(callback_answer, _("error-stale-button"))
+        return
+    placement = await services.enrollment.placement(callback.from_user.id)
+    if placement is not None:
+        action, label = BatchAction.MOVE, _("btn-batch-move")
+    elif batch.seats_left > 0:
+        action, label = BatchAction.ENROLL, _("btn-batch-enroll")
+    else:
+        action, label = BatchAction.WAITLIST, _("btn-batch-waitlist")
+    await callback.bot.send_message(
+        callback.from_user.id,
+        batch_text(batch),
+        reply_markup=_one_button(label, BatchCb(action=action, batch=batch.id)),
+    )
+
+
+@router.callback_query(
+    BatchCb.filter(F.action.in_({BatchAction.ENROLL, BatchAction.WAITLIST, BatchAction.MOVE})),
+    StateFilter(None),
+)
+async def enrollment_confirmed(
+    callback: CallbackQuery, callback_data: BatchCb, services: Services
+) -> None:
+    """Rules are checked again by the service: the button may be old or forged."""
+    await close_keyboard(callback)
+    user_id = callback.from_user.id
+    try:
+        if callback_data.action is BatchAction.MOVE:
+            move = await services.enrollment.reschedule(user_id, callback_data.batch)
+            placement = move.placement
+        else:
+            waitlist = callback_data.action is BatchAction.WAITLIST
+            placement = await services.enrollment.enroll(
+                user_id, callback_data.batch, waitlist=waitlist
+            )
+    except NotRegistered:
+        register = MenuCb(action=MenuAction.REGISTER)
+        await callback.bot.send_message(
+            user_id,
+            _("batch-register-first"),
+            reply_markup=_one_button(_("menu-register"), register),
+        )
+        return
+    except BatchUnavailable as exc:
+        await callback.bot.send_message(user_id, str(UNAVAILABLE[exc.reason]))
+        return
+    except NotEligible as exc:
+        await callback.bot.send_message(user_id, outcome_text(exc.assessment))
+        return
+    except AlreadyEnrolled:
+        await callback.bot.send_message(user_id, _("batch-already-enrolled"))
+        return
+    except NothingToCancel:
+        await callback.bot.send_message(user_id, _("schedule-none"))
+        return
+    except BatchFull:
+        await _offer_waitlist(
+            callback, callback_data, moving=callback_data.action is BatchAction.MOVE
+        )
+        return
+    # Whoever got the freed seat is told through the outbox (bot.training.waitlist.release).
+    await callback.bot.send_message(user_id, _done_text(placement, callback_data.action))
+
+
+def _done_text(placement: Placement, action: BatchAction) -> str:
+    if placement.position is not None:
+        headline = _("batch-waitlisted").format(position=placement.position)
+    elif action is BatchAction.MOVE:
+        headline = _("batch-moved")
+    else:
+        headline = _("batch-enrolled")
+    note = _("batch-reminder-note")
+    return f"{headline}\n\n{placement_text(placement)}\n\n{note}"
+
+
+async def _offer_waitlist(callback: CallbackQuery, callback_data: BatchCb, *, moving: bool) -> None:
+    if moving:
+        await callback.bot.send_message(callback.from_user.id, _("batch-full-kept-old"))
+        return
+    waitlist = BatchCb(action=BatchAction.WAITLIST, batch=callback_data.batch)
+    await callback.bot.send_message(
+        callback.from_user.id,
+        _("batch-full"),
+        reply_markup=_one_button(_("btn-batch-waitlist"), waitlist),
+    )
