@@ -1,4 +1,5 @@
-"""The services handlers may call, handed to them as one dispatcher dependency."""
+"""The domain services, built once: handlers get them as one dispatcher dependency and
+the runner's periodic jobs call them too."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.registration.service import RegistrationService
 from bot.tickets.service import TicketService
 from bot.training.batch_import import BatchImporter
 from bot.training.enrollment import EnrollmentService
+from bot.training.reminders import ReminderService
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Services:
     roles: RoleService
     audiences: AudienceService
     broadcasts: BroadcastService
+    reminders: ReminderService
     phk: PhkService
     statistics: StatisticsService
     tickets: TicketService

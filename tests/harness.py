@@ -47,9 +47,9 @@ class RunningBot:
 
     async def start(self) -> None:
         self.app = create_app(self.settings)
-        self.app.registrations.clock = self.clock
-        self.app.enrollment.clock = self.clock
-        self.app.reminders.clock = self.clock
+        self.app.services.registrations.clock = self.clock
+        self.app.services.enrollment.clock = self.clock
+        self.app.services.reminders.clock = self.clock
         await prepare(self.app)
         self._bot = build_bot(self.settings.require_token(), self.settings.telegram_api_url)
         self._dp = build_dispatcher(self.app)

@@ -52,12 +52,12 @@ async def test_cannot_attend_cancel_and_the_waitlist_moves_up(
     batch = await add_batch(app.db, JAKSEL, capacity=1, title="Kuliner Gelombang 1")
     budi = await registered(fake_api, 5601, "3201011201900001")
     siti = await registered(fake_api, 5602, "3201011201900002")
-    await app.enrollment.enroll(budi.user_id, batch, waitlist=False)
-    await app.enrollment.enroll(siti.user_id, batch, waitlist=True)
+    await app.services.enrollment.enroll(budi.user_id, batch, waitlist=False)
+    await app.services.enrollment.enroll(siti.user_id, batch, waitlist=True)
     assert await rows_for(running_bot, siti.user_id, "reminder") == []
 
     day_before = (await rows_for(running_bot, budi.user_id, "reminder"))[1]
-    app.enrollment.clock = lambda: day_before.not_before
+    app.services.enrollment.clock = lambda: day_before.not_before
     await deliver(running_bot, sender_bot, day_before)
     reminder = await budi.expect(
         "dimulai besok", "Kuliner Gelombang 1", "Pusat Pelatihan Kerja Daerah", "10.00 WIB"
@@ -76,7 +76,7 @@ async def test_cannot_attend_cancel_and_the_waitlist_moves_up(
     await budi.press("Ya, batalkan", "sudah dibatalkan")
 
     assert await rows_for(running_bot, budi.user_id, "reminder") == []
-    assert (await app.enrollment.batch(batch)).seats_left == 0  # the seat went to Siti
+    assert (await app.services.enrollment.batch(batch)).seats_left == 0  # the seat went to Siti
     [notice] = await rows_for(running_bot, siti.user_id, "promotion")
     # The 1-day reminder is due right now, so only the 2-hour one is still ahead.
     [ahead] = await rows_for(running_bot, siti.user_id, "reminder")
@@ -97,8 +97,8 @@ async def test_move_offered_and_forged_answers_refused(
     later = await add_batch(app.db, JAKSEL, capacity=3, title="Kuliner Gelombang 2")
     budi = await registered(fake_api, 5701, "3201011201900001")
     siti = await registered(fake_api, 5702, "3201011201900002")
-    await app.enrollment.enroll(budi.user_id, first, waitlist=False)
-    await app.enrollment.enroll(siti.user_id, later, waitlist=False)
+    await app.services.enrollment.enroll(budi.user_id, first, waitlist=False)
+    await app.services.enrollment.enroll(siti.user_id, later, waitlist=False)
     [siti_row, *_] = await rows_for(running_bot, siti.user_id, "reminder")
 
     for forged in (f"at1:yes:{siti_row.enrollment_id}", "at1:no:999999"):

@@ -90,7 +90,7 @@ async def test_admin_grants_and_blk_coordinator_broadcasts_in_scope(
     fake_api: FakeBotAPI, running_bot: RunningBot
 ) -> None:
     app = app_of(running_bot)
-    await build_world(app.db, app.registrations)
+    await build_world(app.db, app.services.registrations)
     admin = Chat(fake_api, ADMIN_ID)
     await admin.send("/koordinator", "Belum ada koordinator", "/koordinator tambah")
     await admin.send("/koordinator tambah 7001 provinsi 99", "Tidak ada provinsi dengan kode 99")
@@ -127,8 +127,8 @@ async def test_everyone_else_gets_the_plain_refusal(
     fake_api: FakeBotAPI, running_bot: RunningBot
 ) -> None:
     app = app_of(running_bot)
-    await build_world(app.db, app.registrations)
-    await app.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
+    await build_world(app.db, app.services.registrations)
+    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
     stranger = Chat(fake_api, 5555)
     for command in ("/siaran", "/koordinator", "/koordinator tambah 5555 negara"):
         await stranger.send(command, NOT_UNDERSTOOD)
@@ -138,7 +138,7 @@ async def test_everyone_else_gets_the_plain_refusal(
     await coordinator.send(f"/koordinator hapus {COORDINATOR}", NOT_UNDERSTOOD)
     forged = await coordinator.answer_to(CoordinatorCb(revoke=COORDINATOR).pack())
     assert forged.params["text"] == "Tombol ini sudah tidak berlaku."
-    assert await app.roles.scope_of(COORDINATOR) == Scope.blk(BLK_A)
+    assert await app.services.roles.scope_of(COORDINATOR) == Scope.blk(BLK_A)
 
     # Nor may a stranger cancel someone's broadcast with a forged button.
     await compose_and_send(coordinator, fake_api)
@@ -150,12 +150,12 @@ async def test_everyone_else_gets_the_plain_refusal(
 
 async def test_revoke_by_button(fake_api: FakeBotAPI, running_bot: RunningBot) -> None:
     app = app_of(running_bot)
-    await app.roles.grant(ADMIN_ID, COORDINATOR, Scope.province("32"))
+    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.province("32"))
     admin = Chat(fake_api, ADMIN_ID)
     await admin.send("/koordinator", "Provinsi Jawa Barat (32)")
     await admin.press(str(COORDINATOR), f"<code>{COORDINATOR}</code> sudah dicabut")
     await admin.expect("Belum ada koordinator")
-    assert await app.roles.scope_of(COORDINATOR) is None
+    assert await app.services.roles.scope_of(COORDINATOR) is None
     await Chat(fake_api, COORDINATOR).send("/siaran", NOT_UNDERSTOOD)
 
 
@@ -163,8 +163,8 @@ async def test_province_coordinator_sends_a_photo_to_a_typed_blk(
     fake_api: FakeBotAPI, running_bot: RunningBot
 ) -> None:
     app = app_of(running_bot)
-    world = await build_world(app.db, app.registrations)
-    await app.roles.grant(ADMIN_ID, COORDINATOR, Scope.province("32"))
+    world = await build_world(app.db, app.services.registrations)
+    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.province("32"))
     chat = Chat(fake_api, COORDINATOR)
     await chat.send("/siaran", "Siaran baru")
     fake_api.photo(COORDINATOR, caption="x" * 1025)
@@ -213,9 +213,9 @@ async def test_progress_cancel_and_final_report(
     fake_api: FakeBotAPI, running_bot: RunningBot
 ) -> None:
     app = app_of(running_bot)
-    await build_world(app.db, app.registrations)
-    await app.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
-    app.broadcasts.throttle.min_interval = 0
+    await build_world(app.db, app.services.registrations)
+    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
+    app.services.broadcasts.throttle.min_interval = 0
     chat = Chat(fake_api, COORDINATOR)
     progress = await compose_and_send(chat, fake_api)
 
@@ -244,8 +244,8 @@ async def test_final_report_with_failures_csv(
     fake_api: FakeBotAPI, running_bot: RunningBot
 ) -> None:
     app = app_of(running_bot)
-    await build_world(app.db, app.registrations)
-    await app.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
+    await build_world(app.db, app.services.registrations)
+    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
     chat = Chat(fake_api, COORDINATOR)
     await compose_and_send(chat, fake_api)
     await set_status(app, [101], "sent")

@@ -127,7 +127,7 @@ async def world(
     # Small batches near Bogor, where registered people live and locations point to:
     # seats run out and the waitlist is used.
     world = World(running_bot, fake_api, errors)
-    for near in await app.directory.nearest_blks(*BOGOR, limit=2):
+    for near in await app.services.directory.nearest_blks(*BOGOR, limit=2):
         await add_batch(app.db, near.blk.id, capacity=1)
         await add_batch(app.db, near.blk.id, capacity=2, title="Pemasaran Digital")
         world.blk_ids.append(near.blk.id)
@@ -393,10 +393,10 @@ async def new_people(world: World, data: st.DataObject) -> dict[int, Person]:
     ids = list(range(world.next_user, world.next_user + PEOPLE - 1))
     world.next_user += PEOPLE - 1
     for user_id in ids[NEW : NEW + REGISTERED]:
-        await register(app.registrations, user_id, serial=user_id % 10_000)
+        await register(app.services.registrations, user_id, serial=user_id % 10_000)
     for user_id in ids[NEW + REGISTERED :]:
         scope = data.draw(st.sampled_from([COUNTRY, Scope.province("32")]), label="scope")
-        await app.roles.grant(ADMIN_ID, user_id, scope)
+        await app.services.roles.grant(ADMIN_ID, user_id, scope)
     roles = ["new"] * NEW + ["registered"] * REGISTERED + ["coordinator"] * COORDINATORS
     people = {}
     for user_id, role in zip([*ids, ADMIN_ID], [*roles, "admin"], strict=True):

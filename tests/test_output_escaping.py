@@ -55,7 +55,7 @@ async def test_imported_blk_and_batch_names_are_escaped(
         await session.execute(
             update(Blk).where(Blk.id == blk).values(name=EVIL, address="Jl. A & B <1>")
         )
-    await app.directory.refresh()
+    await app.services.directory.refresh()
     await add_batch(app.db, blk, capacity=5, title=EVIL)
     fake_api.location(chat.user_id, -6.2726, 106.8100)
     await chat.expect("Mencari BLK terdekat")

@@ -25,7 +25,7 @@ STALE = "Tombol ini sudah tidak berlaku."
 def app(running_bot: RunningBot) -> App:
     """The running bot's services, with the pathway on the tests' fixed "now"."""
     assert running_bot.app is not None
-    running_bot.app.phk.clock = lambda: NOW
+    running_bot.app.services.phk.clock = lambda: NOW
     return running_bot.app
 
 
@@ -266,9 +266,9 @@ async def test_my_data_shows_and_erase_removes_the_pathway_answers(person: Chat,
 async def test_statistics_for_a_blk_coordinator_and_refusal_for_others(
     fake_api: FakeBotAPI, app: App
 ) -> None:
-    await build_world(app.db, app.registrations)
+    await build_world(app.db, app.services.registrations)
     await add_pathway_answers(app.db)
-    await app.roles.grant(ADMIN_ID, 7001, Scope.blk(BLK_A))
+    await app.services.roles.grant(ADMIN_ID, 7001, Scope.blk(BLK_A))
     coordinator = Chat(fake_api, 7001)
     report = await coordinator.send("/statistik", "<b>Statistik</b> — BLK blk-a")
     for fragment in (
@@ -294,7 +294,7 @@ async def test_restart_mid_pathway_resumes_at_the_same_question(
     await person.press("Jasa", "3/5")
     await running_bot.restart()
     assert running_bot.app is not None
-    running_bot.app.phk.clock = lambda: NOW
+    running_bot.app.services.phk.clock = lambda: NOW
     await person.send("mengemudi", "4/5")
     await person.press("Belum keduanya", "5/5")
     await person.press("Belum perlu", "Ringkasan untuk Anda", "Mei 2026", "mengemudi")

@@ -53,8 +53,8 @@ async def app(database_url: str, data_key: str) -> AsyncIterator[App]:
     """The services the render hook gets in `blk-bot run`, on the test database."""
     settings = Settings(_env_file=None, database_url=database_url, data_key=data_key)  # type: ignore[call-arg]
     application = create_app(settings)
-    application.registrations.clock = lambda: NOW
-    application.enrollment.clock = lambda: NOW
+    application.services.registrations.clock = lambda: NOW
+    application.services.enrollment.clock = lambda: NOW
     yield application
     await application.close()
 
@@ -208,15 +208,15 @@ async def _seat_in_wita_batch(app: App, capacity: int = 5) -> int:
     batch = await add_batch(
         app.db, blk, capacity, starts_in=FIRST_DAY_0800["51"] - NOW, title="Kuliner & Kopi"
     )
-    await register(app.registrations, 1, serial=1)
-    await app.enrollment.enroll(1, batch, waitlist=False)
+    await register(app.services.registrations, 1, serial=1)
+    await app.services.enrollment.enroll(1, batch, waitlist=False)
     return batch
 
 
 async def test_reminder_in_indonesian_with_buttons(app: App) -> None:
     await _seat_in_wita_batch(app)
     rows = await outbox(app.db, 1, "reminder")
-    app.enrollment.clock = lambda: rows[1].not_before  # sent on time, 1 day before
+    app.services.enrollment.clock = lambda: rows[1].not_before  # sent on time, 1 day before
     outgoing = await renderer(app)(rows[1])
     assert outgoing is not None and outgoing.method == "sendMessage"
     text = outgoing.params["text"]
@@ -236,9 +236,9 @@ async def test_reminder_in_indonesian_with_buttons(app: App) -> None:
 async def test_reminder_in_the_recipients_language_and_late(app: App) -> None:
     """English for someone who chose it; sent late (bot was down) it still counts right."""
     await _seat_in_wita_batch(app)
-    await app.preferences.set_locale(1, "en")
+    await app.services.preferences.set_locale(1, "en")
     rows = await outbox(app.db, 1, "reminder")
-    app.enrollment.clock = lambda: FIRST_DAY_0800["51"] - timedelta(hours=1)
+    app.services.enrollment.clock = lambda: FIRST_DAY_0800["51"] - timedelta(hours=1)
     outgoing = await renderer(app)(rows[0])  # the 3-day reminder, three days late
     assert outgoing is not None
     assert "your training starts today" in outgoing.params["text"]
@@ -250,10 +250,10 @@ async def test_reminder_is_skipped_once_irrelevant(app: App) -> None:
     batch = await _seat_in_wita_batch(app)
     rows = await outbox(app.db, 1, "reminder")
     render = renderer(app)
-    app.enrollment.clock = lambda: FIRST_DAY_0800["51"] + timedelta(minutes=1)
+    app.services.enrollment.clock = lambda: FIRST_DAY_0800["51"] + timedelta(minutes=1)
     assert await render(rows[-1]) is None  # the batch started
     assert rows[-1].expires_at == FIRST_DAY_0800["51"]
-    app.enrollment.clock = lambda: NOW
+    app.services.enrollment.clock = lambda: NOW
     async with app.db.transaction() as session:  # cancelled after the row was claimed
         await session.execute(
             update(Enrollment).where(Enrollment.batch_id == batch).values(status="cancelled")
@@ -263,16 +263,16 @@ async def test_reminder_is_skipped_once_irrelevant(app: App) -> None:
 
 async def test_promotion_notice_in_the_promoted_persons_language(app: App) -> None:
     batch = await _seat_in_wita_batch(app, capacity=1)
-    await register(app.registrations, 2, serial=2)
-    await app.enrollment.enroll(2, batch, waitlist=True)
-    await app.preferences.set_locale(2, "en")
-    await app.enrollment.cancel(1)
+    await register(app.services.registrations, 2, serial=2)
+    await app.services.enrollment.enroll(2, batch, waitlist=True)
+    await app.services.preferences.set_locale(2, "en")
+    await app.services.enrollment.cancel(1)
     [notice] = await outbox(app.db, 2, "promotion")
     outgoing = await renderer(app)(notice)
     assert outgoing is not None
     assert "Good news" in outgoing.params["text"]
     assert "Kuliner &amp; Kopi" in outgoing.params["text"]
-    await app.enrollment.cancel(2)  # gave it up before the notice went out
+    await app.services.enrollment.cancel(2)  # gave it up before the notice went out
     assert await renderer(app)(notice) is None
 
 
@@ -299,7 +299,7 @@ async def test_abandoned_registration_is_nudged_once(app: App) -> None:
                 ),
             ]
         )
-    await register(app.registrations, 703, serial=3)  # editing with /ubah, not abandoned
+    await register(app.services.registrations, 703, serial=3)  # editing with /ubah, not abandoned
 
     assert await remind_abandoned(db, NOW) == 1
     assert await remind_abandoned(db, NOW + timedelta(hours=1)) == 0

@@ -36,10 +36,10 @@ NOT_UNDERSTOOD = "Maaf, saya belum mengerti"
 async def app(running_bot: RunningBot) -> App:
     assert running_bot.app is not None
     app = running_bot.app
-    await build_world(app.db, app.registrations)
-    await app.roles.grant(ADMIN_ID, BLK_A_STAFF, Scope.blk(BLK_A))
-    await app.roles.grant(ADMIN_ID, BLK_B_STAFF, Scope.blk(BLK_B))
-    app.tickets.clock = lambda: NOW
+    await build_world(app.db, app.services.registrations)
+    await app.services.roles.grant(ADMIN_ID, BLK_A_STAFF, Scope.blk(BLK_A))
+    await app.services.roles.grant(ADMIN_ID, BLK_B_STAFF, Scope.blk(BLK_B))
+    app.services.tickets.clock = lambda: NOW
     return app
 
 
@@ -48,7 +48,7 @@ async def deliver(running_bot: RunningBot, bot: Bot) -> int:
     app = running_bot.app
     assert app is not None
     render = TicketNotices(
-        app.services, app.i18n, NoticeRenderer(app.services, app.i18n, app.reminders)
+        app.services, app.i18n, NoticeRenderer(app.services, app.i18n, app.services.reminders)
     )
     return await Sender(app.db, bot, render=render, per_chat_interval=0).run_once()
 
@@ -165,7 +165,7 @@ async def test_other_blks_and_other_people_cannot_see_or_answer(
 async def test_unanswered_question_escalates_to_the_admin_once(
     fake_api: FakeBotAPI, running_bot: RunningBot, app: App, sender_bot: Bot
 ) -> None:
-    await app.roles.grant(ADMIN_ID, PROVINCE_STAFF, Scope.province("32"))
+    await app.services.roles.grant(ADMIN_ID, PROVINCE_STAFF, Scope.province("32"))
     user = Chat(fake_api, 104)
     await user.send("/start", "Selamat datang")
     await user.expect("Apa yang ingin Anda lakukan?")
@@ -175,17 +175,17 @@ async def test_unanswered_question_escalates_to_the_admin_once(
     await Chat(fake_api, PROVINCE_STAFF).expect("🎫 #1 · Pertanyaan baru")
 
     hours = app.settings.ticket_escalation_hours
-    assert await app.tickets.escalate_due(NOW + timedelta(hours=hours - 1)) == 0
-    assert await app.tickets.escalate_due(NOW + timedelta(hours=hours)) == 1
+    assert await app.services.tickets.escalate_due(NOW + timedelta(hours=hours - 1)) == 0
+    assert await app.services.tickets.escalate_due(NOW + timedelta(hours=hours)) == 1
     assert await deliver(running_bot, sender_bot) == 1
     admin = Chat(fake_api, ADMIN_ID)
     escalation = await admin.expect(
         f"🎫 #1 · Belum dijawab lebih dari {hours} jam", "Bagaimana cara daftar?"
     )
-    assert await app.tickets.escalate_due(NOW + timedelta(hours=3 * hours)) == 0
+    assert await app.services.tickets.escalate_due(NOW + timedelta(hours=3 * hours)) == 0
     await running_bot.restart()
     assert running_bot.app is not None
-    assert await running_bot.app.tickets.escalate_due(NOW + timedelta(days=30)) == 0
+    assert await running_bot.app.services.tickets.escalate_due(NOW + timedelta(days=30)) == 0
     assert await deliver(running_bot, sender_bot) == 0
 
     # The admin answers the escalation right there.

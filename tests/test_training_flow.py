@@ -129,8 +129,8 @@ async def test_enrol_waitlist_promotion_and_move(
     await siti.send("/jadwal", "Kuliner Gelombang 1")
     await siti.press("Pindah gelombang", "Pilih gelombang baru", "Kuliner Gelombang 2")
     await siti.press("Pilih 1", "Jadwal Anda sudah dipindah", "Kuliner Gelombang 2")
-    assert (await running_bot.app.enrollment.batch(first_batch)).seats_left == 1
-    assert (await running_bot.app.enrollment.batch(second_batch)).seats_left == 4
+    assert (await running_bot.app.services.enrollment.batch(first_batch)).seats_left == 1
+    assert (await running_bot.app.services.enrollment.batch(second_batch)).seats_left == 4
 
 
 async def test_enrolment_needs_a_registration(chat: Chat, running_bot: RunningBot) -> None:
@@ -176,13 +176,13 @@ async def test_admin_uploads_a_schedule_and_others_cannot(
     stranger = Chat(fake_api, user_id=5401)
     fake_api.document(stranger.user_id, schedule, "jadwal.csv")
     await stranger.expect("belum mengerti")
-    assert await running_bot.app.enrollment.open_batches(JAKSEL) == []
+    assert await running_bot.app.services.enrollment.open_batches(JAKSEL) == []
 
     admin = Chat(fake_api, user_id=ADMIN_ID)
     fake_api.document(admin.user_id, schedule, "jadwal.csv")
     report = await admin.expect("Hasil impor", "Ditambah: 1", "Ditolak: 1")
     assert "Baris 3 (no-such-blk" not in report.text and "Baris 3 (up-2)" in report.text
-    assert [b.title for b in await running_bot.app.enrollment.open_batches(JAKSEL)] == [
+    assert [b.title for b in await running_bot.app.services.enrollment.open_batches(JAKSEL)] == [
         "Kuliner Upload"
     ]
     fake_api.document(admin.user_id, b"nama,alamat\nx,y\n", "lain.csv")

@@ -12,10 +12,10 @@ from bot.coordinators.broadcasts import BroadcastService
 from bot.coordinators.roles import RoleService
 from bot.coordinators.statistics import StatisticsService
 from bot.directory.service import DirectoryService
-from bot.faq.content import Faq, load_faq
+from bot.faq.content import load_faq
 from bot.phk.content import PhkContent
 from bot.phk.service import PhkService
-from bot.places.regions import RegionDirectory, default_directory
+from bot.places.regions import default_directory
 from bot.preferences import PreferenceService
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
@@ -39,43 +39,11 @@ REDIS_LOCK_SECONDS = 5
 class App:
     settings: Settings
     db: Database
-    cipher: PersonalDataCipher
+    services: Services
     i18n: CatalogI18n
-    regions: RegionDirectory
-    registrations: RegistrationService
-    preferences: PreferenceService
-    directory: DirectoryService
-    enrollment: EnrollmentService
-    batch_importer: BatchImporter
-    roles: RoleService
-    audiences: AudienceService
-    broadcasts: BroadcastService
-    reminders: ReminderService
-    phk: PhkService
-    statistics: StatisticsService
-    tickets: TicketService
-    faq: Faq
     storage: BaseStorage
     isolation: BaseEventIsolation
     flood: FloodGuard
-
-    @property
-    def services(self) -> Services:
-        return Services(
-            self.regions,
-            self.registrations,
-            self.preferences,
-            self.directory,
-            self.enrollment,
-            self.batch_importer,
-            roles=self.roles,
-            audiences=self.audiences,
-            broadcasts=self.broadcasts,
-            phk=self.phk,
-            statistics=self.statistics,
-            tickets=self.tickets,
-            faq=self.faq,
-        )
 
     async def close(self) -> None:
         await self.storage.close()
@@ -105,44 +73,45 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
     return App(
         settings=settings,
         db=db,
-        cipher=cipher,
+        services=Services(
+            regions=regions,
+            registrations=RegistrationService(
+                db,
+                cipher,
+                settings.registration_code_prefix,
+                retention_months=settings.data_retention_months,
+            ),
+            preferences=PreferenceService(db),
+            directory=DirectoryService(db, regions),
+            enrollment=EnrollmentService(
+                db,
+                rules,
+                settings.timezone,
+                reminders=plan,
+            ),
+            batch_importer=BatchImporter(db),
+            roles=roles,
+            audiences=audiences,
+            broadcasts=BroadcastService(db, roles, audiences),
+            reminders=ReminderService(db, plan),
+            phk=PhkService(
+                db,
+                PhkContent.from_toml(settings.phk_content_file),
+                phk_priority=rules.phk_priority,
+                retention_months=settings.data_retention_months,
+            ),
+            statistics=StatisticsService(db),
+            tickets=TicketService(
+                db,
+                cipher,
+                roles,
+                settings.admin_ids,
+                escalate_after_hours=settings.ticket_escalation_hours,
+                timezone=settings.timezone,
+            ),
+            faq=load_faq(settings.faq_file),
+        ),
         i18n=create_i18n(settings.default_locale),
-        regions=regions,
-        registrations=RegistrationService(
-            db,
-            cipher,
-            settings.registration_code_prefix,
-            retention_months=settings.data_retention_months,
-        ),
-        preferences=PreferenceService(db),
-        directory=DirectoryService(db, regions),
-        enrollment=EnrollmentService(
-            db,
-            rules,
-            settings.timezone,
-            reminders=plan,
-        ),
-        batch_importer=BatchImporter(db),
-        roles=roles,
-        audiences=audiences,
-        broadcasts=BroadcastService(db, roles, audiences),
-        reminders=ReminderService(db, plan),
-        phk=PhkService(
-            db,
-            PhkContent.from_toml(settings.phk_content_file),
-            phk_priority=rules.phk_priority,
-            retention_months=settings.data_retention_months,
-        ),
-        statistics=StatisticsService(db),
-        tickets=TicketService(
-            db,
-            cipher,
-            roles,
-            settings.admin_ids,
-            escalate_after_hours=settings.ticket_escalation_hours,
-            timezone=settings.timezone,
-        ),
-        faq=load_faq(settings.faq_file),
         storage=storage,
         isolation=isolation,
         flood=FloodGuard(

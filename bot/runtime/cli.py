@@ -40,8 +40,8 @@ async def _import(settings: Settings, kind: str, raw: bytes, name: str) -> str:
         return await import_csv(
             CsvKind(kind),
             raw,
-            directory=app.directory,
-            batches=app.batch_importer,
+            directory=app.services.directory,
+            batches=app.services.batch_importer,
             source_name=f"cli:{name}",
             translate=lambda key: app.i18n.gettext(key, locale=settings.default_locale),
         )

@@ -205,7 +205,7 @@ async def run_console(settings: Settings, user_id: int, language: str) -> None:
     )
     try:
         await prepare(app)
-        await load_demo_batches(app.batch_importer, app.enrollment.today())
+        await load_demo_batches(app.services.batch_importer, app.services.enrollment.today())
         dp = build_dispatcher(app)
         chat = ConsoleChat(session, user_id, language)
         print("BLK bot console. Ketik /start. Keluar: :keluar", flush=True)

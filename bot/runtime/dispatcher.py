@@ -21,11 +21,11 @@ from handlers import root_router
 def build_dispatcher(app: App) -> DrainingDispatcher:
     dp = DrainingDispatcher(storage=app.storage, events_isolation=app.isolation)
     dp["services"] = app.services
-    dp["preferences"] = app.preferences
+    dp["preferences"] = app.services.preferences
     dp["settings"] = app.settings
-    UserLocaleMiddleware(app.i18n, app.preferences).setup(dp)
+    UserLocaleMiddleware(app.i18n, app.services.preferences).setup(dp)
     # After the locale (its "slow down" is translated), before any filter or handler.
-    flood = FloodMiddleware(app.flood, app.roles)
+    flood = FloodMiddleware(app.flood, app.services.roles)
     dp.message.outer_middleware(flood)
     dp.callback_query.outer_middleware(flood)
     dp.callback_query.middleware(CallbackAnswerMiddleware())

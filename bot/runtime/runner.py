@@ -35,7 +35,7 @@ async def prepare(app: App) -> None:
     """Fail fast on an unreachable database, bring its schema and reference data up to date."""
     await app.db.ping()
     await upgrade(app.db)
-    await app.directory.sync_reference_data()
+    await app.services.directory.sync_reference_data()
 
 
 async def poll(
@@ -64,7 +64,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         app.db,
         bot,
         render=TicketNotices(
-            app.services, app.i18n, NoticeRenderer(app.services, app.i18n, app.reminders)
+            app.services, app.i18n, NoticeRenderer(app.services, app.i18n, app.services.reminders)
         ),
         limiter=limiter,
         lease_seconds=settings.outbox_lease_seconds,
@@ -77,22 +77,22 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         await forget_old_updates(app.db)
 
     async def retention() -> None:
-        done = await app.registrations.erase_expired()
+        done = await app.services.registrations.erase_expired()
         if done.erased or done.drafts:
             logger.info(
                 "retention: %d registrations, %d idle drafts erased", done.erased, done.drafts
             )
         if done.promoted:
             sender.wake()
-        if phk := await app.phk.erase_expired():
+        if phk := await app.services.phk.erase_expired():
             logger.info("retention: %d PHK pathway answers erased", phk)
 
     async def abandoned() -> None:
-        if await app.reminders.remind_abandoned():
+        if await app.services.reminders.remind_abandoned():
             sender.wake()
 
     async def escalate_tickets() -> None:
-        if await app.tickets.escalate_due():
+        if await app.services.tickets.escalate_due():
             sender.wake()
 
     await asyncio.gather(
