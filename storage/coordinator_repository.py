@@ -21,7 +21,6 @@ from storage.models import (
     Broadcast,
     Coordinator,
     Enrollment,
-    OutboxMessage,
     Province,
     Regency,
     Registration,
@@ -194,23 +193,6 @@ class BroadcastRepository:
         stmt = select(Broadcast).where(Broadcast.finished_at.is_(None)).order_by(Broadcast.id)
         return list((await self.session.execute(stmt)).scalars())
 
-    async def status_counts(self, broadcast_id: int) -> dict[str, int]:
-        stmt = (
-            select(OutboxMessage.status, func.count())
-            .where(OutboxMessage.broadcast_id == broadcast_id)
-            .group_by(OutboxMessage.status)
-        )
-        return {row[0]: int(row[1]) for row in await self.session.execute(stmt)}
-
-    async def set_status_of_pending(self, broadcast_id: int, status: str) -> int:
-        """Only pending rows: one the sender already claimed goes out as planned."""
-        result = await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == "pending")
-            .values(status=status)
-        )
-        return result.rowcount or 0
-
     async def finish(self, broadcast_id: int, status: str, at: datetime) -> bool:
         """Mark finished unless already so; False when another caller got there first."""
         result = await self.session.execute(
@@ -219,17 +201,6 @@ class BroadcastRepository:
             .values(status=status, finished_at=at)
         )
         return result.rowcount == 1
-
-    async def rows_with_status(
-        self, broadcast_id: int, statuses: Sequence[str]
-    ) -> list[tuple[int, str, str | None]]:
-        """(chat id, status, last error) of this broadcast's rows in `statuses`."""
-        stmt = (
-            select(OutboxMessage.chat_id, OutboxMessage.status, OutboxMessage.last_error)
-            .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status.in_(statuses))
-            .order_by(OutboxMessage.id)
-        )
-        return [(row[0], row[1], row[2]) for row in await self.session.execute(stmt)]
 
 
 class AuditRepository:

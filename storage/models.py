@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Annotated
 
 from sqlalchemy import (
@@ -193,6 +194,20 @@ class Enrollment(Base):
     updated_at: Mapped[UpdatedAt]
 
 
+class OutboxStatus(StrEnum):
+    """Where an outbox row is; the values are stored. The flow is in storage.outbox_repository;
+    CANCELLED is a broadcast row stopped before the sender claimed it."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNREACHABLE = "unreachable"
+    EXPIRED = "expired"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
 class OutboxMessage(Base):
     """A message the bot sends on its own initiative; written in the transaction that causes it.
 
@@ -214,7 +229,7 @@ class OutboxMessage(Base):
     enrollment_id: Mapped[int | None] = mapped_column(
         ForeignKey("enrollments.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -362,6 +377,7 @@ __all__ = [
     "Enrollment",
     "FsmRecord",
     "OutboxMessage",
+    "OutboxStatus",
     "PhkProfile",
     "ProcessedUpdate",
     "Province",

@@ -1,20 +1,22 @@
-"""Claiming and settling outbox rows for the sender; the caller's transaction commits.
+"""Every write to the outbox table: queueing, claiming and settling rows, cancelling pending
+ones. The caller's transaction commits; `bot.delivery` decides what to write and when.
 
-Status flow: pending -> sending (claimed) -> sent | failed | unreachable | expired | skipped,
-and sending -> pending again for retries, 429s and leases of dead workers.
+Status flow (`OutboxStatus`): pending -> sending (claimed) -> sent | failed | unreachable |
+expired | skipped, sending -> pending again for retries, 429s and leases of dead workers,
+and pending -> cancelled for a stopped broadcast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true, update
+from sqlalchemy import ColumnElement, delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, UnreachableChat, utcnow
+from storage.models import OutboxMessage, OutboxStatus, UnreachableChat, utcnow
 from storage.receipts import Receipts
 
 ERROR_LENGTH = 300  # OutboxMessage.last_error is String(300); PostgreSQL enforces it
@@ -26,12 +28,84 @@ def _short(text: str) -> str:
     return text[:ERROR_LENGTH]
 
 
-REPLY = "reply"
+REPLY = "reply"  # the kind of an update's answers (bot.delivery.replies_outbox)
+PENDING, SENDING = OutboxStatus.PENDING, OutboxStatus.SENDING
 
 
 class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def add(
+        self,
+        chat_id: int,
+        kind: str,
+        payload: str,
+        *,
+        dedupe_key: str | None = None,
+        not_before: datetime | None = None,
+        expires_at: datetime | None = None,
+        broadcast_id: int | None = None,
+        enrollment_id: int | None = None,
+    ) -> bool:
+        """Queue one pending row; False when `dedupe_key` was queued before (nothing added)."""
+        if dedupe_key is not None:
+            found = await self.session.execute(
+                select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+            )
+            if found.first() is not None:
+                return False
+        self.session.add(
+            OutboxMessage(
+                chat_id=chat_id,
+                kind=kind,
+                payload=payload,
+                dedupe_key=dedupe_key,
+                not_before=not_before or utcnow(),
+                expires_at=expires_at,
+                broadcast_id=broadcast_id,
+                enrollment_id=enrollment_id,
+            )
+        )
+        return True
+
+    async def add_claimed(
+        self, chat_id: int, kind: str, payloads: Sequence[str], worker_id: str, now: datetime
+    ) -> list[int]:
+        """Rows already "sending" by `worker_id`, in order; their ids once flushed."""
+        rows = [
+            OutboxMessage(
+                chat_id=chat_id,
+                kind=kind,
+                payload=payload,
+                status=SENDING,
+                claimed_by=worker_id,
+                claimed_at=now,
+                not_before=now,
+            )
+            for payload in payloads
+        ]
+        self.session.add_all(rows)
+        await self.session.flush()
+        return [row.id for row in rows]
+
+    async def drop_pending_for_enrollment(self, enrollment_id: int) -> int:
+        """Delete the seat's rows not claimed yet; returns how many."""
+        result = await self.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.enrollment_id == enrollment_id, OutboxMessage.status == PENDING
+            )
+        )
+        return result.rowcount or 0
+
+    async def cancel_pending_of_broadcast(self, broadcast_id: int) -> int:
+        """Only pending rows: one the sender already claimed goes out as planned."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == PENDING)
+            .values(status=OutboxStatus.CANCELLED)
+        )
+        return result.rowcount or 0
 
     def _is_postgres(self) -> bool:
         bind = self.session.bind
@@ -56,7 +130,7 @@ class OutboxRepository:
             return []
         stmt = (
             select(OutboxMessage)
-            .where(OutboxMessage.status == "pending", OutboxMessage.not_before <= now)
+            .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now)
             .order_by(OutboxMessage.id)
             .limit(limit * 4)
         )
@@ -70,7 +144,7 @@ class OutboxRepository:
             if row.chat_id in excluded:
                 continue
             excluded.add(row.chat_id)
-            row.status, row.claimed_by, row.claimed_at = "sending", worker_id, now
+            row.status, row.claimed_by, row.claimed_at = SENDING, worker_id, now
             claimed.append(row)
             if len(claimed) == limit:
                 break
@@ -86,7 +160,7 @@ class OutboxRepository:
         """
         return await self._recover(
             receipts,
-            OutboxMessage.status == "sending",
+            OutboxMessage.status == SENDING,
             OutboxMessage.claimed_at < now - lease,
             OutboxMessage.kind != REPLY,
         )
@@ -99,7 +173,7 @@ class OutboxRepository:
         """
         return await self._recover(
             receipts,
-            OutboxMessage.status == "sending",
+            OutboxMessage.status == SENDING,
             OutboxMessage.kind == REPLY,
             OutboxMessage.claimed_by != poller_id,
         )
@@ -112,7 +186,7 @@ class OutboxRepository:
             await self._settle(
                 row_id,
                 None,
-                status="sent",
+                status=OutboxStatus.SENT,
                 telegram_message_id=message_id,
                 sent_at=utcnow(),
                 attempts=OutboxMessage.attempts + 1,
@@ -120,7 +194,7 @@ class OutboxRepository:
         result = await self.session.execute(
             update(OutboxMessage)
             .where(*claimed, OutboxMessage.id.not_in(accepted) if accepted else true())
-            .values(status="pending", claimed_by=None, claimed_at=None)
+            .values(status=PENDING, claimed_by=None, claimed_at=None)
             .execution_options(**NO_SYNC)
         )
         return result.rowcount or 0
@@ -130,7 +204,7 @@ class OutboxRepository:
         stmt = update(OutboxMessage).where(OutboxMessage.id == row_id).execution_options(**NO_SYNC)
         if worker_id is not None:
             stmt = stmt.where(
-                OutboxMessage.status == "sending", OutboxMessage.claimed_by == worker_id
+                OutboxMessage.status == SENDING, OutboxMessage.claimed_by == worker_id
             )
         result = await self.session.execute(stmt.values(**values))
         return bool(result.rowcount)
@@ -141,7 +215,7 @@ class OutboxRepository:
         return await self._settle(
             row_id,
             worker_id,
-            status="sent",
+            status=OutboxStatus.SENT,
             sent_at=now,
             telegram_message_id=message_id,
             attempts=OutboxMessage.attempts + 1,
@@ -152,7 +226,7 @@ class OutboxRepository:
         return await self._settle(
             row_id,
             worker_id,
-            status="failed",
+            status=OutboxStatus.FAILED,
             attempts=OutboxMessage.attempts + 1,
             last_error=_short(reason),
         )
@@ -171,7 +245,7 @@ class OutboxRepository:
         return await self._settle(
             row_id,
             worker_id,
-            status="pending",
+            status=PENDING,
             not_before=not_before,
             attempts=attempts,
             last_error=_short(error) if error else None,
@@ -181,17 +255,19 @@ class OutboxRepository:
 
     async def expire(self, row_id: int, *, worker_id: str | None = None) -> bool:
         """Too late to be useful (expires_at passed): never sent."""
-        return await self._settle(row_id, worker_id, status="expired")
+        return await self._settle(row_id, worker_id, status=OutboxStatus.EXPIRED)
 
     async def skip(self, row_id: int, reason: str, *, worker_id: str | None = None) -> bool:
         """No longer relevant (the render hook said so): never sent."""
-        return await self._settle(row_id, worker_id, status="skipped", last_error=_short(reason))
+        return await self._settle(
+            row_id, worker_id, status=OutboxStatus.SKIPPED, last_error=_short(reason)
+        )
 
     async def mark_unreachable(
         self, row_id: int, reason: str, *, worker_id: str | None = None
     ) -> bool:
         return await self._settle(
-            row_id, worker_id, status="unreachable", last_error=_short(reason)
+            row_id, worker_id, status=OutboxStatus.UNREACHABLE, last_error=_short(reason)
         )
 
     async def mark_unreachable_chat(self, chat_id: int, reason: str) -> int:
@@ -204,8 +280,8 @@ class OutboxRepository:
                 pass
         result = await self.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.status == "pending", OutboxMessage.chat_id == chat_id)
-            .values(status="unreachable", last_error=_short(reason))
+            .where(OutboxMessage.status == PENDING, OutboxMessage.chat_id == chat_id)
+            .values(status=OutboxStatus.UNREACHABLE, last_error=_short(reason))
             .execution_options(**NO_SYNC)
         )
         return result.rowcount or 0
@@ -218,9 +294,24 @@ class OutboxRepository:
         return set((await self.session.execute(stmt)).scalars())
 
     async def broadcast_counts(self, broadcast_id: int) -> dict[str, int]:
+        """The broadcast's rows (one per recipient) counted by status."""
         stmt = (
             select(OutboxMessage.status, func.count())
             .where(OutboxMessage.broadcast_id == broadcast_id)
             .group_by(OutboxMessage.status)
         )
-        return {status: count for status, count in (await self.session.execute(stmt)).all()}
+        return {status: int(count) for status, count in (await self.session.execute(stmt)).all()}
+
+    async def broadcast_rows_with_status(
+        self, broadcast_id: int, statuses: Iterable[OutboxStatus]
+    ) -> list[tuple[int, str, str | None]]:
+        """(chat id, status, last error) of the broadcast's rows in `statuses`."""
+        stmt = (
+            select(OutboxMessage.chat_id, OutboxMessage.status, OutboxMessage.last_error)
+            .where(
+                OutboxMessage.broadcast_id == broadcast_id,
+                OutboxMessage.status.in_(list(statuses)),
+            )
+            .order_by(OutboxMessage.id)
+        )
+        return [(row[0], row[1], row[2]) for row in await self.session.execute(stmt)]

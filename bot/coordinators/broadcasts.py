@@ -25,7 +25,8 @@ from bot.coordinators.roles import RoleService
 from bot.delivery.outbox import Outgoing, enqueue
 from storage.coordinator_repository import BroadcastRepository
 from storage.database import Database
-from storage.models import Broadcast, utcnow
+from storage.models import Broadcast, OutboxStatus, utcnow
+from storage.outbox_repository import OutboxRepository
 
 __all__ = [
     "AlreadyFinished",
@@ -44,8 +45,13 @@ KIND = "broadcast"
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 # Sender statuses that are final and not a delivery; all of them go into the failures CSV.
-NOT_DELIVERED = ("failed", "unreachable", "expired", "skipped")
-IN_FLIGHT = ("pending", "sending")
+NOT_DELIVERED = (
+    OutboxStatus.FAILED,
+    OutboxStatus.UNREACHABLE,
+    OutboxStatus.EXPIRED,
+    OutboxStatus.SKIPPED,
+)
+IN_FLIGHT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
 class MediaKind(StrEnum):
@@ -117,12 +123,12 @@ class Progress:
     total: int
     counts: Mapping[str, int] = field(default_factory=dict)
 
-    def _sum(self, *statuses: str) -> int:
+    def _sum(self, *statuses: OutboxStatus) -> int:
         return sum(self.counts.get(status, 0) for status in statuses)
 
     @property
     def sent(self) -> int:
-        return self._sum("sent")
+        return self._sum(OutboxStatus.SENT)
 
     @property
     def in_flight(self) -> int:
@@ -131,15 +137,15 @@ class Progress:
     @property
     def unreachable(self) -> int:
         """Blocked the bot, now or before the row's turn came."""
-        return self._sum("unreachable", "skipped")
+        return self._sum(OutboxStatus.UNREACHABLE, OutboxStatus.SKIPPED)
 
     @property
     def failed(self) -> int:
-        return self._sum("failed", "expired")
+        return self._sum(OutboxStatus.FAILED, OutboxStatus.EXPIRED)
 
     @property
     def cancelled(self) -> int:
-        return self._sum("cancelled")
+        return self._sum(OutboxStatus.CANCELLED)
 
     @property
     def done(self) -> bool:
@@ -271,11 +277,11 @@ class BroadcastService:
 
     async def progress(self, broadcast_id: int) -> Progress:
         async with self._db.transaction() as session:
-            broadcasts = BroadcastRepository(session)
-            row = await broadcasts.get(broadcast_id)
+            row = await BroadcastRepository(session).get(broadcast_id)
             if row is None:
                 raise BroadcastNotFound
-            return Progress(broadcast_id, row.total, await broadcasts.status_counts(broadcast_id))
+            counts = await OutboxRepository(session).broadcast_counts(broadcast_id)
+            return Progress(broadcast_id, row.total, counts)
 
     async def cancel(self, broadcast_id: int, actor: int) -> int:
         """Stop a broadcast: its pending rows become "cancelled". Its author or an admin
@@ -289,7 +295,7 @@ class BroadcastService:
                 raise NotAllowed
             if row.status == Status.CANCELLED or row.finished_at is not None:
                 raise AlreadyFinished
-            cancelled = await broadcasts.set_status_of_pending(broadcast_id, "cancelled")
+            cancelled = await OutboxRepository(session).cancel_pending_of_broadcast(broadcast_id)
             row.status = Status.CANCELLED.value
             record(
                 session,
@@ -308,7 +314,7 @@ class BroadcastService:
             row = await broadcasts.get(broadcast_id)
             if row is None or row.finished_at is not None:
                 return False
-            counts = await broadcasts.status_counts(broadcast_id)
+            counts = await OutboxRepository(session).broadcast_counts(broadcast_id)
             if any(counts.get(status) for status in IN_FLIGHT):
                 return False
             final = Status.CANCELLED if row.status == Status.CANCELLED else Status.DONE
@@ -318,7 +324,9 @@ class BroadcastService:
         """chat_id,status,reason for every message that was not delivered; chat ids and
         Telegram's error texts only, no personal data."""
         async with self._db.transaction() as session:
-            rows = await BroadcastRepository(session).rows_with_status(broadcast_id, NOT_DELIVERED)
+            rows = await OutboxRepository(session).broadcast_rows_with_status(
+                broadcast_id, NOT_DELIVERED
+            )
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["chat_id", "status", "reason"])

@@ -12,10 +12,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, utcnow
+from storage.outbox_repository import OutboxRepository
 
 
 @dataclass(frozen=True)
@@ -59,32 +58,18 @@ async def enqueue(
     `message` is a ready call, or a template (a dict) the sender's render hook turns into
     one when it is sent.
     """
-    if dedupe_key is not None:
-        found = await session.execute(
-            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
-        )
-        if found.first() is not None:
-            return False
-    session.add(
-        OutboxMessage(
-            chat_id=chat_id,
-            kind=kind,
-            payload=message.to_json() if isinstance(message, Outgoing) else json.dumps(message),
-            dedupe_key=dedupe_key,
-            not_before=not_before or utcnow(),
-            expires_at=expires_at,
-            broadcast_id=broadcast_id,
-            enrollment_id=enrollment_id,
-        )
+    return await OutboxRepository(session).add(
+        chat_id,
+        kind,
+        message.to_json() if isinstance(message, Outgoing) else json.dumps(message),
+        dedupe_key=dedupe_key,
+        not_before=not_before,
+        expires_at=expires_at,
+        broadcast_id=broadcast_id,
+        enrollment_id=enrollment_id,
     )
-    return True
 
 
 async def drop_pending_for_enrollment(session: AsyncSession, enrollment_id: int) -> int:
     """Cancelling or moving a seat removes its reminders that were not sent yet."""
-    result = await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.enrollment_id == enrollment_id, OutboxMessage.status == "pending"
-        )
-    )
-    return result.rowcount or 0
+    return await OutboxRepository(session).drop_pending_for_enrollment(enrollment_id)

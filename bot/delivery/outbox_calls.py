@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from aiogram import methods as m
 
 from bot.delivery.outbox import Outgoing
-from storage.models import OutboxMessage
 from storage.outbox_repository import OutboxRepository
 
 logger = logging.getLogger(__name__)
@@ -38,38 +38,48 @@ def build_method(outgoing: Outgoing, chat_id: int) -> m.TelegramMethod[Any]:
     return method(**{**outgoing.params, "chat_id": chat_id})
 
 
+class OutcomeKind(StrEnum):
+    """How an attempt ended; the sender's `stats` count these."""
+
+    SENT = "sent"
+    FAILED = "failed"  # for good: Telegram refused it, or retries ran out
+    RETRY = "retry"  # transient error: back to pending after a backoff, counted as an attempt
+    RATE_LIMITED = "rate_limited"  # 429: back to pending after retry_after, not counted
+    RELEASE = "release"  # not sent (stopping, claim too old, handed over): back to pending
+    UNREACHABLE = "unreachable"  # 403: the chat blocked the bot
+    EXPIRED = "expired"  # too late to be useful
+    SKIPPED = "skipped"  # the render hook said it is no longer relevant
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What one attempt ended in, recorded by the next cycle.
+    """What one attempt ended in, recorded by the next cycle; `delay` before a retry."""
 
-    `status`: sent, failed, retry (counted, backoff `delay`), rate_limited (429, not
-    counted), release (back to pending unsent), unreachable, expired or skipped.
-    """
-
-    status: str
+    kind: OutcomeKind
     detail: str = ""
     message_id: int | None = None
     delay: float = 0.0
 
 
 async def record_outcome(
-    repo: OutboxRepository, row: OutboxMessage, outcome: Outcome, now: datetime, me: str
+    repo: OutboxRepository, row_id: int, chat_id: int, outcome: Outcome, now: datetime, me: str
 ) -> None:
     """Write the outcome, only while the claim is still ours (the lease was not lost)."""
-    status, detail = outcome.status, outcome.detail
-    if status == "sent":
-        ours = await repo.mark_sent(row.id, outcome.message_id, now, worker_id=me)
-    elif status == "failed":
-        ours = await repo.mark_failed(row.id, detail, worker_id=me)
-    elif status in {"retry", "rate_limited", "release"}:
-        later, counted = now + timedelta(seconds=outcome.delay), status == "retry"
-        ours = await repo.retry_later(row.id, later, detail, count=counted, worker_id=me)
-    elif status == "unreachable":
-        ours = await repo.mark_unreachable(row.id, detail, worker_id=me)
-        await repo.mark_unreachable_chat(row.chat_id, detail)
-    elif status == "expired":
-        ours = await repo.expire(row.id, worker_id=me)
-    else:
-        ours = await repo.skip(row.id, detail, worker_id=me)
+    kind, detail = outcome.kind, outcome.detail
+    match kind:
+        case OutcomeKind.SENT:
+            ours = await repo.mark_sent(row_id, outcome.message_id, now, worker_id=me)
+        case OutcomeKind.FAILED:
+            ours = await repo.mark_failed(row_id, detail, worker_id=me)
+        case OutcomeKind.RETRY | OutcomeKind.RATE_LIMITED | OutcomeKind.RELEASE:
+            later, counted = now + timedelta(seconds=outcome.delay), kind is OutcomeKind.RETRY
+            ours = await repo.retry_later(row_id, later, detail, count=counted, worker_id=me)
+        case OutcomeKind.UNREACHABLE:
+            ours = await repo.mark_unreachable(row_id, detail, worker_id=me)
+            await repo.mark_unreachable_chat(chat_id, detail)
+        case OutcomeKind.EXPIRED:
+            ours = await repo.expire(row_id, worker_id=me)
+        case OutcomeKind.SKIPPED:
+            ours = await repo.skip(row_id, detail, worker_id=me)
     if not ours:
-        logger.warning("outbox row %d: claim lost before recording %s", row.id, status)
+        logger.warning("outbox row %d: claim lost before recording %s", row_id, kind)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -20,14 +19,14 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.methods import TelegramMethod
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.deferred_replies import as_outgoing
+from bot.delivery.outbox_calls import Outcome, OutcomeKind, record_outcome
 from bot.delivery.rate_limit import RateLimiter
 from storage.database import Database
-from storage.models import OutboxMessage, utcnow
-from storage.outbox_repository import REPLY
+from storage.models import utcnow
+from storage.outbox_repository import REPLY, OutboxRepository
 
 logger = logging.getLogger(__name__)
 
@@ -45,22 +44,9 @@ async def hold(
     session: AsyncSession, bot: Bot, chat_id: int, calls: list[TelegramMethod[Any]], worker: str
 ) -> HeldAnswers:
     """Write the answers as claimed outbox rows; the sender only takes them after a crash."""
-    now = utcnow()
-    rows = [
-        OutboxMessage(
-            chat_id=chat_id,
-            kind=REPLY,
-            payload=as_outgoing(bot, call).to_json(),
-            status="sending",
-            claimed_by=worker,
-            claimed_at=now,
-            not_before=now,
-        )
-        for call in calls
-    ]
-    session.add_all(rows)
-    await session.flush()
-    return HeldAnswers(chat_id, [(row.id, call) for row, call in zip(rows, calls, strict=True)])
+    payloads = [as_outgoing(bot, call).to_json() for call in calls]
+    ids = await OutboxRepository(session).add_claimed(chat_id, REPLY, payloads, worker, utcnow())
+    return HeldAnswers(chat_id, list(zip(ids, calls, strict=True)))
 
 
 async def deliver_now(
@@ -73,7 +59,7 @@ async def deliver_now(
     """
     if not held.rows:
         return
-    outcomes: dict[int, dict[str, Any]] = {}
+    outcomes: dict[int, Outcome] = {}
     handed_over = False
     for row_id, call in held.rows:
         if handed_over:
@@ -93,21 +79,17 @@ async def deliver_now(
             continue
         except TelegramAPIError as exc:
             logger.warning("answer %s not delivered: %s", row_id, type(exc).__name__)
-            outcomes[row_id] = {"status": "failed", "last_error": str(exc)[:300]}
+            outcomes[row_id] = Outcome(OutcomeKind.FAILED, str(exc))
             continue
         message_id = getattr(result, "message_id", None)
         await db.receipts.record(row_id, message_id)
-        outcomes[row_id] = {"status": "sent", "telegram_message_id": message_id}
+        outcomes[row_id] = Outcome(OutcomeKind.SENT, message_id=message_id)
     async with db.transaction() as session:
-        for row_id, values in outcomes.items():
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == worker)
-                .values(**values)
-            )
+        repo, now = OutboxRepository(session), utcnow()
+        for row_id, outcome in outcomes.items():
+            await record_outcome(repo, row_id, held.chat_id, outcome, now, worker)
 
 
-def _to_sender(delay: float) -> dict[str, Any]:
+def _to_sender(delay: float) -> Outcome:
     """Back to pending, so the outbox sender delivers it with its retries and backoff."""
-    later = utcnow() + timedelta(seconds=delay)
-    return {"status": "pending", "claimed_by": None, "claimed_at": None, "not_before": later}
+    return Outcome(OutcomeKind.RELEASE, delay=delay)

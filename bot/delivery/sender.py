@@ -44,7 +44,7 @@ from aiogram.exceptions import (
 from pydantic import ValidationError
 
 from bot.delivery.outbox import Outgoing
-from bot.delivery.outbox_calls import Outcome, build_method, record_outcome
+from bot.delivery.outbox_calls import Outcome, OutcomeKind, build_method, record_outcome
 from bot.delivery.rate_limit import RateLimiter
 from storage.database import Database
 from storage.models import OutboxMessage, utcnow
@@ -196,7 +196,7 @@ class Sender:
         async with self.db.transaction() as session:
             repo = OutboxRepository(session)
             for row, outcome in finished:
-                await record_outcome(repo, row, outcome, now, self.worker_id)
+                await record_outcome(repo, row.id, row.chat_id, outcome, now, self.worker_id)
             if recover and (count := await repo.recover_stale(now, self.lease, self.db.receipts)):
                 logger.warning("outbox: %d rows of a dead sender back to pending", count)
             rows = await repo.claim(self.worker_id, now, limit, exclude_chats=busy)
@@ -205,15 +205,15 @@ class Sender:
             for row in rows:
                 if row.expires_at is not None and row.expires_at <= now:
                     await repo.expire(row.id)
-                    self.stats["expired"] += 1
+                    self.stats[OutcomeKind.EXPIRED] += 1
                 elif row.chat_id in blocked:
                     await repo.mark_unreachable(row.id, "chat is unreachable")
-                    self.stats["unreachable"] += 1
+                    self.stats[OutcomeKind.UNREACHABLE] += 1
                 else:
                     ready.append(row)
         for row, outcome in finished:
-            self.stats[outcome.status] += 1
-            if outcome.status != "rate_limited":
+            self.stats[outcome.kind] += 1
+            if outcome.kind is not OutcomeKind.RATE_LIMITED:
                 self._rate_limited.pop(row.id, None)
         return ready, len(rows) - len(ready)
 
@@ -230,10 +230,10 @@ class Sender:
         try:
             outgoing = await self._outgoing(row)
             if outgoing is None:
-                return Outcome("skipped", "no longer relevant")
+                return Outcome(OutcomeKind.SKIPPED, "no longer relevant")
             method = build_method(outgoing, row.chat_id)
         except (LookupError, ValidationError, TypeError, ValueError) as exc:
-            return Outcome("failed", f"invalid payload: {exc}")
+            return Outcome(OutcomeKind.FAILED, f"invalid payload: {exc}")
         except Exception as exc:
             return self._transient(row, f"render failed: {exc!r}")
         task = asyncio.current_task()
@@ -244,37 +244,39 @@ class Sender:
         except asyncio.CancelledError:
             if not self._stopping:
                 raise
-            return Outcome("release")  # our own cancel at stop: back to pending, not sent
+            return Outcome(OutcomeKind.RELEASE)  # our own cancel at stop: back to pending, not sent
         finally:
             self._waiting.discard(task)
         now = self.clock()
         if row.expires_at is not None and row.expires_at <= now:
-            return Outcome("expired")
+            return Outcome(OutcomeKind.EXPIRED)
         if row.claimed_at is None or now - row.claimed_at > self.lease / 2:
-            return Outcome("release", "claim too old to send safely")
+            return Outcome(OutcomeKind.RELEASE, "claim too old to send safely")
         try:
             result = await self.bot(method, request_timeout=self.request_timeout)
         except TelegramRetryAfter as exc:
             self.limiter.pause_for(exc.retry_after)
             self._rate_limited[row.id] += 1
             if self._rate_limited[row.id] > MAX_RATE_LIMITED:
-                return Outcome("failed", f"rate limited {MAX_RATE_LIMITED} times: {exc.message}")
-            return Outcome("rate_limited", exc.message, delay=exc.retry_after)
+                return Outcome(
+                    OutcomeKind.FAILED, f"rate limited {MAX_RATE_LIMITED} times: {exc.message}"
+                )
+            return Outcome(OutcomeKind.RATE_LIMITED, exc.message, delay=exc.retry_after)
         except TelegramForbiddenError as exc:
-            return Outcome("unreachable", exc.message)
+            return Outcome(OutcomeKind.UNREACHABLE, exc.message)
         except FINAL_ERRORS as exc:  # "chat not found", bad markup, ...: retrying cannot help
-            return Outcome("failed", exc.message)
+            return Outcome(OutcomeKind.FAILED, exc.message)
         except TelegramUnauthorizedError as exc:
             logger.error("outbox: Telegram rejects the bot token (%s); pausing 60 s", exc.message)
             self.limiter.pause_for(60)
-            return Outcome("release", exc.message, delay=60)
+            return Outcome(OutcomeKind.RELEASE, exc.message, delay=60)
         except (TelegramServerError, TelegramNetworkError, TelegramAPIError) as exc:
             return self._transient(row, exc.message)
         except Exception as exc:  # timeouts, undecodable answers
             return self._transient(row, repr(exc))
         message_id = getattr(result, "message_id", None)
         await self._receipt(row.id, message_id)
-        return Outcome("sent", message_id=message_id)
+        return Outcome(OutcomeKind.SENT, message_id=message_id)
 
     async def _receipt(self, row_id: int, message_id: int | None) -> None:
         """Telegram took it: say so durably now, not at the next cycle's commit."""
@@ -286,5 +288,5 @@ class Sender:
     def _transient(self, row: OutboxMessage, reason: str) -> Outcome:
         attempts = row.attempts + 1
         if attempts >= self.max_attempts:
-            return Outcome("failed", f"{reason} (gave up after {attempts} attempts)")
-        return Outcome("retry", reason, delay=min(2.0**attempts, BACKOFF_CAP))
+            return Outcome(OutcomeKind.FAILED, f"{reason} (gave up after {attempts} attempts)")
+        return Outcome(OutcomeKind.RETRY, reason, delay=min(2.0**attempts, BACKOFF_CAP))
