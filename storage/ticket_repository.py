@@ -141,6 +141,12 @@ class TicketRepository:
         row = (await self.session.execute(stmt)).first()
         return Seat(*row) if row else None
 
+    async def blk_contact(self, blk_id: str) -> tuple[str, str] | None:
+        """The BLK's name and its phone from the directory ("" when it has none)."""
+        stmt = select(Blk.name, Blk.phone).where(Blk.id == blk_id)
+        row = (await self.session.execute(stmt)).first()
+        return (row[0], row[1]) if row else None
+
     async def has_phk_profile(self, telegram_id: int) -> bool:
         stmt = select(PhkProfile.telegram_id).where(PhkProfile.telegram_id == telegram_id)
         return (await self.session.execute(stmt)).first() is not None

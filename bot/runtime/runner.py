@@ -108,6 +108,12 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
 
 async def run(settings: Settings) -> None:
     token = settings.require_token()
+    if not settings.admin_ids:
+        # Not fatal (a pilot may start with coordinators only), but easy to miss.
+        logger.warning(
+            "ADMIN_IDS is empty: nobody can grant coordinator roles, and a question with no "
+            "coordinator in reach is refused"
+        )
     app = create_app(settings)
     bot = build_bot(token, settings.telegram_api_url)
     try:

@@ -23,6 +23,7 @@ from bot.audit import AuditAction, record
 from bot.coordinators.roles import RoleService, Scope, ScopeKind
 from bot.registration.nik import mask_nik
 from bot.registration.personal_data import PersonalDataCipher
+from bot.tickets.masking import mask_numbers
 from bot.tickets.rules import Author, Event, Origin, Place, TicketStatus, covers, routing
 from bot.tickets.views import (
     Asker,
@@ -30,6 +31,7 @@ from bot.tickets.views import (
     Entry,
     Notice,
     NotStaff,
+    Reach,
     TicketClosed,
     TicketList,
     TicketNotFound,
@@ -93,6 +95,17 @@ class TicketService:
             await self._notify_staff(session, repo, ticket, message, Event.NEW)
             return view_of(ticket)
 
+    async def reach(self, telegram_id: int) -> Reach:
+        """Whether anybody would receive a question from this person now, and who else helps."""
+        async with self._db.transaction() as session:
+            repo = TicketRepository(session)
+            place = await self._place_of(repo, telegram_id)
+            staffed = bool(await self._staff_for(repo, place) - {telegram_id})
+            contact = await repo.blk_contact(place.blk_id) if place.blk_id else None
+        if contact is None:
+            return Reach(staffed)
+        return Reach(staffed, blk_name=contact[0], blk_phone=contact[1] or None)
+
     async def follow_up(self, telegram_id: int, ticket_id: int, text: str) -> TicketView:
         """The asker writes again: the ticket is open (waiting) again, coordinators told."""
         now = self.clock()
@@ -121,7 +134,8 @@ class TicketService:
             ticket = await repo.get(ticket_id)
             if ticket is None or ticket.telegram_id != telegram_id:
                 raise TicketNotFound
-            return Detail(view_of(ticket), await self._entries(repo, ticket.id), None)
+            entries = await self._entries(repo, ticket.id, for_staff=False)
+            return Detail(view_of(ticket), entries, None)
 
     async def owns_open(self, telegram_id: int, ticket_id: int) -> bool:
         """For buttons: may the asker still write on (or close) this ticket?"""
@@ -188,7 +202,7 @@ class TicketService:
                 ticket_id=ticket.id,
                 scope=scope.as_dict(),
             )
-            entries = await self._entries(repo, ticket.id)
+            entries = await self._entries(repo, ticket.id, for_staff=True)
             return Detail(view_of(ticket), entries, await self._asker(repo, ticket.telegram_id))
 
     # -- the outbox hook and the escalation job -----------------------------------------
@@ -201,8 +215,9 @@ class TicketService:
             message = await repo.message(message_id)
             if ticket is None or message is None or message.ticket_id != ticket.id:
                 return None
-            asker = None if event is Event.ANSWER else await self._asker(repo, ticket.telegram_id)
-            return Notice(event, view_of(ticket), self._entry(message), asker)
+            to_staff = event is not Event.ANSWER
+            asker = await self._asker(repo, ticket.telegram_id) if to_staff else None
+            return Notice(event, view_of(ticket), self._entry(message, for_staff=to_staff), asker)
 
     async def escalate_due(self, now: datetime | None = None) -> int:
         """Tell the admins, once per ticket, of tickets open longer than allowed."""
@@ -288,12 +303,19 @@ class TicketService:
             )
         )
 
-    def _entry(self, message: TicketMessage) -> Entry:
+    def _entry(self, message: TicketMessage, *, for_staff: bool) -> Entry:
+        """Coordinators see the person's own words with personal numbers masked."""
         text = self._cipher.decrypt(message.text_cipher)
-        return Entry(Author(message.author_kind), text, message.created_at)
+        author = Author(message.author_kind)
+        if for_staff and author is Author.USER:
+            text = mask_numbers(text)
+        return Entry(author, text, message.created_at)
 
-    async def _entries(self, repo: TicketRepository, ticket_id: int) -> list[Entry]:
-        return [self._entry(message) for message in await repo.messages(ticket_id)]
+    async def _entries(
+        self, repo: TicketRepository, ticket_id: int, *, for_staff: bool
+    ) -> list[Entry]:
+        messages = await repo.messages(ticket_id)
+        return [self._entry(message, for_staff=for_staff) for message in messages]
 
     async def _asker(self, repo: TicketRepository, telegram_id: int) -> Asker:
         registration = await repo.registration(telegram_id)
@@ -319,13 +341,7 @@ class TicketService:
     ) -> None:
         """The narrowest level with anybody, plus whoever answered before (still in scope)."""
         place = Place(ticket.blk_id, ticket.province_code)
-        recipients: set[int] = set()
-        for scope in routing(place):
-            recipients = set(await repo.coordinators(scope.kind.value, scope.code))
-            if recipients:
-                break
-        else:
-            recipients = set(self._admin_ids)
+        recipients = await self._staff_for(repo, place)
         for staff_id in await repo.answerers(ticket.id):
             scope = await self._roles.scope_in(session, staff_id)
             if scope is not None and covers(scope, place):
@@ -335,6 +351,13 @@ class TicketService:
             logger.warning("ticket %d: no coordinator and no admin to tell", ticket.id)
         for chat_id in sorted(recipients):
             await self._queue(session, chat_id, ticket, message, event)
+
+    async def _staff_for(self, repo: TicketRepository, place: Place) -> set[int]:
+        """The coordinators of the narrowest level that has any, else the admins."""
+        for scope in routing(place):
+            if coordinators := await repo.coordinators(scope.kind.value, scope.code):
+                return set(coordinators)
+        return set(self._admin_ids)
 
     @staticmethod
     async def _queue(

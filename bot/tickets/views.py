@@ -53,6 +53,15 @@ class Asker:
 
 
 @dataclass(frozen=True)
+class Reach:
+    """Can a question be answered now? If not, the person is told so and pointed elsewhere."""
+
+    staffed: bool
+    blk_name: str | None = None  # the BLK of the person's seat, with its directory phone
+    blk_phone: str | None = None
+
+
+@dataclass(frozen=True)
 class TicketList:
     tickets: list[TicketView]
     total: int

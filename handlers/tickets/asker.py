@@ -26,6 +26,7 @@ from handlers.tickets.conversation import (
 )
 from handlers.tickets.render import asker_buttons, list_buttons, list_text
 from handlers.tickets.states import Asking
+from handlers.tickets.unstaffed import unstaffed_buttons, unstaffed_text
 
 router = Router(name=__name__)
 
@@ -49,24 +50,31 @@ class RepliesToOwnTicket(BaseFilter):
         return {"ticket_id": ticket_id}
 
 
-async def ask_question(bot: Bot, chat_id: int, state: FSMContext, origin: Origin) -> None:
+async def ask_question(
+    bot: Bot, chat_id: int, state: FSMContext, origin: Origin, services: Services
+) -> None:
+    """Asks for the question, unless nobody could receive it: then says so and offers help."""
+    reach = await services.tickets.reach(chat_id)
+    if not reach.staffed:
+        await bot.send_message(chat_id, unstaffed_text(reach), reply_markup=unstaffed_buttons())
+        return
     await state.set_state(Asking.question)
     await state.set_data({"origin": origin.value})
     await bot.send_message(chat_id, _("ticket-ask").format(limit=number(MAX_TEXT)))
 
 
 @router.message(Command("tanya"), FREE)
-async def cmd_tanya(message: Message, state: FSMContext) -> None:
-    """Asks for the question."""
-    await ask_question(message.bot, message.chat.id, state, Origin.COMMAND)
+async def cmd_tanya(message: Message, state: FSMContext, services: Services) -> None:
+    await ask_question(message.bot, message.chat.id, state, Origin.COMMAND, services)
 
 
 @router.callback_query(AskCb.filter(), FREE)
-async def ask_chosen(callback: CallbackQuery, callback_data: AskCb, state: FSMContext) -> None:
-    """A "Tanya petugas" button (menu, FAQ or PHK answer): asks for the question."""
-    await ask_question(
-        callback.bot, callback.from_user.id, state, Origin.parse(callback_data.origin)
-    )
+async def ask_chosen(
+    callback: CallbackQuery, callback_data: AskCb, state: FSMContext, services: Services
+) -> None:
+    """A "Tanya petugas" button (menu, FAQ or PHK answer)."""
+    origin = Origin.parse(callback_data.origin)
+    await ask_question(callback.bot, callback.from_user.id, state, origin, services)
 
 
 @router.callback_query(AskCb.filter())
