@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from bot.delivery.outbox import Outgoing
 from bot.delivery.outbox_calls import build_method
-from bot.training.reminders import ReminderService
-from handlers.delivery.notices import NoticeRenderer
+from handlers.delivery.templates import notice_renderer
 from storage.models import Attendance, OutboxMessage
 from tests.enrollment_setup import add_batch
 from tests.fake_bot_api import FakeBotAPI
@@ -34,7 +33,7 @@ async def rows_for(running_bot: RunningBot, chat_id: int, kind: str) -> list[Out
 async def deliver(running_bot: RunningBot, bot: Bot, row: OutboxMessage) -> None:
     """What the sender does with a template row: render it, then make the Bot API call."""
     app = running_bot.app
-    outgoing = await NoticeRenderer(app.services, app.i18n, ReminderService(app.db))(row)
+    outgoing = await notice_renderer(app.services, app.i18n)(row)
     assert isinstance(outgoing, Outgoing) and outgoing.method == "sendMessage"
     await bot(build_method(outgoing, row.chat_id))
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from bot.delivery.templates import TemplateRenderer
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
 from bot.runtime.app import App, create_app
@@ -20,12 +21,11 @@ from bot.training.eligibility import EligibilityRules
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import (
     ReminderPlan,
-    ReminderService,
     due_times,
     plan_reminders,
     remind_abandoned,
 )
-from handlers.delivery.notices import NoticeRenderer
+from handlers.delivery.templates import notice_renderer
 from storage.database import Database
 from storage.models import Blk, Enrollment, FsmRecord, OutboxMessage
 from tests.enrollment_setup import NOW, add_batch, add_blk, register
@@ -59,8 +59,8 @@ async def app(database_url: str, data_key: str) -> AsyncIterator[App]:
     await application.close()
 
 
-def renderer(app: App) -> NoticeRenderer:
-    return NoticeRenderer(app.services, app.i18n, ReminderService(app.db))
+def renderer(app: App) -> TemplateRenderer:
+    return notice_renderer(app.services, app.i18n)
 
 
 async def outbox(db: Database, chat_id: int, kind: str | None = None) -> list[OutboxMessage]:

@@ -19,8 +19,7 @@ from bot.delivery.sender import Sender
 from bot.registration.nik import mask_nik
 from bot.runtime.app import App
 from handlers.common.callbacks import TicketAction, TicketCb
-from handlers.delivery.notices import NoticeRenderer
-from handlers.tickets.notices import TicketNotices
+from handlers.delivery.templates import notice_renderer
 from storage.models import AuditEntry, Ticket
 from tests.enrollment_setup import nik_for
 from tests.fake_bot_api import ApiCall, FakeBotAPI
@@ -47,9 +46,7 @@ async def deliver(running_bot: RunningBot, bot: Bot) -> int:
     """Everything due in the outbox, sent as `blk-bot run` sends it."""
     app = running_bot.app
     assert app is not None
-    render = TicketNotices(
-        app.services, app.i18n, NoticeRenderer(app.services, app.i18n, app.services.reminders)
-    )
+    render = notice_renderer(app.services, app.i18n)
     return await Sender(app.db, bot, render=render, per_chat_interval=0).run_once()
 
 

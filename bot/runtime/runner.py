@@ -17,8 +17,7 @@ from bot.runtime.commands import publish_commands
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
 from handlers.coordinators.broadcast.progress import update_progress_messages
-from handlers.delivery.notices import NoticeRenderer
-from handlers.tickets.notices import TicketNotices
+from handlers.delivery.templates import notice_renderer
 from storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
@@ -63,9 +62,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
     sender = Sender(
         app.db,
         bot,
-        render=TicketNotices(
-            app.services, app.i18n, NoticeRenderer(app.services, app.i18n, app.services.reminders)
-        ),
+        render=notice_renderer(app.services, app.i18n),
         limiter=limiter,
         lease_seconds=settings.outbox_lease_seconds,
     )

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import AuditAction, record
 from bot.coordinators.roles import RoleService, Scope, ScopeKind
+from bot.delivery.templates import Template, enqueue_template
 from bot.registration.nik import mask_nik
 from bot.registration.personal_data import PersonalDataCipher
 from bot.tickets.masking import mask_numbers
@@ -38,15 +39,12 @@ from bot.tickets.views import (
     TicketView,
     view_of,
 )
-from bot.training.reminders import enqueue_template
 from storage.database import Database
 from storage.models import Ticket, TicketMessage, utcnow
 from storage.ticket_repository import TicketRepository
 
 logger = logging.getLogger(__name__)
 
-KIND = "ticket"
-TEMPLATE = "ticket"
 LIST_LIMIT = 30
 ESCALATION_BATCH = 200
 
@@ -366,13 +364,8 @@ class TicketService:
         await enqueue_template(
             session,
             chat_id,
-            KIND,
-            {
-                "template": TEMPLATE,
-                "event": event.value,
-                "ticket": ticket.id,
-                "message": message.id,
-            },
+            Template.TICKET,
+            {"event": event.value, "ticket": ticket.id, "message": message.id},
             dedupe_key=f"ticket:{message.id}:{event.value}:{chat_id}",
             # Due at once by the sender's clock (the service's clock may be a test's).
             not_before=utcnow(),

@@ -1,28 +1,25 @@
 """Reminders before a batch, promotion notices and nudges for unfinished registrations.
 
 Everything here is queued in the outbox inside the caller's transaction, so a reminder
-exists exactly when its seat does. Rows carry a template payload, not a text: the render
-hook (handlers/notices.py) writes the message when it is sent, in the recipient's
-language of that moment and from the seat as it is then. Dedupe keys make planning
-twice harmless.
+exists exactly when its seat does. Rows are templates (`bot.delivery.templates`), not
+texts: the message is written when it is sent, in the recipient's language of that
+moment and from the seat as it is then. Dedupe keys make planning twice harmless.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery.outbox import enqueue
+from bot.delivery.templates import Template, enqueue_template
 from bot.runtime.config import Settings
 from storage.database import Database
 from storage.enrollment_repository import BatchRepository
@@ -37,20 +34,8 @@ from storage.models import (
 
 logger = logging.getLogger(__name__)
 
-KIND_REMINDER = "reminder"
-KIND_PROMOTION = "promotion"
-KIND_ABANDONED = "abandoned"
-
 # States of the registration conversation as aiogram stores them ("Registration:phone").
 REGISTRATION_STATES = "Registration:%"
-
-
-class Template(StrEnum):
-    """What the render hook builds; the outbox payload's "template"."""
-
-    REMINDER = "reminder"
-    PROMOTION = "promotion"
-    ABANDONED = "abandoned"
 
 
 class AttendanceAnswer(StrEnum):
@@ -109,45 +94,6 @@ def due_times(plan: ReminderPlan, starts_at: datetime, zone: str) -> list[Due]:
     return sorted((d for d in reminders if d.at < starts_at), key=lambda d: d.at)
 
 
-def template_of(payload: str) -> dict[str, Any] | None:
-    """The template payload of an outbox row, or None for a ready-made Bot API call."""
-    try:
-        data = json.loads(payload)
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or "method" in data or "template" not in data:
-        return None
-    return data
-
-
-async def enqueue_template(
-    session: AsyncSession,
-    chat_id: int,
-    kind: str,
-    payload: dict[str, Any],
-    *,
-    dedupe_key: str,
-    not_before: datetime,
-    expires_at: datetime | None = None,
-    enrollment_id: int | None = None,
-) -> bool:
-    """Queue a row the render hook turns into a message; False if `dedupe_key` exists.
-
-    A template rather than an `Outgoing`: the text depends on the seat and the language
-    when it is sent, not when it is planned. Planned rows always carry a dedupe key.
-    """
-    return await enqueue(
-        session,
-        chat_id,
-        kind,
-        payload,
-        dedupe_key=dedupe_key,
-        not_before=not_before,
-        expires_at=expires_at,
-        enrollment_id=enrollment_id,
-    )
-
-
 async def plan_reminders(
     session: AsyncSession,
     enrollment: Enrollment,
@@ -169,16 +115,11 @@ async def plan_reminders(
     for due in due_times(plan, batch.starts_at, zone):
         if due.at <= now:
             continue
-        payload = {
-            "template": Template.REMINDER.value,
-            "enrollment_id": enrollment.id,
-            "offset": due.offset,
-        }
         planned += await enqueue_template(
             session,
             chat_id,
-            KIND_REMINDER,
-            payload,
+            Template.REMINDER,
+            {"enrollment_id": enrollment.id, "offset": due.offset},
             dedupe_key=f"reminder:{enrollment.id}:{due.offset}",
             not_before=due.at,
             expires_at=batch.starts_at,
@@ -199,8 +140,8 @@ async def announce_promotion(
     await enqueue_template(
         session,
         chat_id,
-        KIND_PROMOTION,
-        {"template": Template.PROMOTION.value, "enrollment_id": enrollment.id},
+        Template.PROMOTION,
+        {"enrollment_id": enrollment.id},
         dedupe_key=f"promotion:{enrollment.id}",
         not_before=now,
         expires_at=batch.starts_at if batch else None,
@@ -261,8 +202,8 @@ async def remind_abandoned(
                     queued += await enqueue_template(
                         session,
                         chat_id,
-                        KIND_ABANDONED,
-                        {"template": Template.ABANDONED.value},
+                        Template.ABANDONED,
+                        {},
                         dedupe_key=f"abandoned:{chat_id}:{updated_at.date().isoformat()}",
                         not_before=now,
                         expires_at=now + after,

@@ -1,66 +1,38 @@
-"""The outbox's render hook: reminders, promotion notices and registration nudges.
+"""Builders of the training templates: reminders, promotion notices, registration nudges.
 
-They are written when sent, not when queued: in the language the recipient uses then,
-and from the seat as it is then, so a cancelled seat gets no reminder (None = skip).
+They are written when sent, not when queued (`bot.delivery.templates`): from the seat as
+it is then, so a cancelled seat gets no reminder (None = skip).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import html
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n.context import get_i18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_time
 
 from bot.delivery.outbox import Outgoing
+from bot.delivery.templates import Payload
 from bot.directory.service import BlkInfo
 from bot.services import Services
 from bot.training.enrollment import BatchView
-from bot.training.reminders import ReminderService, Template, template_of
 from handlers.common.callbacks import AttendAction, AttendCb, BlkAction, BlkCb
 from handlers.common.render import long_date
 from handlers.training.render import ZONE_ABBREVIATIONS, placement_text
-from storage.models import OutboxMessage
-
-logger = logging.getLogger(__name__)
-
-Render = Callable[[OutboxMessage], Awaitable[Outgoing | None]]
-Build = Callable[[int, dict[str, Any]], Awaitable[Outgoing | None]]
 
 
-class NoticeRenderer:
-    """`render(row)` for the sender: the Bot API call for a template row, or None to skip."""
+class TrainingNotices:
+    """The builders of `Template.REMINDER`, `PROMOTION` and `ABANDONED`."""
 
-    def __init__(self, services: Services, i18n: I18n, reminders: ReminderService) -> None:
+    def __init__(self, services: Services) -> None:
         self._services = services
-        self._i18n = i18n
-        self._reminders = reminders
-        self._templates: dict[str, Build] = {
-            Template.REMINDER: self._reminder,
-            Template.PROMOTION: self._promotion,
-            Template.ABANDONED: self._abandoned,
-        }
 
-    async def __call__(self, row: OutboxMessage) -> Outgoing | None:
-        payload = template_of(row.payload)
-        build = self._templates.get(payload.get("template", "")) if payload else None
-        if payload is None or build is None:
-            logger.warning("outbox row %s (%s) has no template this hook knows", row.id, row.kind)
-            return None
-        locale = await self._services.preferences.locale(row.chat_id)
-        # The sender runs outside any update, so the I18n context is set here.
-        with self._i18n.context(), self._i18n.use_locale(locale or self._i18n.default_locale):
-            return await build(row.chat_id, payload)
-
-    async def _reminder(self, chat_id: int, payload: dict[str, Any]) -> Outgoing | None:
+    async def reminder(self, chat_id: int, payload: Payload) -> Outgoing | None:
         placement = await self._services.enrollment.active_placement(int(payload["enrollment_id"]))
         now = self._services.enrollment.clock()
         if placement is None or placement.batch.status == "cancelled":
@@ -72,15 +44,15 @@ class NoticeRenderer:
         markup = reminder_markup(int(payload["enrollment_id"]), placement.batch.blk_id, blk)
         return Outgoing.text(text, markup.model_dump(exclude_none=True))
 
-    async def _promotion(self, chat_id: int, payload: dict[str, Any]) -> Outgoing | None:
+    async def promotion(self, chat_id: int, payload: Payload) -> Outgoing | None:
         placement = await self._services.enrollment.active_placement(int(payload["enrollment_id"]))
         if placement is None:
             return None
         headline, note = _("batch-promoted"), _("batch-reminder-note")
         return Outgoing.text(f"{headline}\n\n{placement_text(placement)}\n\n{note}")
 
-    async def _abandoned(self, chat_id: int, payload: dict[str, Any]) -> Outgoing | None:
-        if not await self._reminders.registration_unfinished(chat_id):
+    async def abandoned(self, chat_id: int, payload: Payload) -> Outgoing | None:
+        if not await self._services.reminders.registration_unfinished(chat_id):
             return None
         return Outgoing.text(_("abandoned-registration"))
 

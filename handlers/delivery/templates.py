@@ -1,0 +1,28 @@
+"""Every outbox template with its builder: the sender's render hook.
+
+A template added to `bot.delivery.templates.Template` without a builder here stops the
+bot at start-up (and `tests/test_templates.py`), instead of failing rows in production.
+"""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import I18n
+
+from bot.delivery.recipient_language import RecipientLanguage
+from bot.delivery.templates import Template, TemplateRenderer
+from bot.services import Services
+from handlers.delivery.notices import TrainingNotices
+from handlers.tickets.notices import TicketNotices
+
+
+def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
+    training = TrainingNotices(services)
+    return TemplateRenderer(
+        {
+            Template.REMINDER: training.reminder,
+            Template.PROMOTION: training.promotion,
+            Template.ABANDONED: training.abandoned,
+            Template.TICKET: TicketNotices(services),
+        },
+        RecipientLanguage(i18n, services.preferences),
+    )
