@@ -6,6 +6,9 @@ import csv
 import enum
 import io
 from dataclasses import dataclass, field
+from typing import ClassVar
+
+from bot.errors import N_, DomainError
 
 # Far above any real directory or schedule; bounds memory for a wrong upload.
 MAX_ROWS = 50_000
@@ -19,13 +22,21 @@ class TableProblem(enum.Enum):
     TOO_MANY_ROWS = "too_many_rows"
 
 
-class TableError(Exception):
+class TableError(DomainError):
     """The file as a whole cannot be read; nothing was written."""
+
+    keys: ClassVar[dict[TableProblem, str]] = {
+        TableProblem.NOT_UTF8: N_("import-problem-not-utf8"),
+        TableProblem.EMPTY_FILE: N_("import-problem-empty-file"),
+        TableProblem.MISSING_COLUMNS: N_("import-problem-missing-columns"),
+        TableProblem.NOT_CSV: N_("import-problem-not-csv"),
+        TableProblem.TOO_MANY_ROWS: N_("import-problem-too-many-rows"),
+    }
 
     def __init__(
         self, problem: TableProblem, *, columns: tuple[str, ...] = (), line: int | None = None
     ) -> None:
-        super().__init__(problem.value, columns, line)
+        super().__init__(self.keys[problem], columns=", ".join(columns), line=line or "-")
         self.problem = problem
         self.columns = columns
         self.line = line

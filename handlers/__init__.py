@@ -46,6 +46,7 @@ def _build_tree() -> Router:
         fallback.router,
     )
     root = Router(name="root")
+    root.callback_query.middleware(errors.RefusalOnButton())
     root.include_routers(errors.router, private)
     return root
 

@@ -22,11 +22,11 @@ from bot.coordinators.broadcasts import (
     Draft,
     MediaKind,
     NoRecipients,
-    NotAllowed,
     ProgressThrottle,
 )
 from bot.coordinators.roles import COUNTRY, RoleService, Scope
 from bot.delivery.outbox import Outgoing
+from bot.errors import NotPermitted
 from bot.registration.participants import BusinessStatus, RegistrationForm, Sector
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
@@ -308,7 +308,7 @@ async def test_refused_broadcasts_save_nothing(
     db: Database, roles: RoleService, broadcasts: BroadcastService, world: World
 ) -> None:
     await roles.grant(ADMIN, 700, Scope.blk(BLK_A))
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotPermitted):
         await broadcasts.create(555, Draft("x"), audience(AudienceKind.ALL))
     with pytest.raises(NotInScope):
         await broadcasts.create(700, Draft("x"), audience(AudienceKind.BLK, BLK_B))
@@ -344,7 +344,7 @@ async def test_progress_cancel_and_finish(
     assert (progress.sent, progress.in_flight, progress.done) == (2, 4, False)
     assert not await broadcasts.finish_if_done(info.id)
 
-    with pytest.raises(NotAllowed):  # another coordinator's broadcast
+    with pytest.raises(NotPermitted):  # another coordinator's broadcast
         await broadcasts.cancel(info.id, 701)
     assert await broadcasts.cancel(info.id, 700) == 3
     with pytest.raises(AlreadyFinished):

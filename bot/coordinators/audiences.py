@@ -23,6 +23,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.coordinators.roles import Scope, ScopeKind
+from bot.errors import N_, DomainError
 from storage.coordinator_repository import (
     AudienceRepository,
     Condition,
@@ -96,8 +97,10 @@ class BatchChoice:
     external_id: str | None
 
 
-class NotInScope(Exception):
+class NotInScope(DomainError):
     """Unknown target, or one outside the sender's scope: the same answer for both."""
+
+    key = N_("error-stale-button")
 
 
 def scope_conditions(scope: Scope) -> list[Condition]:

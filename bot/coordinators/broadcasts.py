@@ -23,6 +23,7 @@ from bot.audit import AuditAction, record
 from bot.coordinators.audiences import Audience, AudienceService
 from bot.coordinators.roles import RoleService
 from bot.delivery.outbox import Outgoing, enqueue
+from bot.errors import N_, DomainError, NotPermitted
 from storage.coordinator_repository import BroadcastRepository
 from storage.database import Database
 from storage.models import Broadcast, OutboxStatus, utcnow
@@ -36,7 +37,6 @@ __all__ = [
     "Draft",
     "MediaKind",
     "NoRecipients",
-    "NotAllowed",
     "Progress",
     "ProgressThrottle",
 ]
@@ -152,20 +152,20 @@ class Progress:
         return self.in_flight == 0
 
 
-class NoRecipients(Exception):
+class NoRecipients(DomainError):
     """The audience is empty now; nothing was queued."""
 
-
-class NotAllowed(Exception):
-    """The actor has no role, or the broadcast is not theirs to cancel."""
+    key = N_("bc-no-recipients")
 
 
-class BroadcastNotFound(Exception):
-    pass
+class BroadcastNotFound(DomainError):
+    key = N_("error-stale-button")
 
 
-class AlreadyFinished(Exception):
+class AlreadyFinished(DomainError):
     """Cancelled before, or every message is already out."""
+
+    key = N_("bc-already-finished")
 
 
 class ProgressThrottle:
@@ -220,12 +220,12 @@ class BroadcastService:
     async def create(self, actor: int, draft: Draft, audience: Audience) -> BroadcastInfo:
         """Queue `draft` for the audience within the actor's scope, as it is at this moment.
 
-        Raises `NotAllowed` (no role), `NotInScope` or `NoRecipients`; nothing is saved then.
+        Raises `NotPermitted` (no role), `NotInScope` or `NoRecipients`; nothing is saved then.
         """
         async with self._db.transaction() as session:
             scope = await self._roles.scope_in(session, actor)
             if scope is None:
-                raise NotAllowed
+                raise NotPermitted
             recipients = await self._audiences.recipients_in(session, scope, audience)
             if not recipients:
                 raise NoRecipients
@@ -292,7 +292,7 @@ class BroadcastService:
             if row is None:
                 raise BroadcastNotFound
             if actor != row.coordinator_id and not self._roles.is_admin(actor):
-                raise NotAllowed
+                raise NotPermitted
             if row.status == Status.CANCELLED or row.finished_at is not None:
                 raise AlreadyFinished
             cancelled = await OutboxRepository(session).cancel_pending_of_broadcast(broadcast_id)

@@ -6,7 +6,8 @@ import html
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from bot.runtime.commands import N_
+from bot.csv_table import TableError
+from bot.errors import N_
 
 Translate = Callable[[str], str]
 # A Telegram message holds 4096 characters; the first rejected rows say enough.
@@ -29,13 +30,6 @@ REJECT_KEYS = {
     "deadline_after_start": N_("import-reject-deadline-after-start"),
     "unknown_blk": N_("import-reject-unknown-blk"),
     "capacity_below_taken": N_("import-reject-capacity-below-taken"),
-}
-PROBLEM_KEYS = {
-    "not_utf8": N_("import-problem-not-utf8"),
-    "empty_file": N_("import-problem-empty-file"),
-    "missing_columns": N_("import-problem-missing-columns"),
-    "not_csv": N_("import-problem-not-csv"),
-    "too_many_rows": N_("import-problem-too-many-rows"),
 }
 
 
@@ -83,8 +77,6 @@ def _shortened(value: str) -> str:
     return value if len(value) <= SHOWN_ID_LENGTH else value[: SHOWN_ID_LENGTH - 1] + "…"
 
 
-def problem_text(
-    translate: Translate, problem: object, columns: Iterable[str], line: int | None
-) -> str:
-    key = PROBLEM_KEYS[getattr(problem, "value", str(problem))]
-    return translate(key).format(columns=", ".join(columns), line=line or "-")
+def problem_text(translate: Translate, error: TableError) -> str:
+    """Why the whole file was refused (the CLI has no errors router to say it)."""
+    return translate(error.key).format(**error.params)

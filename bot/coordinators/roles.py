@@ -11,10 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import AuditAction, record
+from bot.errors import N_, DomainError, NotPermitted
 from storage.coordinator_repository import CoordinatorRepository, PlaceRepository
 from storage.database import Database
 from storage.models import Coordinator, utcnow
@@ -65,17 +67,20 @@ class Grant:
     previous: Scope | None
 
 
-class NotAdmin(Exception):
-    """Only admins grant and revoke roles (checked here too, not only by the handler)."""
-
-
-class AlreadyAdmin(Exception):
+class AlreadyAdmin(DomainError):
     """Admins cover the whole country already; a coordinator row would only confuse."""
 
+    key = N_("coord-is-admin")
 
-class UnknownPlace(Exception):
+
+class UnknownPlace(DomainError):
+    keys: ClassVar[dict[ScopeKind, str]] = {
+        ScopeKind.PROVINCE: N_("coord-unknown-province"),
+        ScopeKind.BLK: N_("coord-unknown-blk"),
+    }
+
     def __init__(self, scope: Scope) -> None:
-        super().__init__(scope.kind.value)
+        super().__init__(self.keys[scope.kind], code=scope.code or "")
         self.scope = scope
 
 
@@ -177,7 +182,7 @@ class RoleService:
         """Give (or change) the role; the place must exist. Audited."""
         self._require_admin(actor)
         if self.is_admin(telegram_id):
-            raise AlreadyAdmin
+            raise AlreadyAdmin(telegram_id=telegram_id)
         async with self._db.transaction() as session:
             places = PlaceRepository(session)
             if scope.kind is not ScopeKind.COUNTRY and await place_name(places, scope) is None:
@@ -222,7 +227,7 @@ class RoleService:
 
     def _require_admin(self, actor: int) -> None:
         if not self.is_admin(actor):
-            raise NotAdmin
+            raise NotPermitted
 
     @staticmethod
     async def _view(places: PlaceRepository, row: Coordinator) -> CoordinatorView:

@@ -50,7 +50,7 @@ async def import_csv(
             report = await batches.import_csv(raw, actor_id=actor_id)
             counts = (report.added, report.updated, report.unchanged, report.rejected)
     except TableError as exc:
-        return problem_text(translate, exc.problem, exc.columns, exc.line)
+        return problem_text(translate, exc)
     added, updated, unchanged, rejected = counts
     return report_text(
         translate, added=added, updated=updated, unchanged=unchanged, rejected=rejected

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
+from bot.errors import N_, DomainError
 from bot.phk.content import Condition, ContentItem, PhkContent
 from bot.registration.participants import BusinessStatus, Sector
 
@@ -48,9 +49,14 @@ class SkillsProblem(StrEnum):
     TOO_LONG = "too_long"
 
 
-class SkillsError(ValueError):
+class SkillsError(DomainError, ValueError):
+    keys: ClassVar[dict[SkillsProblem, str]] = {
+        SkillsProblem.TOO_SHORT: N_("error-phk-skills-too-short"),
+        SkillsProblem.TOO_LONG: N_("error-phk-skills-too-long"),
+    }
+
     def __init__(self, problem: SkillsProblem) -> None:
-        super().__init__(problem.value)
+        super().__init__(self.keys[problem], min=SKILLS_MIN_LENGTH, max=SKILLS_MAX_LENGTH)
         self.problem = problem
 
 

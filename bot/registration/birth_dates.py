@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.errors import N_, DomainError
 from bot.registration.nik import NikError, parse_nik
 
 _DATE = re.compile(r"^\s*(\d{1,2})\s*[-/.\s]\s*(\d{1,2})\s*[-/.\s]\s*(\d{4})\s*$")
 OLDEST_YEARS = 100
 
 
-class BirthDateError(ValueError):
+class BirthDateError(DomainError, ValueError):
     """Neither a date in the past 100 years nor a valid NIK."""
+
+    key = N_("error-birth-date")
 
 
 def parse_birth_date(text: str, today: date) -> date:
@@ -21,11 +24,11 @@ def parse_birth_date(text: str, today: date) -> date:
         try:
             born = date(int(match[3]), int(match[2]), int(match[1]))
         except ValueError:
-            raise BirthDateError(text) from None
+            raise BirthDateError from None
         if not today.replace(year=today.year - OLDEST_YEARS) <= born <= today:
-            raise BirthDateError(text)
+            raise BirthDateError
         return born
     try:
         return parse_nik(text, today).birth_date
     except NikError:
-        raise BirthDateError("not a date or NIK") from None
+        raise BirthDateError from None

@@ -6,8 +6,11 @@ import calendar
 import re
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 
 from babel.dates import get_month_names
+
+from bot.errors import N_, DomainError
 
 MAX_YEARS_BACK = 10
 _NUMERIC = re.compile(r"^\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})\s*$")
@@ -34,11 +37,17 @@ class MonthProblem(StrEnum):
     TOO_OLD = "too_old"
 
 
-class MonthError(ValueError):
+class MonthError(DomainError, ValueError):
     """Not a month we can accept; `.problem` says why."""
 
+    keys: ClassVar[dict[MonthProblem, str]] = {
+        MonthProblem.UNREADABLE: N_("error-month-unreadable"),
+        MonthProblem.FUTURE: N_("error-month-future"),
+        MonthProblem.TOO_OLD: N_("error-month-too-old"),
+    }
+
     def __init__(self, problem: MonthProblem) -> None:
-        super().__init__(problem.value)
+        super().__init__(self.keys[problem])
         self.problem = problem
 
 

@@ -5,7 +5,7 @@ DDMMYY (day + 40 for women) + serial (4). We check the structure so that typos
 are caught at registration time, and we derive birth date and sex from it so the
 user does not have to type them twice.
 
-Errors carry a :class:`NikProblem`; texts for users are produced elsewhere.
+Errors carry a :class:`NikProblem` and the catalog key of its hint.
 A NIK is personal data (UU PDP): nothing in this module puts a full NIK into an
 exception message or a ``repr``.
 """
@@ -16,6 +16,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum, auto
+from typing import ClassVar
+
+from bot.errors import N_, DomainError
 
 __all__ = [
     "NIK_LENGTH",
@@ -49,7 +52,7 @@ _MAX_AGE = 100
 
 
 class NikProblem(StrEnum):
-    """Why a NIK was rejected; the UI maps each member to a translated hint."""
+    """Why a NIK was rejected; each has a translated hint (`NikError.keys`)."""
 
     EMPTY = auto()
     NOT_DIGITS = auto()
@@ -65,15 +68,27 @@ class NikProblem(StrEnum):
     SERIAL_ZERO = auto()
 
 
-class NikError(ValueError):
+class NikError(DomainError, ValueError):
     """A NIK failed validation.
 
     ``digits`` is how many digits the user gave, so the message can say
     "you typed 15 digits". The message never contains the NIK itself.
     """
 
+    keys: ClassVar[dict[NikProblem, str]] = {
+        NikProblem.EMPTY: N_("error-nik-not-digits"),
+        NikProblem.NOT_DIGITS: N_("error-nik-not-digits"),
+        NikProblem.WRONG_LENGTH: N_("error-nik-wrong-length"),
+        NikProblem.UNKNOWN_PROVINCE: N_("error-nik-unknown-province"),
+        NikProblem.BAD_REGENCY: N_("error-nik-bad-region"),
+        NikProblem.BAD_DISTRICT: N_("error-nik-bad-region"),
+        NikProblem.BAD_BIRTH_DATE: N_("error-nik-bad-birth-date"),
+        NikProblem.FUTURE_BIRTH_DATE: N_("error-nik-bad-birth-date"),
+        NikProblem.SERIAL_ZERO: N_("error-nik-serial-zero"),
+    }
+
     def __init__(self, problem: NikProblem, digits: int) -> None:
-        super().__init__(f"invalid NIK: {problem.value} ({digits} digits)")
+        super().__init__(self.keys[problem], digits=digits)
         self.problem = problem
         self.digits = digits
 

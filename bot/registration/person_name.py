@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from enum import StrEnum
+from typing import ClassVar
+
+from bot.errors import N_, DomainError
 
 MIN_LETTERS = 2
 MAX_LENGTH = 100
@@ -17,11 +20,17 @@ class NameProblem(StrEnum):
     INVALID_CHARACTERS = "invalid_characters"
 
 
-class NameError_(ValueError):
+class NameError_(DomainError, ValueError):
     """The typed name cannot be a person's name; `.problem` says why."""
 
+    keys: ClassVar[dict[NameProblem, str]] = {
+        NameProblem.TOO_SHORT: N_("error-name-too-short"),
+        NameProblem.TOO_LONG: N_("error-name-too-long"),
+        NameProblem.INVALID_CHARACTERS: N_("error-name-invalid-characters"),
+    }
+
     def __init__(self, problem: NameProblem) -> None:
-        super().__init__(problem.value)
+        super().__init__(self.keys[problem])
         self.problem = problem
 
 

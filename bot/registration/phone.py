@@ -14,9 +14,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum, auto
+from typing import ClassVar
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from bot.errors import N_, DomainError
 
 __all__ = ["PhoneError", "PhoneProblem", "mask_phone", "normalise_phone"]
 
@@ -39,7 +42,7 @@ _E164_ID = re.compile(r"\+62([0-9]{9,12})")
 
 
 class PhoneProblem(StrEnum):
-    """Why a phone number was rejected; the UI maps each member to a translated hint."""
+    """Why a phone number was rejected; each has a translated hint (`PhoneError.keys`)."""
 
     EMPTY = auto()
     INVALID = auto()
@@ -48,11 +51,19 @@ class PhoneProblem(StrEnum):
     WRONG_LENGTH = auto()
 
 
-class PhoneError(ValueError):
+class PhoneError(DomainError, ValueError):
     """A phone number failed validation; the message never contains the number."""
 
+    keys: ClassVar[dict[PhoneProblem, str]] = {
+        PhoneProblem.EMPTY: N_("error-phone-invalid"),
+        PhoneProblem.INVALID: N_("error-phone-invalid"),
+        PhoneProblem.NOT_INDONESIAN: N_("error-phone-not-indonesian"),
+        PhoneProblem.NOT_MOBILE: N_("error-phone-not-mobile"),
+        PhoneProblem.WRONG_LENGTH: N_("error-phone-wrong-length"),
+    }
+
     def __init__(self, problem: PhoneProblem) -> None:
-        super().__init__(f"invalid phone number: {problem.value}")
+        super().__init__(self.keys[problem])
         self.problem = problem
 
 

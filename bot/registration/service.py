@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.errors import N_, DomainError
 from bot.phk.service import answers_of
 from bot.registration.months import months_before
 from bot.registration.nik import Nik, Sex, parse_nik
@@ -46,20 +47,22 @@ class Retention:
     promoted: int
 
 
-class RegistrationError(Exception):
-    """Base for outcomes the user is told about."""
-
-
-class AlreadyRegistered(RegistrationError):
+class AlreadyRegistered(DomainError):
     """This Telegram account already has a registration."""
 
+    key = N_("reg-already-registered")
 
-class NikTaken(RegistrationError):
+
+class NikTaken(DomainError):
     """Another account registered this NIK; nothing more is said about that account."""
 
+    key = N_("error-nik-taken")
 
-class NotRegistered(RegistrationError):
-    """An edit was asked for an account with no registration."""
+
+class NotRegistered(DomainError):
+    """An edit, or a seat, was asked for an account with no registration."""
+
+    key = N_("status-not-registered")
 
 
 def utc_now() -> datetime:

@@ -6,13 +6,8 @@ from aiogram import Bot
 from aiogram.types import BotCommand
 from aiogram.utils.i18n import I18n
 
+from bot.errors import N_
 from bot.runtime.config import SUPPORTED_LOCALES
-
-
-def N_(key: str) -> str:
-    """Marks a catalog key for extraction; it is translated later, per locale."""
-    return key
-
 
 COMMANDS = {
     "start": N_("cmd-start"),

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.audit import AuditAction, record
 from bot.coordinators.roles import RoleService, Scope, ScopeKind
 from bot.delivery.templates import Template, enqueue_template
+from bot.errors import NotPermitted
 from bot.registration.nik import mask_nik
 from bot.registration.personal_data import PersonalDataCipher
 from bot.tickets.masking import mask_numbers
@@ -31,7 +32,6 @@ from bot.tickets.views import (
     Detail,
     Entry,
     Notice,
-    NotStaff,
     Reach,
     TicketClosed,
     TicketList,
@@ -154,7 +154,7 @@ class TicketService:
             repo = TicketRepository(session)
             scope, ticket = await self._in_scope(session, repo, staff_id, ticket_id, lock=True)
             if ticket.status == TicketStatus.CLOSED:
-                raise TicketClosed
+                raise TicketClosed(ticket.id)
             ticket.status = TicketStatus.ANSWERED
             message = await self._add(repo, ticket, Author.STAFF, staff_id, text, now)
             await self._queue(session, ticket.telegram_id, ticket, message, Event.ANSWER)
@@ -174,7 +174,7 @@ class TicketService:
             repo = TicketRepository(session)
             _, ticket = await self._in_scope(session, repo, staff_id, ticket_id)
             if ticket.status == TicketStatus.CLOSED:
-                raise TicketClosed
+                raise TicketClosed(ticket.id)
             return view_of(ticket)
 
     async def in_scope(self, staff_id: int) -> TicketList:
@@ -257,13 +257,13 @@ class TicketService:
         if ticket is None or ticket.telegram_id != telegram_id:
             raise TicketNotFound
         if ticket.status == TicketStatus.CLOSED:
-            raise TicketClosed
+            raise TicketClosed(ticket.id)
         return ticket
 
     async def _scope(self, session: AsyncSession, staff_id: int) -> Scope:
         scope = await self._roles.scope_in(session, staff_id)
         if scope is None:
-            raise NotStaff
+            raise NotPermitted
         return scope
 
     async def _in_scope(

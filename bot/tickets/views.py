@@ -5,21 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.errors import N_, DomainError
 from bot.tickets.rules import Author, Event, Origin, Place, TicketStatus
 from storage.models import Ticket
 from storage.ticket_repository import Seat
 
 
-class TicketNotFound(Exception):
+class TicketNotFound(DomainError):
     """Unknown, someone else's, or outside the coordinator's scope: one answer for all."""
 
+    key = N_("error-stale-button")
 
-class TicketClosed(Exception):
+
+class TicketClosed(DomainError):
     """The asker closed it; nothing more can be added."""
 
+    key = N_("ticket-already-closed")
 
-class NotStaff(Exception):
-    """Neither coordinator nor admin (re-checked inside the transaction)."""
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__(id=ticket_id)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.errors import N_, DomainError
 from bot.registration.participants import BusinessStatus
 from bot.registration.service import Clock, NotRegistered, utc_now
 from bot.training.eligibility import Applicant, Assessment, EligibilityRules, Verdict, assess
@@ -38,28 +40,46 @@ class Unavailable(StrEnum):
     STARTED = "started"
 
 
-class BatchUnavailable(Exception):
+class BatchUnavailable(DomainError):
+    keys: ClassVar[dict[Unavailable, str]] = {
+        Unavailable.NOT_FOUND: N_("batch-unavailable-not-found"),
+        Unavailable.CLOSED: N_("batch-unavailable-closed"),
+        Unavailable.CANCELLED: N_("batch-unavailable-cancelled"),
+        Unavailable.DEADLINE_PASSED: N_("batch-unavailable-deadline"),
+        Unavailable.STARTED: N_("batch-unavailable-started"),
+    }
+
     def __init__(self, reason: Unavailable) -> None:
-        super().__init__(reason.value)
+        super().__init__(self.keys[reason])
         self.reason = reason
 
 
-class NotEligible(Exception):
+class NotEligible(DomainError):
+    """The verdict on the batch's first day; handlers show it with every reason."""
+
+    key = N_("elig-not-eligible")
+
     def __init__(self, assessment: Assessment) -> None:
-        super().__init__(assessment.verdict.value)
+        super().__init__()
         self.assessment = assessment
 
 
-class AlreadyEnrolled(Exception):
+class AlreadyEnrolled(DomainError):
     """The person already holds a seat or a waitlist place."""
 
+    key = N_("batch-already-enrolled")
 
-class BatchFull(Exception):
+
+class BatchFull(DomainError):
     """No seat left, and the caller did not ask for the waitlist."""
 
+    key = N_("batch-full")
 
-class NothingToCancel(Exception):
+
+class NothingToCancel(DomainError):
     """No seat or waitlist place to give up (or a concurrent request gave it up first)."""
+
+    key = N_("schedule-none")
 
 
 @dataclass(frozen=True)

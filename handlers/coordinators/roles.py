@@ -16,12 +16,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.coordinators.roles import (
     COUNTRY,
-    AlreadyAdmin,
     CoordinatorView,
     RoleCommandKind,
     Scope,
     ScopeKind,
-    UnknownPlace,
     parse_role_command,
 )
 from bot.services import Services
@@ -82,15 +80,8 @@ def _list(coordinators: list[CoordinatorView]) -> tuple[str, InlineKeyboardMarku
 
 
 async def _grant(services: Services, actor: int, telegram_id: int, scope: Scope) -> str:
-    try:
-        grant = await services.roles.grant(actor, telegram_id, scope)
-    except AlreadyAdmin:
-        return _("coord-is-admin").format(telegram_id=telegram_id)
-    except UnknownPlace as unknown:
-        code = html.quote(unknown.scope.code or "")
-        if unknown.scope.kind is ScopeKind.PROVINCE:
-            return _("coord-unknown-province").format(code=code)
-        return _("coord-unknown-blk").format(code=code)
+    """An admin or unknown place is refused by the service, and told by the errors router."""
+    grant = await services.roles.grant(actor, telegram_id, scope)
     label = scope_label(grant.coordinator.scope, grant.coordinator.place_name)
     text = _("coord-granted") if grant.previous is None else _("coord-changed")
     return text.format(telegram_id=telegram_id, scope=label)

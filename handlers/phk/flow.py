@@ -14,15 +14,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
 
 from bot.phk.pathway import (
-    SKILLS_MAX_LENGTH,
-    SKILLS_MIN_LENGTH,
     PhkAnswers,
     PhkBusiness,
     SkillsError,
-    SkillsProblem,
     Wish,
     clean_skills,
 )
@@ -30,19 +26,14 @@ from bot.registration.months import MonthError, parse_month
 from bot.registration.participants import Sector
 from bot.services import Services
 from handlers.common.callbacks import MenuAction, MenuCb, PhkCb, PhkStep, RegCb, RegStep
+from handlers.common.errors import error_text
 from handlers.common.replies import alert, close_keyboard
 from handlers.phk import keyboards as phk_keyboards
 from handlers.phk import retry as phk_retry
 from handlers.phk import summary as phk_summary
 from handlers.phk.questions import PhkFlow, advance, ask, go_back, repeat
-from handlers.registration.business import MONTH_ERRORS
 
 flow = Router(name=__name__)
-
-SKILLS_ERRORS = {
-    SkillsProblem.TOO_SHORT: __("error-phk-skills-too-short"),
-    SkillsProblem.TOO_LONG: __("error-phk-skills-too-long"),
-}
 
 
 @flow.message(Command("phk"), StateFilter(None))
@@ -87,7 +78,7 @@ async def month_typed(message: Message, state: FSMContext, services: Services) -
     try:
         month = parse_month(message.text, services.phk.today())
     except MonthError as exc:
-        await message.answer(str(MONTH_ERRORS[exc.problem]))
+        await message.answer(error_text(exc))
         await repeat(message, state, services)
         return
     await _store_month(month, message, state, services)
@@ -111,8 +102,7 @@ async def skills_typed(message: Message, state: FSMContext, services: Services) 
     try:
         skills = clean_skills(message.text)
     except SkillsError as exc:
-        error = str(SKILLS_ERRORS[exc.problem])
-        await message.answer(error.format(min=SKILLS_MIN_LENGTH, max=SKILLS_MAX_LENGTH))
+        await message.answer(error_text(exc))
         await repeat(message, state, services)
         return
     await state.update_data(skills=skills)

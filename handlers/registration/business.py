@@ -7,23 +7,17 @@ from datetime import date
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.registration.months import MonthError, MonthProblem, parse_month, recent_months
+from bot.registration.months import MonthError, parse_month, recent_months
 from bot.registration.participants import BusinessStatus, Sector
 from bot.services import Services
 from handlers.common.callbacks import RegCb, RegStep
+from handlers.common.errors import error_text
 from handlers.common.replies import close_keyboard
 from handlers.registration.questions import advance, ask
 from handlers.registration.states import Registration
 
 router = Router(name=__name__)
-
-MONTH_ERRORS = {
-    MonthProblem.UNREADABLE: __("error-month-unreadable"),
-    MonthProblem.FUTURE: __("error-month-future"),
-    MonthProblem.TOO_OLD: __("error-month-too-old"),
-}
 
 _BUSINESS_VALUES = {s.value for s in BusinessStatus}
 _SECTOR_VALUES = {s.value for s in Sector}
@@ -92,7 +86,7 @@ async def phk_month_typed(message: Message, state: FSMContext, services: Service
     try:
         month = parse_month(message.text, services.registrations.clock().date())
     except MonthError as exc:
-        await message.answer(str(MONTH_ERRORS[exc.problem]))
+        await message.answer(error_text(exc))
         await ask(Registration.phk_month, message, state, services)
         return
     await _store_month(month, message, state, services)

@@ -6,30 +6,22 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.registration.phone import PhoneError, PhoneProblem, mask_phone, normalise_phone
+from bot.registration.phone import PhoneError, mask_phone, normalise_phone
 from bot.services import Services
 from handlers.common import keyboards
+from handlers.common.errors import error_text
 from handlers.registration.questions import advance, ask
 from handlers.registration.states import Registration
 
 router = Router(name=__name__)
-
-PHONE_ERRORS = {
-    PhoneProblem.EMPTY: __("error-phone-invalid"),
-    PhoneProblem.INVALID: __("error-phone-invalid"),
-    PhoneProblem.NOT_INDONESIAN: __("error-phone-not-indonesian"),
-    PhoneProblem.NOT_MOBILE: __("error-phone-not-mobile"),
-    PhoneProblem.WRONG_LENGTH: __("error-phone-wrong-length"),
-}
 
 
 async def _store_phone(raw: str, message: Message, state: FSMContext, services: Services) -> None:
     try:
         phone = normalise_phone(raw)
     except PhoneError as exc:
-        await message.answer(str(PHONE_ERRORS[exc.problem]))
+        await message.answer(error_text(exc))
         await ask(Registration.phone, message, state, services)
         return
     await state.update_data(phone=phone)

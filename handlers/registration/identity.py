@@ -9,36 +9,18 @@ from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
 
-from bot.registration.nik import NikError, NikProblem
-from bot.registration.person_name import NameError_, NameProblem, clean_full_name
+from bot.registration.nik import NikError
+from bot.registration.person_name import NameError_, clean_full_name
 from bot.services import Services
 from handlers.common import keyboards
 from handlers.common.callbacks import MenuAction, MenuCb, RegCb, RegStep
+from handlers.common.errors import error_text
 from handlers.common.replies import close_keyboard
 from handlers.registration.questions import advance, ask, prefilled
 from handlers.registration.states import Registration
 
 router = Router(name=__name__)
-
-NAME_ERRORS = {
-    NameProblem.TOO_SHORT: __("error-name-too-short"),
-    NameProblem.TOO_LONG: __("error-name-too-long"),
-    NameProblem.INVALID_CHARACTERS: __("error-name-invalid-characters"),
-}
-
-NIK_ERRORS = {
-    NikProblem.EMPTY: __("error-nik-not-digits"),
-    NikProblem.NOT_DIGITS: __("error-nik-not-digits"),
-    NikProblem.WRONG_LENGTH: __("error-nik-wrong-length"),
-    NikProblem.UNKNOWN_PROVINCE: __("error-nik-unknown-province"),
-    NikProblem.BAD_REGENCY: __("error-nik-bad-region"),
-    NikProblem.BAD_DISTRICT: __("error-nik-bad-region"),
-    NikProblem.BAD_BIRTH_DATE: __("error-nik-bad-birth-date"),
-    NikProblem.FUTURE_BIRTH_DATE: __("error-nik-bad-birth-date"),
-    NikProblem.SERIAL_ZERO: __("error-nik-serial-zero"),
-}
 
 
 @router.message(Command("daftar"), StateFilter(None))
@@ -85,7 +67,7 @@ async def name_chosen(message: Message, state: FSMContext, services: Services) -
     try:
         name = clean_full_name(message.text)
     except NameError_ as exc:
-        await message.answer(str(NAME_ERRORS[exc.problem]))
+        await message.answer(error_text(exc))
         await ask(Registration.full_name, message, state, services)
         return
     await state.update_data(full_name=name)
@@ -98,7 +80,7 @@ async def nik_chosen(message: Message, state: FSMContext, services: Services) ->
     try:
         nik = services.registrations.parse_nik(message.text)
     except NikError as exc:
-        await message.answer(str(NIK_ERRORS[exc.problem]).format(digits=exc.digits))
+        await message.answer(error_text(exc))
         await ask(Registration.nik, message, state, services)
         return
     if not await services.registrations.nik_available(message.from_user.id, nik.value):

@@ -12,6 +12,7 @@ from bot.registration.service import AlreadyRegistered, NikTaken, NotRegistered
 from bot.services import Services
 from handlers.common import keyboards
 from handlers.common.callbacks import RegCb, RegStep
+from handlers.common.errors import error_text
 from handlers.common.replies import close_keyboard
 from handlers.registration.questions import FIELD_GROUPS, ask
 from handlers.registration.states import Registration
@@ -46,18 +47,17 @@ async def registration_submitted(
         else:
             participant = await services.registrations.register(user_id, form)
             text = _("reg-saved").format(code=participant.code)
-    except NikTaken:
+    except NikTaken as exc:
         await close_keyboard(callback)
-        await callback.bot.send_message(user_id, _("error-nik-taken"))
+        await callback.bot.send_message(user_id, error_text(exc))
         await state.update_data(editing=True)
         await ask(Registration.nik, callback, state, services)
         return
     except (AlreadyRegistered, NotRegistered) as exc:
+        # Registered (or erased) meanwhile from another device: the answers are moot.
         await close_keyboard(callback)
         await state.clear()
-        gone = isinstance(exc, NotRegistered)
-        reason = _("status-not-registered") if gone else _("reg-already-registered")
-        await callback.bot.send_message(user_id, reason)
+        await callback.bot.send_message(user_id, error_text(exc))
         return
     await close_keyboard(callback)
     await state.clear()

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
 from bot.tickets.rules import MAX_TEXT, Origin, ticket_number_in
-from bot.tickets.views import TicketClosed, TicketNotFound
+from bot.tickets.views import TicketNotFound
 from handlers.common.callbacks import AskCb, TicketAction, TicketCb
 from handlers.common.replies import alert, close_keyboard
 from handlers.coordinators.broadcast.render import number
@@ -122,49 +122,32 @@ async def follow_up_written(message: Message, state: FSMContext, services: Servi
 
 
 async def _follow_up(message: Message, ticket_id: int, services: Services) -> bool:
+    # A ticket gone (erased, or never the asker's) reads to the asker as closed.
     closed = _("ticket-already-closed")
     return await submit_text(
         message,
         ticket_id,
         services.tickets.follow_up,
         _("ticket-follow-up-sent"),
-        {TicketNotFound: closed, TicketClosed: closed},
+        {TicketNotFound: closed},
     )
 
 
 @router.callback_query(TicketCb.filter(F.action == TicketAction.CLOSE))
 async def close_chosen(
-    callback: CallbackQuery,
-    callback_data: TicketCb,
-    services: Services,
-    callback_answer: CallbackAnswer,
+    callback: CallbackQuery, callback_data: TicketCb, services: Services
 ) -> None:
-    try:
-        ticket = await services.tickets.close(callback.from_user.id, callback_data.ticket)
-    except TicketNotFound:
-        alert(callback_answer, _("error-stale-button"))
-        return
-    except TicketClosed:
-        alert(callback_answer, _("ticket-already-closed").format(id=callback_data.ticket))
-        return
+    """Someone else's or an already closed ticket is told by the errors router."""
+    ticket = await services.tickets.close(callback.from_user.id, callback_data.ticket)
     await close_keyboard(callback)
     await callback.bot.send_message(callback.from_user.id, _("ticket-closed").format(id=ticket.id))
 
 
 @router.callback_query(TicketCb.filter(F.action == TicketAction.VIEW))
 async def ticket_viewed(
-    callback: CallbackQuery,
-    callback_data: TicketCb,
-    services: Services,
-    callback_answer: CallbackAnswer,
+    callback: CallbackQuery, callback_data: TicketCb, services: Services
 ) -> None:
-    try:
-        detail = await services.tickets.detail_for_asker(
-            callback.from_user.id, callback_data.ticket
-        )
-    except TicketNotFound:
-        alert(callback_answer, _("error-stale-button"))
-        return
+    detail = await services.tickets.detail_for_asker(callback.from_user.id, callback_data.ticket)
     await send_detail(callback, detail, services.tickets.timezone, asker_buttons(detail.ticket.id))
 
 

@@ -9,8 +9,10 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.errors import DomainError
 from bot.tickets.rules import MAX_TEXT, TicketStatus
 from bot.tickets.views import Detail
+from handlers.common.errors import error_text
 from handlers.coordinators.broadcast.render import number
 from handlers.tickets.render import detail_text
 
@@ -51,16 +53,20 @@ async def submit_text(
     ticket_id: int,
     submit: Submit,
     sent: str,
-    refusals: Mapping[type[Exception], str],
+    refusals: Mapping[type[DomainError], str],
 ) -> bool:
-    """Hands the text on and says how it went; False when it must be typed again."""
+    """Hands the text on and says how it went; False when it must be typed again.
+
+    A refusal ends the typing too; `refusals` words those this side says its own way.
+    """
     text = await read_text(message)
     if text is None:
         return False
     try:
         await submit(message.from_user.id, ticket_id, text)
-    except tuple(refusals) as exc:
-        await message.answer(refusals[type(exc)].format(id=ticket_id))
+    except DomainError as exc:
+        refusal = refusals.get(type(exc))
+        await message.answer(refusal.format(id=ticket_id) if refusal else error_text(exc))
     else:
         await message.answer(sent.format(id=ticket_id))
     return True

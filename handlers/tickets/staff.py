@@ -12,14 +12,13 @@ from aiogram import Bot, F, Router
 from aiogram.filters import BaseFilter, Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.errors import NotPermitted
 from bot.services import Services
 from bot.tickets.rules import ticket_number_in
-from bot.tickets.views import NotStaff, TicketClosed, TicketNotFound
+from bot.tickets.views import TicketNotFound
 from handlers.common.callbacks import TicketAction, TicketCb
-from handlers.common.replies import alert
 from handlers.coordinators.broadcast.render import number
 from handlers.coordinators.roles import HasRole
 from handlers.tickets.conversation import send_detail, start_typing, submit_text, typed_ticket
@@ -52,17 +51,10 @@ async def answer_chosen(
     callback_data: TicketCb,
     state: FSMContext,
     services: Services,
-    callback_answer: CallbackAnswer,
 ) -> None:
-    """Checks the ticket is still answerable here; asks for the answer."""
-    try:
-        await services.tickets.answerable(callback.from_user.id, callback_data.ticket)
-    except (TicketNotFound, NotStaff):
-        alert(callback_answer, _("error-stale-button"))
-        return
-    except TicketClosed:
-        alert(callback_answer, _("ticket-already-closed").format(id=callback_data.ticket))
-        return
+    """Checks the ticket is still answerable here (else the errors router says why); asks
+    for the answer."""
+    await services.tickets.answerable(callback.from_user.id, callback_data.ticket)
     prompt = _("ticket-answer-ask")
     await start_typing(callback, state, Answering.answer, callback_data.ticket, prompt)
 
@@ -80,24 +72,15 @@ async def _answer(message: Message, ticket_id: int, services: Services) -> bool:
         ticket_id,
         services.tickets.answer,
         _("ticket-answer-sent"),
-        {TicketNotFound: outside, NotStaff: outside, TicketClosed: _("ticket-already-closed")},
+        {TicketNotFound: outside, NotPermitted: outside},
     )
 
 
 @router.callback_query(TicketCb.filter(F.action == TicketAction.STAFF_VIEW), HasRole())
 async def ticket_viewed(
-    callback: CallbackQuery,
-    callback_data: TicketCb,
-    services: Services,
-    callback_answer: CallbackAnswer,
+    callback: CallbackQuery, callback_data: TicketCb, services: Services
 ) -> None:
-    try:
-        detail = await services.tickets.detail_for_staff(
-            callback.from_user.id, callback_data.ticket
-        )
-    except (TicketNotFound, NotStaff):
-        alert(callback_answer, _("error-stale-button"))
-        return
+    detail = await services.tickets.detail_for_staff(callback.from_user.id, callback_data.ticket)
     await send_detail(callback, detail, services.tickets.timezone, staff_buttons(detail.ticket.id))
 
 

@@ -7,34 +7,17 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.registration.service import NotRegistered
 from bot.services import Services
-from bot.training.enrollment import (
-    AlreadyEnrolled,
-    BatchFull,
-    BatchUnavailable,
-    NotEligible,
-    NothingToCancel,
-    Placement,
-    Unavailable,
-)
+from bot.training.enrollment import BatchFull, NotEligible, Placement
 from handlers.common.callbacks import BatchAction, BatchCb, BlkAction, BlkCb, MenuAction, MenuCb
 from handlers.common.replies import alert, close_keyboard
 from handlers.training.eligibility import outcome_text
 from handlers.training.render import batch_text, numbered_batches, placement_text
 
 router = Router(name=__name__)
-
-UNAVAILABLE = {
-    Unavailable.NOT_FOUND: __("batch-unavailable-not-found"),
-    Unavailable.CLOSED: __("batch-unavailable-closed"),
-    Unavailable.CANCELLED: __("batch-unavailable-cancelled"),
-    Unavailable.DEADLINE_PASSED: __("batch-unavailable-deadline"),
-    Unavailable.STARTED: __("batch-unavailable-started"),
-}
 
 
 def _one_button(text: str, data: BatchCb | MenuCb) -> InlineKeyboardMarkup:
@@ -105,7 +88,10 @@ async def batch_picked(
 async def enrollment_confirmed(
     callback: CallbackQuery, callback_data: BatchCb, services: Services
 ) -> None:
-    """Rules are checked again by the service: the button may be old or forged."""
+    """Rules are checked again by the service: the button may be old or forged.
+
+    A closed batch, a second seat or nothing to move is told by the errors router.
+    """
     await close_keyboard(callback)
     user_id = callback.from_user.id
     try:
@@ -125,17 +111,8 @@ async def enrollment_confirmed(
             reply_markup=_one_button(_("menu-register"), register),
         )
         return
-    except BatchUnavailable as exc:
-        await callback.bot.send_message(user_id, str(UNAVAILABLE[exc.reason]))
-        return
     except NotEligible as exc:
         await callback.bot.send_message(user_id, outcome_text(exc.assessment))
-        return
-    except AlreadyEnrolled:
-        await callback.bot.send_message(user_id, _("batch-already-enrolled"))
-        return
-    except NothingToCancel:
-        await callback.bot.send_message(user_id, _("schedule-none"))
         return
     except BatchFull:
         await _offer_waitlist(

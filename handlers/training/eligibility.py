@@ -16,6 +16,7 @@ from bot.registration.participants import BusinessStatus
 from bot.services import Services
 from bot.training.eligibility import Applicant, Assessment, Reason, Verdict, assess
 from handlers.common.callbacks import EligCb, MenuAction, MenuCb
+from handlers.common.errors import error_text
 from handlers.common.render import BUSINESS_LABELS
 from handlers.common.replies import close_keyboard
 
@@ -136,8 +137,8 @@ async def birth_date_typed(message: Message, state: FSMContext, services: Servic
     """Stores the birth date (or a NIK's) and asks the next missing answer."""
     try:
         born = parse_birth_date(message.text, services.enrollment.today())
-    except BirthDateError:
-        await message.answer(_("error-birth-date"))
+    except BirthDateError as exc:
+        await message.answer(error_text(exc))
         await message.answer(_("elig-ask-birth-date"))
         return
     # The date alone, as parse_birth_date reads it back: not the typed text, which may be

@@ -9,7 +9,6 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services import Services
-from bot.training.enrollment import NothingToCancel
 from handlers.common.callbacks import (
     BatchAction,
     BatchCb,
@@ -84,12 +83,9 @@ async def cmd_batal_jadwal(event: Message | CallbackQuery, services: Services) -
 
 @router.callback_query(ScheduleCb.filter(F.action == ScheduleAction.CANCEL_CONFIRMED))
 async def cancel_confirmed(callback: CallbackQuery, services: Services) -> None:
+    """Nothing left to cancel (a second press) is told by the errors router."""
     await close_keyboard(callback)
-    try:
-        await services.enrollment.cancel(callback.from_user.id)
-    except NothingToCancel:
-        await callback.bot.send_message(callback.from_user.id, _("schedule-none"))
-        return
+    await services.enrollment.cancel(callback.from_user.id)
     # The next person on the waitlist is told through the outbox (bot.training.waitlist.release).
     await callback.bot.send_message(callback.from_user.id, _("schedule-cancelled"))
 

@@ -7,7 +7,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.coordinators.audiences import (
@@ -22,7 +21,7 @@ from bot.coordinators.roles import Scope
 from bot.delivery.deferred_replies import send_now
 from bot.services import Services
 from handlers.common.callbacks import AudienceCb
-from handlers.common.replies import alert, close_keyboard
+from handlers.common.replies import close_keyboard
 from handlers.coordinators.broadcast.compose import Compose, ask_audience
 from handlers.coordinators.broadcast.render import (
     as_method,
@@ -97,9 +96,10 @@ async def audience_chosen(
     state: FSMContext,
     scope: Scope,
     services: Services,
-    callback_answer: CallbackAnswer,
 ) -> None:
-    """An audience, or its province/BLK/batch: asks for the target or shows the preview."""
+    """An audience, or its province/BLK/batch: asks for the target or shows the preview.
+
+    A target outside the scope (a forged button) is refused by the errors router."""
     chat_id = callback.from_user.id
     kind, target = callback_data.kind, callback_data.target or None
     if kind in NEEDS_TARGET and target is None:
@@ -108,11 +108,7 @@ async def audience_chosen(
         await state.set_state(Compose.target)
         await _ask_target(callback.bot, chat_id, scope, kind, services)
         return
-    try:
-        resolved = await services.audiences.resolve(scope, Audience(kind, target))
-    except NotInScope:
-        alert(callback_answer, _("error-stale-button"))
-        return
+    resolved = await services.audiences.resolve(scope, Audience(kind, target))
     await close_keyboard(callback)
     await show_preview(callback.bot, chat_id, state, scope, resolved, services)
 

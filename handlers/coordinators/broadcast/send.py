@@ -13,18 +13,13 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.coordinators.audiences import Audience, NotInScope
-from bot.coordinators.broadcasts import (
-    AlreadyFinished,
-    BroadcastNotFound,
-    Draft,
-    NoRecipients,
-    NotAllowed,
-    Progress,
-)
+from bot.coordinators.broadcasts import AlreadyFinished, Draft, NoRecipients, Progress
 from bot.coordinators.roles import Scope
 from bot.delivery.deferred_replies import send_now
+from bot.errors import NotPermitted
 from bot.services import Services
 from handlers.common.callbacks import BroadcastAction, BroadcastCb, DraftAction, DraftCb
+from handlers.common.errors import error_text
 from handlers.common.replies import alert, close_keyboard
 from handlers.coordinators.broadcast.compose import Compose, ask_audience
 from handlers.coordinators.broadcast.render import (
@@ -62,12 +57,12 @@ async def send_confirmed(
     await close_keyboard(callback)
     try:
         info = await services.broadcasts.create(chat_id, draft, audience)
-    except NoRecipients:
-        await ask_audience(callback.bot, chat_id, state, scope, _("bc-no-recipients"))
+    except NoRecipients as exc:
+        await ask_audience(callback.bot, chat_id, state, scope, error_text(exc))
         return
-    except (NotInScope, NotAllowed):
+    except (NotInScope, NotPermitted) as exc:
         await state.clear()
-        alert(callback_answer, _("error-stale-button"))
+        alert(callback_answer, error_text(exc))
         return
     await state.clear()
     text = progress_text(Progress(info.id, info.total))
@@ -108,16 +103,15 @@ async def cancel_confirmed(
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
-    """Messages not yet sent are dropped; the progress message shows the report soon."""
+    """Messages not yet sent are dropped; the progress message shows the report soon.
+
+    Someone else's or an unknown broadcast is refused by the errors router."""
     broadcast_id = callback_data.broadcast
     try:
         dropped = await services.broadcasts.cancel(broadcast_id, callback.from_user.id)
-    except (BroadcastNotFound, NotAllowed):
-        alert(callback_answer, _("error-stale-button"))
-        return
-    except AlreadyFinished:
+    except AlreadyFinished as exc:
         await close_keyboard(callback)
-        alert(callback_answer, _("bc-already-finished"))
+        alert(callback_answer, error_text(exc))
         return
     await _replace_text(callback, _("bc-cancelled").format(id=broadcast_id, count=number(dropped)))
 
