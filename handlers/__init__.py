@@ -1,11 +1,10 @@
 """Telegram I/O: one router per journey, composed in a fixed order by `root_router`."""
 
-from functools import cache
-
 from aiogram import F, Router
 
 from handlers import phk, tickets
 from handlers.common import errors
+from handlers.common.blueprint import Blueprint
 from handlers.coordinators import roles as coordinators
 from handlers.coordinators import statistics
 from handlers.coordinators import uploads as coordinator_upload
@@ -19,10 +18,10 @@ from handlers.training import attendance, batches, schedule
 from handlers.training import eligibility as eligibility_check
 
 
-@cache
-def _build_tree() -> Router:
-    """Cancel/help first so they work in any state; the catch-all fallback last."""
-    private = Router(name="private")
+def root_router() -> Router:
+    """A fresh handler tree for one Dispatcher: cancel/help first so they work in any
+    state, the catch-all fallback last."""
+    private = Blueprint(name="private")
     # The bot talks to people one-to-one; groups and channels get no answers.
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
@@ -45,21 +44,7 @@ def _build_tree() -> Router:
         faq.router,
         fallback.router,
     )
-    root = Router(name="root")
+    root = Blueprint(name="root")
     root.callback_query.middleware(errors.RefusalOnButton())
     root.include_routers(errors.router, private)
-    return root
-
-
-def root_router() -> Router:
-    """The handler tree, taken over by the newest Dispatcher of this process.
-
-    Journey routers are module-level objects, and aiogram lets a router have one
-    parent; a restart inside one process (console, tests) builds a new Dispatcher.
-    """
-    root = _build_tree()
-    previous = root.parent_router
-    if previous is not None:
-        previous.sub_routers.remove(root)
-        root._parent_router = None  # aiogram has no public way to detach a router
-    return root
+    return root.build()

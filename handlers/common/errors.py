@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, Bot, Router, html
+from aiogram import BaseMiddleware, Bot, html
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, TelegramObject
@@ -20,10 +20,11 @@ from bot.coordinators.audiences import NotInScope
 from bot.coordinators.broadcasts import AlreadyFinished, BroadcastNotFound
 from bot.errors import DomainError, NotPermitted
 from bot.tickets.views import TicketClosed, TicketNotFound
+from handlers.common.blueprint import Blueprint
 from handlers.common.replies import alert
 
 logger = logging.getLogger(__name__)
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 # Refusals about the button itself (what it points at is gone, closed or not the
 # presser's) pop up on it, as stale buttons do everywhere; every other outcome of a

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import StatesGroup
@@ -19,6 +19,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n.lazy_proxy import LazyProxy
 
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 from handlers.common.replies import alert
 
 Repeat = Callable[[Message | CallbackQuery, FSMContext, Services], Awaitable[None]]
@@ -26,9 +27,9 @@ Repeat = Callable[[Message | CallbackQuery, FSMContext, Services], Awaitable[Non
 
 def retry_routers(
     name: str, flow: type[StatesGroup], repeat: Repeat, command_reply: LazyProxy
-) -> tuple[Router, Router]:
+) -> tuple[Blueprint, Blueprint]:
     """(commands router, catch-all router) for the states of `flow`."""
-    commands, rest = Router(name=f"{name}.commands"), Router(name=name)
+    commands, rest = Blueprint(name=f"{name}.commands"), Blueprint(name=name)
     in_flow = StateFilter(flow)
 
     @commands.message(in_flow, F.text.startswith("/"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Router, html
+from aiogram import html
 from aiogram.filters import BaseFilter, Command, CommandObject, StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -23,10 +23,11 @@ from bot.coordinators.roles import (
     parse_role_command,
 )
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import CoordinatorCb
 from handlers.common.replies import close_keyboard
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 # Longer lists are cut; revoking by command still works for everyone.
 MAX_LISTED = 40

@@ -6,7 +6,6 @@ command, like every other coordinator tool.
 
 from __future__ import annotations
 
-from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
@@ -15,10 +14,11 @@ from bot.coordinators.roles import Scope
 from bot.coordinators.statistics import Statistics
 from bot.phk.pathway import PhkBusiness
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 from handlers.coordinators.broadcast.render import number
 from handlers.coordinators.roles import HasRole, scope_label
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 def statistics_text(stats: Statistics) -> str:

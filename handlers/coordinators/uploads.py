@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import BaseFilter, StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
@@ -10,8 +10,9 @@ from aiogram.utils.i18n import gettext as _
 from bot.coordinators.uploads import guess_kind, import_csv
 from bot.runtime.config import Settings
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 # Telegram lets bots download files up to 20 MB; a schedule or directory is far smaller.
 MAX_CSV_BYTES = 5 * 1024 * 1024

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router, html
+from aiogram import F, html
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -20,11 +20,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.directory.service import BlkDistance
 from bot.services import Services
 from handlers.common import keyboards
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BlkAction, BlkCb, MenuAction, MenuCb, PlaceCb
 from handlers.common.replies import alert, close_keyboard
 from handlers.training.render import distance_label
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 class NearestBlk(StatesGroup):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -15,11 +15,12 @@ from aiogram.utils.i18n import gettext as _
 from bot.faq.matching import Strength
 from bot.services import Services
 from handlers.common import keyboards
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import FaqAction, FaqCb, FaqVoteCb
 from handlers.common.replies import alert, close_keyboard
 from handlers.faq import render
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 logger = logging.getLogger(__name__)
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from handlers.common import keyboards
+from handlers.common.blueprint import Blueprint
 from handlers.common.replies import alert
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 @router.message()

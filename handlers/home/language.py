@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aiogram import Router
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -12,10 +11,11 @@ from aiogram.utils.i18n import gettext as _
 from bot.preferences import PreferenceService
 from bot.runtime.config import SUPPORTED_LOCALES
 from handlers.common import keyboards
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import LangCb
 from handlers.common.replies import alert, close_keyboard
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 @router.message(Command("bahasa", "language"), StateFilter(None))

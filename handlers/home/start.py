@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -10,10 +10,11 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from handlers.common import keyboards
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import MenuAction, MenuCb
 from handlers.common.replies import alert, close_keyboard
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 @router.message(Command("batal"))

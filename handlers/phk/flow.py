@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -25,6 +25,7 @@ from bot.phk.pathway import (
 from bot.registration.months import MonthError, parse_month
 from bot.registration.participants import Sector
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import MenuAction, MenuCb, PhkCb, PhkStep, RegCb, RegStep
 from handlers.common.errors import error_text
 from handlers.common.replies import alert, close_keyboard
@@ -33,7 +34,7 @@ from handlers.phk import retry as phk_retry
 from handlers.phk import summary as phk_summary
 from handlers.phk.questions import PhkFlow, advance, ask, go_back, repeat
 
-flow = Router(name=__name__)
+flow = Blueprint(name=__name__)
 
 
 @flow.message(Command("phk"), StateFilter(None))
@@ -140,5 +141,5 @@ async def back_chosen(callback: CallbackQuery, state: FSMContext, services: Serv
     await go_back(callback, state, services)
 
 
-router = Router(name=f"{__name__}.journey")
+router = Blueprint(name=f"{__name__}.journey")
 router.include_routers(phk_retry.commands_router, flow, phk_summary.router, phk_retry.router)

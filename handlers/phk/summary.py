@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router, html
+from aiogram import F, html
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
@@ -14,6 +14,7 @@ from babel.dates import format_date
 from bot.phk.content import ContentItem
 from bot.phk.pathway import Summary
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import PhkAction, PhkActionCb
 from handlers.common.render import SECTOR_LABELS, month_label
 from handlers.common.replies import alert
@@ -21,7 +22,7 @@ from handlers.phk import keyboards as phk_keyboards
 from handlers.phk.questions import PhkFlow, repeat
 from handlers.registration.identity import start_registration
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 def _item(item: ContentItem) -> str:

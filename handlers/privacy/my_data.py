@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -13,13 +13,14 @@ from aiogram.utils.i18n import gettext as _
 from bot.registration.participants import answers_from_participant
 from bot.services import Services
 from handlers.common import keyboards
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import EraseCb, MenuAction, MenuCb
 from handlers.common.render import participant_card
 from handlers.common.replies import close_keyboard
 from handlers.registration.questions import ask
 from handlers.registration.states import Registration
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 @router.message(Command("status"), StateFilter(None))

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.registration.months import MonthError, parse_month, recent_months
 from bot.registration.participants import BusinessStatus, Sector
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import RegCb, RegStep
 from handlers.common.errors import error_text
 from handlers.common.replies import close_keyboard
 from handlers.registration.questions import advance, ask
 from handlers.registration.states import Registration
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 _BUSINESS_VALUES = {s.value for s in BusinessStatus}
 _SECTOR_VALUES = {s.value for s in Sector}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
@@ -10,11 +10,12 @@ from aiogram.utils.i18n import gettext as _
 from bot.registration.phone import PhoneError, mask_phone, normalise_phone
 from bot.services import Services
 from handlers.common import keyboards
+from handlers.common.blueprint import Blueprint
 from handlers.common.errors import error_text
 from handlers.registration.questions import advance, ask
 from handlers.registration.states import Registration
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 async def _store_phone(raw: str, message: Message, state: FSMContext, services: Services) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -11,13 +11,14 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.places.regions import Regency
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import RegCb, RegStep
 from handlers.common.keyboards import choices
 from handlers.common.replies import alert, close_keyboard
 from handlers.registration.questions import advance, ask
 from handlers.registration.states import Registration
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 async def _store_regency(

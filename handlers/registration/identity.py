@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -14,13 +14,14 @@ from bot.registration.nik import NikError
 from bot.registration.person_name import NameError_, clean_full_name
 from bot.services import Services
 from handlers.common import keyboards
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import MenuAction, MenuCb, RegCb, RegStep
 from handlers.common.errors import error_text
 from handlers.common.replies import close_keyboard
 from handlers.registration.questions import advance, ask, prefilled
 from handlers.registration.states import Registration
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 @router.message(Command("daftar"), StateFilter(None))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
@@ -11,13 +11,14 @@ from bot.registration.participants import form_from_answers
 from bot.registration.service import AlreadyRegistered, NikTaken, NotRegistered
 from bot.services import Services
 from handlers.common import keyboards
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import RegCb, RegStep
 from handlers.common.errors import error_text
 from handlers.common.replies import close_keyboard
 from handlers.registration.questions import FIELD_GROUPS, ask
 from handlers.registration.states import Registration
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 @router.callback_query(

@@ -5,9 +5,8 @@ ticket message is an answer); whatever they do not take goes on to the asker's s
 then to the routers after this one (FAQ, fallback).
 """
 
-from aiogram import Router
-
+from handlers.common.blueprint import Blueprint
 from handlers.tickets import asker, staff
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 router.include_routers(staff.router, asker.router)

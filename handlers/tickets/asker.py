@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import BaseFilter, Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.services import Services
 from bot.tickets.rules import MAX_TEXT, Origin, ticket_number_in
 from bot.tickets.views import TicketNotFound
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import AskCb, TicketAction, TicketCb
 from handlers.common.replies import alert, close_keyboard
 from handlers.coordinators.broadcast.render import number
@@ -28,7 +29,7 @@ from handlers.tickets.render import asker_buttons, list_buttons, list_text
 from handlers.tickets.states import Asking
 from handlers.tickets.unstaffed import unstaffed_buttons, unstaffed_text
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 FREE = StateFilter(None, Asking)  # a new question does not break another conversation
 

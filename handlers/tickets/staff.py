@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import BaseFilter, Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -18,6 +18,7 @@ from bot.errors import NotPermitted
 from bot.services import Services
 from bot.tickets.rules import ticket_number_in
 from bot.tickets.views import TicketNotFound
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import TicketAction, TicketCb
 from handlers.coordinators.broadcast.render import number
 from handlers.coordinators.roles import HasRole
@@ -25,7 +26,7 @@ from handlers.tickets.conversation import send_detail, start_typing, submit_text
 from handlers.tickets.render import list_buttons, list_text, staff_buttons
 from handlers.tickets.states import Answering
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 class RepliesToTicket(BaseFilter):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from aiogram import Router
 from aiogram.types import CallbackQuery
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
@@ -10,10 +9,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services import Services
 from bot.training.reminders import AttendanceAnswer
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import AttendAction, AttendCb, ScheduleAction, ScheduleCb
 from handlers.common.replies import alert
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 ANSWERS = {AttendAction.YES: AttendanceAnswer.YES, AttendAction.NO: AttendanceAnswer.NO}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router, html
+from aiogram import F, html
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
@@ -12,12 +12,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.registration.service import NotRegistered
 from bot.services import Services
 from bot.training.enrollment import BatchFull, NotEligible, Placement
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BatchAction, BatchCb, BlkAction, BlkCb, MenuAction, MenuCb
 from handlers.common.replies import alert, close_keyboard
 from handlers.training.eligibility import outcome_text
 from handlers.training.render import batch_text, numbered_batches, placement_text
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 def _one_button(text: str, data: BatchCb | MenuCb) -> InlineKeyboardMarkup:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -15,12 +15,13 @@ from bot.registration.birth_dates import BirthDateError, parse_birth_date
 from bot.registration.participants import BusinessStatus
 from bot.services import Services
 from bot.training.eligibility import Applicant, Assessment, Reason, Verdict, assess
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import EligCb, MenuAction, MenuCb
 from handlers.common.errors import error_text
 from handlers.common.render import BUSINESS_LABELS
 from handlers.common.replies import close_keyboard
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 class EligibilityCheck(StatesGroup):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import (
     BatchAction,
     BatchCb,
@@ -22,7 +23,7 @@ from handlers.common.callbacks import (
 from handlers.common.replies import close_keyboard
 from handlers.training.render import numbered_batches, placement_text
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 def _schedule_menu(blk_id: str) -> InlineKeyboardMarkup:

@@ -3,7 +3,7 @@ with the message exactly as recipients get it and the exact recipient count."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -20,6 +20,7 @@ from bot.coordinators.broadcasts import Draft
 from bot.coordinators.roles import Scope
 from bot.delivery.deferred_replies import send_now
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import AudienceCb
 from handlers.common.replies import close_keyboard
 from handlers.coordinators.broadcast.compose import Compose, ask_audience
@@ -33,7 +34,7 @@ from handlers.coordinators.broadcast.render import (
 )
 from handlers.coordinators.roles import HasRole
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 # More BLKs or batches than this in scope: the coordinator types the id instead.
 PICKER_LIMIT = 20

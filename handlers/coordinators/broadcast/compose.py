@@ -3,7 +3,7 @@ with a caption); it is kept as Telegram HTML with the file id, then the audience
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, F
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -12,12 +12,13 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.coordinators.broadcasts import Draft, MediaKind
 from bot.coordinators.roles import Scope
+from handlers.common.blueprint import Blueprint
 from handlers.coordinators.broadcast.render import audience_menu, number
 from handlers.coordinators.roles import HasRole
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 # Included after the other broadcast routers: what none of their steps took.
-retry_router = Router(name=f"{__name__}.retry")
+retry_router = Blueprint(name=f"{__name__}.retry")
 
 
 class Compose(StatesGroup):

@@ -6,15 +6,14 @@ Every handler re-checks the role (`HasRole`); the services re-check role and sco
 again inside the transaction that queues or cancels.
 """
 
-from aiogram import Router
-
+from handlers.common.blueprint import Blueprint
 from handlers.coordinators.broadcast import audience as broadcast_audience
 from handlers.coordinators.broadcast import compose as broadcast_compose
 from handlers.coordinators.broadcast import send as broadcast_send
 
 
-def broadcast_router() -> Router:
-    router = Router(name=__name__)
+def broadcast_router() -> Blueprint:
+    router = Blueprint(name=__name__)
     router.include_routers(
         broadcast_compose.router,
         broadcast_audience.router,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from aiogram import F, Router
+from aiogram import F
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -18,6 +18,7 @@ from bot.coordinators.roles import Scope
 from bot.delivery.deferred_replies import send_now
 from bot.errors import NotPermitted
 from bot.services import Services
+from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BroadcastAction, BroadcastCb, DraftAction, DraftCb
 from handlers.common.errors import error_text
 from handlers.common.replies import alert, close_keyboard
@@ -30,7 +31,7 @@ from handlers.coordinators.broadcast.render import (
 )
 from handlers.coordinators.roles import HasRole
 
-router = Router(name=__name__)
+router = Blueprint(name=__name__)
 
 
 async def _replace_text(callback: CallbackQuery, text: str) -> None:
