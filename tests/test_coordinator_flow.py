@@ -2,12 +2,13 @@
 
 Participants, BLKs and batches are written straight into the database (`build_world`):
 blk-a and blk-b in province 32, blk-c in 51. In blk-a's scope are 101, 102 and 106.
-The outbox is read from the database; delivering it is the sender's job, not tested here.
+The recipients' outbox rows are read from the database and their delivery is stood in
+for (`set_status`); the coordinator's progress edits and report go through the sender.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
 from aiogram.utils.i18n import I18n
@@ -16,13 +17,13 @@ from sqlalchemy import select, update
 from bot.coordinators.broadcasts import Progress
 from bot.coordinators.roles import Scope
 from bot.delivery.outbox import Outgoing
+from bot.delivery.sender import Sender
 from bot.runtime.app import App
-from bot.runtime.dispatcher import build_bot
 from bot.runtime.i18n import create_i18n
 from handlers.common.callbacks import BroadcastAction, BroadcastCb, CoordinatorCb
-from handlers.coordinators.broadcast.progress import update_progress_messages
 from handlers.coordinators.broadcast.render import progress_text
-from storage.models import Broadcast, OutboxMessage
+from handlers.delivery.templates import notice_renderer
+from storage.models import Broadcast, OutboxMessage, utcnow
 from tests.fake_bot_api import REPLY_METHODS, ApiCall, FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
 from tests.test_broadcasts import BLK_A, build_world
@@ -201,16 +202,26 @@ def unread(fake: FakeBotAPI) -> list[ApiCall]:
     return [c for c in fake.unconsumed(COORDINATOR) if c.method in REPLY_METHODS]
 
 
-async def progress_round(app: App, fake: FakeBotAPI) -> None:
-    bot: Bot = build_bot(app.settings.require_token(), fake.url)
-    try:
-        await update_progress_messages(bot, app.services, app.i18n)
-    finally:
-        await bot.session.close()
+async def postpone_broadcast(app: App) -> None:
+    """The recipients' rows wait, so the sender below delivers only the coordinator's."""
+    async with app.db.transaction() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.kind == "broadcast")
+            .values(not_before=utcnow() + timedelta(days=1))
+        )
+
+
+async def progress_round(app: App, bot: Bot, later: timedelta = timedelta(0)) -> None:
+    """The runner's progress job, then the sender (its clock `later` than now)."""
+    await app.services.broadcasts.update_progress()
+    render = notice_renderer(app.services, app.i18n)
+    sender = Sender(app.db, bot, render=render, per_chat_interval=0, clock=lambda: utcnow() + later)
+    await sender.run_once()
 
 
 async def test_progress_cancel_and_final_report(
-    fake_api: FakeBotAPI, running_bot: RunningBot
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
     app = app_of(running_bot)
     await build_world(app.db, app.services.registrations)
@@ -218,11 +229,12 @@ async def test_progress_cancel_and_final_report(
     app.services.broadcasts.throttle.min_interval = 0
     chat = Chat(fake_api, COORDINATOR)
     progress = await compose_and_send(chat, fake_api)
+    await postpone_broadcast(app)
 
-    await progress_round(app, fake_api)  # nothing changed: no edit
+    await progress_round(app, sender_bot)  # nothing changed: no edit
     assert unread(fake_api) == []
     await set_status(app, [101], "sent")
-    await progress_round(app, fake_api)
+    await progress_round(app, sender_bot)
     edited = await chat.expect("Terkirim 1 / 3")
     assert edited.method == "editMessageText"
     assert edited.params["message_id"] == progress.result["message_id"]
@@ -233,15 +245,62 @@ async def test_progress_cancel_and_final_report(
     statuses = {row.chat_id: row.status for row in await outbox(app)}
     assert statuses == {101: "sent", 102: "cancelled", 106: "cancelled"}
 
-    await progress_round(app, fake_api)
+    await progress_round(app, sender_bot)
     report = await chat.expect("<b>Siaran #1 selesai</b>", "Terkirim: 1 dari 3", "Dibatalkan: 2")
     assert report.params["message_id"] == progress.result["message_id"]
-    await progress_round(app, fake_api)  # reported once
+    await progress_round(app, sender_bot)  # reported once
     assert unread(fake_api) == []
 
 
+async def test_report_refused_for_now_is_delivered_later(
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
+) -> None:
+    """The report is queued with the broadcast's close: a network error only delays it."""
+    app = app_of(running_bot)
+    await build_world(app.db, app.services.registrations)
+    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
+    chat = Chat(fake_api, COORDINATOR)
+    progress = await compose_and_send(chat, fake_api)
+    await set_status(app, [101, 102, 106], "sent")
+    fake_api.fail_next(
+        "editMessageText", error_code=502, description="Bad Gateway", chat_id=COORDINATOR
+    )
+    await progress_round(app, sender_bot)
+    refused = await chat.next()
+    assert (refused.method, refused.status) == ("editMessageText", 502)
+    done = await app.services.broadcasts.get(1)
+    assert done is not None and done.finished_at is not None
+
+    await progress_round(app, sender_bot, later=timedelta(seconds=5))  # after the backoff
+    report = await chat.expect("<b>Siaran #1 selesai</b>", "Terkirim: 3 dari 3")
+    assert report.method == "editMessageText"
+    assert report.params["message_id"] == progress.result["message_id"]
+    assert unread(fake_api) == []
+
+
+async def test_report_replaces_a_deleted_progress_message(
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
+) -> None:
+    app = app_of(running_bot)
+    await build_world(app.db, app.services.registrations)
+    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
+    chat = Chat(fake_api, COORDINATOR)
+    await compose_and_send(chat, fake_api)
+    await set_status(app, [101, 102, 106], "sent")
+    fake_api.fail_next(
+        "editMessageText",
+        error_code=400,
+        description="Bad Request: message to edit not found",
+        chat_id=COORDINATOR,
+    )
+    await progress_round(app, sender_bot)
+    assert (await chat.next()).status == 400
+    report = await chat.expect("<b>Siaran #1 selesai</b>", "Terkirim: 3 dari 3")
+    assert report.method == "sendMessage"
+
+
 async def test_final_report_with_failures_csv(
-    fake_api: FakeBotAPI, running_bot: RunningBot
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
     app = app_of(running_bot)
     await build_world(app.db, app.services.registrations)
@@ -251,7 +310,7 @@ async def test_final_report_with_failures_csv(
     await set_status(app, [101], "sent")
     await set_status(app, [102], "unreachable", "Forbidden: bot was blocked by the user")
     await set_status(app, [106], "failed", "Bad Request: chat not found")
-    await progress_round(app, fake_api)
+    await progress_round(app, sender_bot)
     await chat.expect("Terkirim: 1 dari 3", "Tidak terjangkau (memblokir bot): 1", "Gagal: 1")
     document = await chat.expect("Pesan yang tidak terkirim")
     assert document.method == "sendDocument"

@@ -2,9 +2,10 @@
 
 Creating a broadcast writes the broadcast row, one outbox row per recipient and the audit
 entry in a single transaction: either every recipient is queued or none is. Delivery is
-the sender's job (`bot.sender`); this module only reads the outbox rows' statuses to
-report progress, cancels rows the sender has not claimed yet, and closes the broadcast
-when none is left to send.
+the sender's job (`bot.delivery.sender`); this module only reads the outbox rows'
+statuses to report progress, cancels rows the sender has not claimed yet, and closes the
+broadcast when none is left to send. The coordinator's progress edits and final report
+are outbox rows too (templates), so a network error delays them but cannot lose them.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import AuditAction, record
 from bot.coordinators.audiences import Audience, AudienceService
 from bot.coordinators.roles import RoleService
 from bot.delivery.outbox import Outgoing, enqueue
+from bot.delivery.templates import Template, enqueue_template
 from bot.errors import N_, DomainError, NotPermitted
 from storage.coordinator_repository import BroadcastRepository
 from storage.database import Database
@@ -52,6 +56,8 @@ NOT_DELIVERED = (
     OutboxStatus.SKIPPED,
 )
 IN_FLIGHT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+# A progress edit not sent within this long is stale: a later count or the report follows.
+PROGRESS_TTL = timedelta(minutes=1)
 
 
 class MediaKind(StrEnum):
@@ -150,6 +156,10 @@ class Progress:
     @property
     def done(self) -> bool:
         return self.in_flight == 0
+
+    def shown_as(self, cancelled: bool) -> str:
+        """What the progress message says, for the throttle: the count, and a cancel."""
+        return f"{self.sent}/{self.total}" + ("/cancelled" if cancelled else "")
 
 
 class NoRecipients(DomainError):
@@ -259,12 +269,15 @@ class BroadcastService:
     async def attach_progress_message(
         self, broadcast_id: int, chat_id: int, message_id: int
     ) -> None:
-        """Remember where the progress is shown; it can only be sent after `create` commits."""
+        """Remember where the progress is shown (it says 0 sent); it can only be sent after
+        `create` commits."""
         async with self._db.transaction() as session:
             row = await BroadcastRepository(session).get(broadcast_id)
             if row is None:
                 raise BroadcastNotFound
             row.progress_chat_id, row.progress_message_id = chat_id, message_id
+            shown_as = Progress(broadcast_id, row.total).shown_as(cancelled=False)
+        self.throttle.shown(broadcast_id, shown_as)
 
     async def get(self, broadcast_id: int) -> BroadcastInfo | None:
         async with self._db.transaction() as session:
@@ -318,7 +331,45 @@ class BroadcastService:
             if any(counts.get(status) for status in IN_FLIGHT):
                 return False
             final = Status.CANCELLED if row.status == Status.CANCELLED else Status.DONE
-            return await broadcasts.finish(broadcast_id, final.value, utcnow())
+            if not await broadcasts.finish(broadcast_id, final.value, utcnow()):
+                return False
+            await _queue_report(session, row, Progress(broadcast_id, row.total, counts))
+            return True
+
+    async def update_progress(self) -> bool:
+        """One round over the unfinished broadcasts: queue an edit of each progress message
+        whose count changed (at most every `throttle.min_interval`), close the finished
+        ones with their report. True when anything was queued, to wake the sender."""
+        queued = False
+        for info in await self.unfinished():
+            progress = await self.progress(info.id)
+            if progress.done:
+                if await self.finish_if_done(info.id):
+                    self.throttle.forget(info.id)
+                    queued = True
+            elif info.progress_chat_id is not None and info.progress_message_id is not None:
+                queued |= await self._queue_progress(info, info.progress_chat_id, progress)
+        return queued
+
+    async def _queue_progress(self, info: BroadcastInfo, chat_id: int, progress: Progress) -> bool:
+        """The count as it is now, for the progress message (a cancelled one loses its button)."""
+        shown_as = progress.shown_as(info.cancelled)
+        if not self.throttle.due(info.id, shown_as):
+            return False
+        now = utcnow()
+        async with self._db.transaction() as session:
+            queued = await enqueue_template(
+                session,
+                chat_id,
+                Template.BROADCAST_PROGRESS,
+                {"broadcast": info.id, "sent": progress.sent, "cancelled": info.cancelled},
+                # Once per count: after a restart the throttle forgot what was shown.
+                dedupe_key=f"broadcast-progress:{info.id}:{shown_as}",
+                not_before=now,
+                expires_at=now + PROGRESS_TTL,
+            )
+        self.throttle.shown(info.id, shown_as)
+        return queued
 
     async def failures_csv(self, broadcast_id: int) -> bytes:
         """chat_id,status,reason for every message that was not delivered; chat ids and
@@ -333,3 +384,28 @@ class BroadcastService:
         for chat_id, status, reason in rows:
             writer.writerow([chat_id, status, reason or ""])
         return buffer.getvalue().encode("utf-8")
+
+
+async def _queue_report(session: AsyncSession, row: Broadcast, progress: Progress) -> None:
+    """The final counts for the coordinator, and the undelivered rows as a CSV file if any,
+    in the transaction that closes the broadcast."""
+    if row.progress_chat_id is None:
+        return
+    now, fields = utcnow(), {"broadcast": row.id}
+    await enqueue_template(
+        session,
+        row.progress_chat_id,
+        Template.BROADCAST_REPORT,
+        fields,
+        dedupe_key=f"broadcast-report:{row.id}",
+        not_before=now,
+    )
+    if progress.unreachable or progress.failed:
+        await enqueue_template(
+            session,
+            row.progress_chat_id,
+            Template.BROADCAST_FAILURES,
+            fields,
+            dedupe_key=f"broadcast-failures:{row.id}",
+            not_before=now,
+        )

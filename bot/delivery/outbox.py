@@ -8,7 +8,8 @@ delivers them within Telegram's limits.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,18 +21,34 @@ from storage.outbox_repository import OutboxRepository
 @dataclass(frozen=True)
 class Outgoing:
     """A Bot API call: `method` ("sendMessage", "sendPhoto", "sendDocument", "sendVenue",
-    "copyMessage") and its parameters as JSON-ready values (reply_markup as a dict)."""
+    "copyMessage", "editMessageText", ...) and its parameters as JSON-ready values
+    (reply_markup as a dict; a render hook's result, which is not stored, may upload an
+    InputFile). `fallback` is sent instead when Telegram refuses the call for good, such
+    as an edit of a message the chat deleted."""
 
     method: str
     params: dict[str, Any] = field(default_factory=dict)
+    fallback: Outgoing | None = None
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False)
+        return json.dumps(self._as_dict(), ensure_ascii=False)
+
+    def _as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"method": self.method, "params": self.params}
+        if self.fallback is not None:
+            data["fallback"] = self.fallback._as_dict()
+        return data
 
     @classmethod
     def from_json(cls, raw: str) -> Outgoing:
-        data = json.loads(raw)
-        return cls(method=data["method"], params=data["params"])
+        return cls.from_dict(json.loads(raw))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Outgoing:
+        fallback = data.get("fallback")
+        return cls(
+            data["method"], data.get("params") or {}, cls.from_dict(fallback) if fallback else None
+        )
 
     @classmethod
     def text(cls, text: str, reply_markup: dict[str, Any] | None = None) -> Outgoing:
@@ -39,6 +56,21 @@ class Outgoing:
         if reply_markup:
             params["reply_markup"] = reply_markup
         return cls("sendMessage", params)
+
+    @classmethod
+    def edit_text(
+        cls,
+        message_id: int,
+        text: str,
+        reply_markup: dict[str, Any] | None = None,
+        *,
+        fallback: Outgoing | None = None,
+    ) -> Outgoing:
+        """Replace the text (and buttons: none unless given) of a message sent before."""
+        params: dict[str, Any] = {"message_id": message_id, "text": text, "parse_mode": "HTML"}
+        if reply_markup:
+            params["reply_markup"] = reply_markup
+        return cls("editMessageText", params, fallback)
 
 
 async def enqueue(

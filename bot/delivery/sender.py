@@ -41,6 +41,7 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
+from aiogram.methods import TelegramMethod
 from pydantic import ValidationError
 
 from bot.delivery.outbox import Outgoing
@@ -59,6 +60,8 @@ FINAL_ERRORS = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge, Te
 
 
 Finished = list[tuple[OutboxMessage, Outcome]]
+Call = TelegramMethod[Any]
+Calls = tuple[Call, Call | None]  # the call, and the one to make if Telegram refuses it
 
 
 class Sender:
@@ -93,7 +96,7 @@ class Sender:
         host = socket.gethostname()[:40]
         self.worker_id = worker_id or f"{host}-{os.getpid()}-{secrets.token_hex(3)}"
         self.poll_interval = poll_interval
-        self.stats: Counter[str] = Counter()
+        self.stats: Counter[str] = Counter()  # outcomes by kind (OutcomeKind's values)
         self._wake = asyncio.Event()
         self._waiting: set[asyncio.Task[Any]] = set()  # deliveries still in the limiter
         self._stopping = False
@@ -205,37 +208,51 @@ class Sender:
             for row in rows:
                 if row.expires_at is not None and row.expires_at <= now:
                     await repo.expire(row.id)
-                    self.stats[OutcomeKind.EXPIRED] += 1
+                    self.stats[OutcomeKind.EXPIRED.value] += 1
                 elif row.chat_id in blocked:
                     await repo.mark_unreachable(row.id, "chat is unreachable")
-                    self.stats[OutcomeKind.UNREACHABLE] += 1
+                    self.stats[OutcomeKind.UNREACHABLE.value] += 1
                 else:
                     ready.append(row)
         for row, outcome in finished:
-            self.stats[outcome.kind] += 1
+            self.stats[outcome.kind.value] += 1
             if outcome.kind is not OutcomeKind.RATE_LIMITED:
                 self._rate_limited.pop(row.id, None)
         return ready, len(rows) - len(ready)
 
+    async def _attempt(self, row: OutboxMessage) -> Outcome:
+        """One row: build its call, wait for its turn, call Telegram, say how it went."""
+        calls = await self._calls(row)
+        if isinstance(calls, Outcome):
+            return calls
+        not_now = await self._wait_turn(row)
+        if not_now is not None:
+            return not_now
+        return await self._send(row, *calls)
+
     async def _outgoing(self, row: OutboxMessage) -> Outgoing | None:
         data = json.loads(row.payload)
         if isinstance(data, dict) and "method" in data:
-            return Outgoing(data["method"], data.get("params") or {})
+            return Outgoing.from_dict(data)
         if self.render is None:
             raise LookupError("payload needs a render hook and none is configured")
         return await self.render(row)
 
-    async def _attempt(self, row: OutboxMessage) -> Outcome:
-        """Render, wait for the limiter, call Telegram, and classify what happened."""
+    async def _calls(self, row: OutboxMessage) -> Calls | Outcome:
+        """The row's Bot API call and its fallback, or why there is nothing to send."""
         try:
             outgoing = await self._outgoing(row)
             if outgoing is None:
                 return Outcome(OutcomeKind.SKIPPED, "no longer relevant")
-            method = build_method(outgoing, row.chat_id)
+            fallback = build_method(outgoing.fallback, row.chat_id) if outgoing.fallback else None
+            return build_method(outgoing, row.chat_id), fallback
         except (LookupError, ValidationError, TypeError, ValueError) as exc:
             return Outcome(OutcomeKind.FAILED, f"invalid payload: {exc}")
         except Exception as exc:
             return self._transient(row, f"render failed: {exc!r}")
+
+    async def _wait_turn(self, row: OutboxMessage) -> Outcome | None:
+        """Wait for the limiter; an outcome instead when the row must not be sent now."""
         task = asyncio.current_task()
         assert task is not None
         self._waiting.add(task)
@@ -252,6 +269,12 @@ class Sender:
             return Outcome(OutcomeKind.EXPIRED)
         if row.claimed_at is None or now - row.claimed_at > self.lease / 2:
             return Outcome(OutcomeKind.RELEASE, "claim too old to send safely")
+        return None
+
+    async def _send(
+        self, row: OutboxMessage, method: Call, fallback: Call | None = None
+    ) -> Outcome:
+        """Call Telegram and classify the answer; a receipt the moment it is accepted."""
         try:
             result = await self.bot(method, request_timeout=self.request_timeout)
         except TelegramRetryAfter as exc:
@@ -265,6 +288,8 @@ class Sender:
         except TelegramForbiddenError as exc:
             return Outcome(OutcomeKind.UNREACHABLE, exc.message)
         except FINAL_ERRORS as exc:  # "chat not found", bad markup, ...: retrying cannot help
+            if fallback is not None:
+                return await self._send(row, fallback)
             return Outcome(OutcomeKind.FAILED, exc.message)
         except TelegramUnauthorizedError as exc:
             logger.error("outbox: Telegram rejects the bot token (%s); pausing 60 s", exc.message)

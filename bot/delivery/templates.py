@@ -33,6 +33,9 @@ class Template(StrEnum):
     PROMOTION = "promotion"
     ABANDONED = "abandoned"
     TICKET = "ticket"
+    BROADCAST_PROGRESS = "broadcast-progress"
+    BROADCAST_REPORT = "broadcast-report"
+    BROADCAST_FAILURES = "broadcast-failures"
 
 
 Payload = Mapping[str, Any]

@@ -16,13 +16,12 @@ from bot.runtime.background import every
 from bot.runtime.commands import publish_commands
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
-from handlers.coordinators.broadcast.progress import update_progress_messages
 from handlers.delivery.templates import notice_renderer
 from storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
 
-# Broadcast progress messages are edited at most every few seconds (Telegram's limits).
+# How often broadcast progress is checked; edits are throttled further (Telegram's limits).
 PROGRESS_SECONDS = 3
 ABANDONED_CHECK_SECONDS = 15 * 60
 FORGET_UPDATES_SECONDS = 60 * 60
@@ -68,7 +67,8 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
     )
 
     async def progress() -> None:
-        await update_progress_messages(bot, app.services, app.i18n)
+        if await app.services.broadcasts.update_progress():
+            sender.wake()
 
     async def forget_updates() -> None:
         await forget_old_updates(app.db)

@@ -11,18 +11,22 @@ from aiogram.utils.i18n import I18n
 from bot.delivery.recipient_language import RecipientLanguage
 from bot.delivery.templates import Template, TemplateRenderer
 from bot.services import Services
+from handlers.coordinators.broadcast.progress import BroadcastNotices
 from handlers.delivery.notices import TrainingNotices
 from handlers.tickets.notices import TicketNotices
 
 
 def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
-    training = TrainingNotices(services)
+    training, broadcasts = TrainingNotices(services), BroadcastNotices(services)
     return TemplateRenderer(
         {
             Template.REMINDER: training.reminder,
             Template.PROMOTION: training.promotion,
             Template.ABANDONED: training.abandoned,
             Template.TICKET: TicketNotices(services),
+            Template.BROADCAST_PROGRESS: broadcasts.progress,
+            Template.BROADCAST_REPORT: broadcasts.report,
+            Template.BROADCAST_FAILURES: broadcasts.failures,
         },
         RecipientLanguage(i18n, services.preferences),
     )

@@ -1,113 +1,53 @@
-"""Keeping each broadcast's progress message current, and the final report when it is done.
+"""Builders of the broadcast templates: the coordinator's progress message and final report.
 
-Runs outside any update, so it sets up translations itself and writes in the language
-the coordinator chose (else the default). Call `update_progress_messages` every few
-seconds from the running process; it is cheap when nothing changed.
+`BroadcastService.update_progress` queues them (the report in the transaction that closes
+the broadcast); the sender writes them in the coordinator's language and delivers them,
+retrying like any other message.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-
-from aiogram import Bot
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
 from aiogram.types import BufferedInputFile
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n.context import get_i18n
 
-from bot.coordinators.broadcasts import BroadcastInfo, Progress
+from bot.coordinators.broadcasts import Progress
+from bot.delivery.outbox import Outgoing
+from bot.delivery.templates import Payload
 from bot.services import Services
 from handlers.coordinators.broadcast.render import cancel_button, progress_text, report_text
-
-logger = logging.getLogger(__name__)
-
-
-@contextmanager
-def _speaking(i18n: I18n, locale: str) -> Iterator[None]:
-    token = I18n.set_current(i18n)
-    try:
-        with i18n.use_locale(locale):
-            yield
-    finally:
-        I18n.reset_current(token)
+from storage.models import OutboxStatus
 
 
-async def _locale(services: Services, i18n: I18n, chat_id: int) -> str:
-    return await services.preferences.locale(chat_id) or i18n.default_locale
+class BroadcastNotices:
+    def __init__(self, services: Services) -> None:
+        self._broadcasts = services.broadcasts
 
-
-async def _show(bot: Bot, services: Services, info: BroadcastInfo, progress: Progress) -> None:
-    """Edit the running count, if it changed and the last edit is old enough."""
-    assert info.progress_chat_id is not None and info.progress_message_id is not None
-    text = progress_text(progress)
-    # After a cancel the same count is shown again, without the button.
-    shown_as = f"{text}\n(cancelled)" if info.cancelled else text
-    throttle = services.broadcasts.throttle
-    if not throttle.due(info.id, shown_as):
-        return
-    markup = None if info.cancelled else cancel_button(info.id)
-    try:
-        await bot.edit_message_text(
-            text,
-            chat_id=info.progress_chat_id,
-            message_id=info.progress_message_id,
-            reply_markup=markup,
+    async def progress(self, chat_id: int, payload: Payload) -> Outgoing | None:
+        """The count as queued, edited into the progress message; the report supersedes it."""
+        info = await self._broadcasts.get(int(payload["broadcast"]))
+        if info is None or info.finished_at is not None or info.progress_message_id is None:
+            return None
+        progress = Progress(info.id, info.total, {OutboxStatus.SENT: int(payload["sent"])})
+        markup = None if payload["cancelled"] else cancel_button(info.id)
+        return Outgoing.edit_text(
+            info.progress_message_id,
+            progress_text(progress),
+            markup.model_dump(exclude_none=True) if markup else None,
         )
-    except (TelegramRetryAfter, TelegramNetworkError, TelegramServerError):
-        return  # try again next round
-    except TelegramBadRequest:
-        pass  # "not modified" after a restart, or deleted: retrying would not help
-    throttle.shown(info.id, shown_as)
 
+    async def report(self, chat_id: int, payload: Payload) -> Outgoing | None:
+        """The final counts in place of the progress message, or anew if it was deleted."""
+        info = await self._broadcasts.get(int(payload["broadcast"]))
+        if info is None:
+            return None
+        anew = Outgoing.text(report_text(await self._broadcasts.progress(info.id)))
+        if info.progress_message_id is None:
+            return anew
+        return Outgoing.edit_text(info.progress_message_id, anew.params["text"], fallback=anew)
 
-async def _report(bot: Bot, services: Services, info: BroadcastInfo, progress: Progress) -> None:
-    """The final counts in place of the progress, and the undelivered rows as a CSV file."""
-    chat_id, message_id = info.progress_chat_id, info.progress_message_id
-    if chat_id is None:
-        return
-    text = report_text(progress)
-    edited = False
-    if message_id is not None:
-        with suppress(TelegramBadRequest):  # deleted by the coordinator: say it anew
-            await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
-            edited = True
-    if not edited:
-        await bot.send_message(chat_id, text)
-    if progress.unreachable or progress.failed:
-        csv = await services.broadcasts.failures_csv(info.id)
-        document = BufferedInputFile(csv, filename=f"siaran-{info.id}-tidak-terkirim.csv")
-        await bot.send_document(chat_id, document, caption=_("bc-failures-caption"))
-
-
-async def update_progress_messages(bot: Bot, services: Services, i18n: I18n | None = None) -> None:
-    """One round over the unfinished broadcasts. `i18n` defaults to the current one."""
-    i18n = i18n or get_i18n()
-    broadcasts = services.broadcasts
-    for info in await broadcasts.unfinished():
-        progress = await broadcasts.progress(info.id)
-        if progress.done:
-            # Only the caller that closes the broadcast reports, so it is reported once.
-            if not await broadcasts.finish_if_done(info.id):
-                continue
-            broadcasts.throttle.forget(info.id)
-        elif info.progress_chat_id is None or info.progress_message_id is None:
-            continue
-        locale = await _locale(services, i18n, info.coordinator_id)
-        try:
-            with _speaking(i18n, locale):
-                if progress.done:
-                    await _report(bot, services, info, progress)
-                else:
-                    await _show(bot, services, info, progress)
-        except TelegramAPIError as error:
-            # The coordinator blocked the bot or Telegram is down: the counts stay in the DB.
-            logger.warning("broadcast %s progress not shown: %s", info.id, type(error).__name__)
+    async def failures(self, chat_id: int, payload: Payload) -> Outgoing | None:
+        """The undelivered rows (chat id, status, Telegram's reason) as a CSV file."""
+        broadcast_id = int(payload["broadcast"])
+        csv = await self._broadcasts.failures_csv(broadcast_id)
+        document = BufferedInputFile(csv, filename=f"siaran-{broadcast_id}-tidak-terkirim.csv")
+        return Outgoing("sendDocument", {"document": document, "caption": _("bc-failures-caption")})

@@ -70,7 +70,6 @@ async def send_confirmed(
     with send_now():  # its real message id is needed to edit it later
         sent = await callback.bot.send_message(chat_id, text, reply_markup=cancel_button(info.id))
     await services.broadcasts.attach_progress_message(info.id, chat_id, sent.message_id)
-    services.broadcasts.throttle.shown(info.id, text)
 
 
 @router.callback_query(Compose.preview, DraftCb.filter(F.action == DraftAction.AUDIENCE), HasRole())
