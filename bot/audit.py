@@ -30,6 +30,9 @@ class AuditAction(StrEnum):
     CSV_IMPORTED = "csv.imported"
     TICKET_VIEWED = "ticket.viewed"
     TICKET_ANSWERED = "ticket.answered"
+    ROSTER_VIEWED = "roster.viewed"
+    ROSTER_EXPORTED = "roster.exported"
+    REGISTRANTS_EXPORTED = "registrants.exported"
 
 
 def _checked(details: Mapping[str, object]) -> str:

@@ -177,7 +177,8 @@ def _to_ascii_digits(text: str) -> str:
     return result
 
 
-def _age(born: date, today: date) -> int:
+def age(born: date, today: date) -> int:
+    """Full years on `today`."""
     return today.year - born.year - int((today.month, today.day) < (born.month, born.day))
 
 
@@ -196,7 +197,7 @@ def _birth_date(day: int, month: int, yy: int, today: date) -> date:
             continue
         if born > today:
             only_in_future = True
-        elif _age(born, today) <= _MAX_AGE:
+        elif age(born, today) <= _MAX_AGE:
             return born
     problem = NikProblem.FUTURE_BIRTH_DATE if only_in_future else NikProblem.BAD_BIRTH_DATE
     raise NikError(problem, NIK_LENGTH)

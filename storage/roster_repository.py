@@ -1,0 +1,205 @@
+"""Queries behind coordinators' rosters and spreadsheets: batches with their fill, and
+participants with their seat, waitlist position and attendance answer.
+
+Callers own the transaction and pass the scope in (a BLK id or province code to narrow
+batches, audience conditions over `Registration` for everyone registered). Personal
+data leaves here encrypted, as stored; nothing is decrypted or logged in this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ScalarSelect, Select, and_, case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.coordinator_repository import Condition
+from storage.enrollment_repository import ACTIVE, LIVE, WAITLISTED
+from storage.models import (
+    Attendance,
+    Batch,
+    Blk,
+    Enrollment,
+    Province,
+    Regency,
+    Registration,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRow:
+    id: int
+    title: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    enrolled: int
+    waitlisted: int
+    blk_name: str
+    timezone: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantRow:
+    """A registration with its live enrollment, if any; NIK and phone still encrypted."""
+
+    full_name: str
+    code: str
+    nik_cipher: str
+    phone_cipher: str
+    sex: str
+    birth_date: date
+    regency_name: str | None
+    business_status: str
+    business_sector: str
+    phk_affected: bool
+    phk_month: date | None
+    enrollment_status: str | None
+    enrolled_at: datetime | None
+    waitlist_position: int | None
+    attendance: str | None
+    batch_title: str | None
+    blk_name: str | None
+    timezone: str | None
+
+
+def _count(status: str) -> ScalarSelect[int]:
+    return (
+        select(func.count())
+        .where(Enrollment.batch_id == Batch.id, Enrollment.status == status)
+        .scalar_subquery()
+    )
+
+
+def _batches(blk_id: str | None, province_code: str | None) -> Select:
+    stmt = (
+        select(
+            Batch.id,
+            Batch.title,
+            Batch.status,
+            Batch.starts_at,
+            Batch.ends_at,
+            Batch.capacity,
+            _count(ACTIVE),
+            _count(WAITLISTED),
+            Blk.name,
+            Province.timezone,
+        )
+        .join(Blk, Batch.blk_id == Blk.id)
+        .join(Regency, Blk.regency_code == Regency.code)
+        .join(Province, Regency.province_code == Province.code)
+    )
+    if blk_id is not None:
+        stmt = stmt.where(Batch.blk_id == blk_id)
+    if province_code is not None:
+        stmt = stmt.where(Regency.province_code == province_code)
+    return stmt
+
+
+def _participants(batch_id: int | None) -> Select:
+    """Registrations joined to their live enrollment (inner join when `batch_id` is given).
+
+    The waitlist position is a window over the waitlisted enrollments of each batch, in
+    the order they joined, as `EnrollmentRepository.waitlist_position` counts it.
+    """
+    waiting = select(
+        Enrollment.id,
+        func.row_number()
+        .over(partition_by=Enrollment.batch_id, order_by=Enrollment.id)
+        .label("position"),
+    ).where(Enrollment.status == WAITLISTED)
+    if batch_id is not None:
+        waiting = waiting.where(Enrollment.batch_id == batch_id)
+    queue = waiting.subquery()
+    home = aliased(Regency)
+    blk_regency = aliased(Regency)
+    live = and_(Enrollment.registration_id == Registration.id, Enrollment.status.in_(LIVE))
+    stmt = (
+        select(
+            Registration.full_name,
+            Registration.code,
+            Registration.nik_cipher,
+            Registration.phone_cipher,
+            Registration.sex,
+            Registration.birth_date,
+            home.name,
+            Registration.business_status,
+            Registration.business_sector,
+            Registration.phk_affected,
+            Registration.phk_month,
+            Enrollment.status,
+            Enrollment.created_at,
+            queue.c.position,
+            Attendance.answer,
+            Batch.title,
+            Blk.name,
+            Province.timezone,
+        )
+        .select_from(Registration)
+        .outerjoin(home, Registration.regency_code == home.code)
+        .join(Enrollment, live, isouter=batch_id is None)
+        .outerjoin(queue, queue.c.id == Enrollment.id)
+        .outerjoin(Attendance, Attendance.enrollment_id == Enrollment.id)
+        .outerjoin(Batch, Enrollment.batch_id == Batch.id)
+        .outerjoin(Blk, Batch.blk_id == Blk.id)
+        .outerjoin(blk_regency, Blk.regency_code == blk_regency.code)
+        .outerjoin(Province, blk_regency.province_code == Province.code)
+    )
+    if batch_id is not None:
+        stmt = stmt.where(Enrollment.batch_id == batch_id)
+    return stmt
+
+
+class RosterRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def batches(
+        self, *, blk_id: str | None, province_code: str | None, limit: int, offset: int
+    ) -> list[BatchRow]:
+        """Batches of one BLK, one province or everywhere; newest start first."""
+        stmt = (
+            _batches(blk_id, province_code)
+            .order_by(Batch.starts_at.desc(), Batch.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        return [BatchRow(*row) for row in await self.session.execute(stmt)]
+
+    async def count_batches(self, *, blk_id: str | None, province_code: str | None) -> int:
+        inner = _batches(blk_id, province_code).subquery()
+        stmt = select(func.count()).select_from(inner)
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def batch(
+        self, batch_id: int, *, blk_id: str | None, province_code: str | None
+    ) -> BatchRow | None:
+        """The batch if it exists inside the narrowing, else None (one answer for both)."""
+        stmt = _batches(blk_id, province_code).where(Batch.id == batch_id)
+        row = (await self.session.execute(stmt)).first()
+        return BatchRow(*row) if row else None
+
+    async def roster(self, batch_id: int) -> list[ParticipantRow]:
+        """Seats in the order they were taken, then the waitlist in its order."""
+        waitlisted_last = case((Enrollment.status == ACTIVE, 0), else_=1)
+        stmt = _participants(batch_id).order_by(waitlisted_last, Enrollment.id)
+        return [ParticipantRow(*row) for row in await self.session.execute(stmt)]
+
+    async def registrants(
+        self, conditions: Sequence[Condition], chunk: int
+    ) -> AsyncIterator[list[ParticipantRow]]:
+        """Everyone registered matching `conditions`, by registration, `chunk` rows at a time
+        from a server-side cursor: memory stays flat however many there are."""
+        stmt = (
+            _participants(None)
+            .where(*conditions)
+            .order_by(Registration.id)
+            .execution_options(yield_per=chunk)
+        )
+        result = await self.session.stream(stmt)
+        async for rows in result.partitions(chunk):
+            yield [ParticipantRow(*row) for row in rows]
