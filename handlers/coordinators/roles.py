@@ -6,16 +6,13 @@ and gets the same answer as for an unknown command, so nobody learns the command
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import html
-from aiogram.filters import BaseFilter, Command, CommandObject, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.coordinators.roles import (
-    COUNTRY,
     CoordinatorView,
     RoleCommandKind,
     Scope,
@@ -25,30 +22,13 @@ from bot.coordinators.roles import (
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import CoordinatorCb
+from handlers.common.filters import HasRole
 from handlers.common.replies import close_keyboard
 
 router = Blueprint(name=__name__)
 
 # Longer lists are cut; revoking by command still works for everyone.
 MAX_LISTED = 40
-
-
-class HasRole(BaseFilter):
-    """Passes admins (and, unless `admin_only`, coordinators) on with their `scope`."""
-
-    def __init__(self, *, admin_only: bool = False) -> None:
-        self.admin_only = admin_only
-
-    async def __call__(
-        self, event: Message | CallbackQuery, services: Services
-    ) -> bool | dict[str, Any]:
-        user = event.from_user
-        if user is None:
-            return False
-        if self.admin_only:
-            return {"scope": COUNTRY} if services.roles.is_admin(user.id) else False
-        scope = await services.roles.scope_of(user.id)
-        return {"scope": scope} if scope is not None else False
 
 
 def scope_label(scope: Scope, place: str | None) -> str:

@@ -15,8 +15,9 @@ from bot.coordinators.statistics import Statistics
 from bot.phk.pathway import PhkBusiness
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
+from handlers.common.filters import HasRole
 from handlers.coordinators.broadcast.render import number
-from handlers.coordinators.roles import HasRole, scope_label
+from handlers.coordinators.roles import scope_label
 
 router = Blueprint(name=__name__)
 

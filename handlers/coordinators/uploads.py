@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from aiogram import Bot, F
-from aiogram.filters import BaseFilter, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.coordinators.uploads import guess_kind, import_csv
-from bot.runtime.config import Settings
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
+from handlers.common.filters import HasRole
 
 router = Blueprint(name=__name__)
 
@@ -18,14 +18,7 @@ router = Blueprint(name=__name__)
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
 
-class IsAdmin(BaseFilter):
-    """Everyone else falls through to the fallback and learns nothing."""
-
-    async def __call__(self, message: Message, settings: Settings) -> bool:
-        return message.from_user is not None and message.from_user.id in settings.admin_ids
-
-
-@router.message(F.document, IsAdmin(), StateFilter(None))
+@router.message(F.document, HasRole(admin_only=True), StateFilter(None))
 async def csv_uploaded(message: Message, bot: Bot, services: Services) -> None:
     document = message.document
     if (document.file_size or 0) > MAX_CSV_BYTES:

@@ -20,8 +20,8 @@ from bot.tickets.rules import ticket_number_in
 from bot.tickets.views import TicketNotFound
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import TicketAction, TicketCb
+from handlers.common.filters import HasRole
 from handlers.coordinators.broadcast.render import number
-from handlers.coordinators.roles import HasRole
 from handlers.tickets.conversation import send_detail, start_typing, submit_text, typed_ticket
 from handlers.tickets.render import list_buttons, list_text, staff_buttons
 from handlers.tickets.states import Answering

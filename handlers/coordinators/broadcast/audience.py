@@ -22,6 +22,7 @@ from bot.delivery.deferred_replies import send_now
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import AudienceCb
+from handlers.common.filters import HasRole
 from handlers.common.replies import close_keyboard
 from handlers.coordinators.broadcast.compose import Compose, ask_audience
 from handlers.coordinators.broadcast.render import (
@@ -32,7 +33,6 @@ from handlers.coordinators.broadcast.render import (
     number,
     target_menu,
 )
-from handlers.coordinators.roles import HasRole
 
 router = Blueprint(name=__name__)
 

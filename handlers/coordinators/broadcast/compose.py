@@ -13,8 +13,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.coordinators.broadcasts import Draft, MediaKind
 from bot.coordinators.roles import Scope
 from handlers.common.blueprint import Blueprint
+from handlers.common.filters import HasRole
 from handlers.coordinators.broadcast.render import audience_menu, number
-from handlers.coordinators.roles import HasRole
 
 router = Blueprint(name=__name__)
 # Included after the other broadcast routers: what none of their steps took.

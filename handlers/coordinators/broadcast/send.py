@@ -21,6 +21,7 @@ from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BroadcastAction, BroadcastCb, DraftAction, DraftCb
 from handlers.common.errors import error_text
+from handlers.common.filters import HasRole
 from handlers.common.replies import alert, close_keyboard
 from handlers.coordinators.broadcast.compose import Compose, ask_audience
 from handlers.coordinators.broadcast.render import (
@@ -29,7 +30,6 @@ from handlers.coordinators.broadcast.render import (
     number,
     progress_text,
 )
-from handlers.coordinators.roles import HasRole
 
 router = Blueprint(name=__name__)
 
