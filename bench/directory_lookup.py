@@ -23,13 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.directory.service import DirectoryService
 from bot.places.names import read_data_csv
-from bot.places.regions import (
-    PlaceHit,
-    PlaceLookup,
-    PlaceSearch,
-    RegionDirectory,
-    default_directory,
-)
+from bot.places.regions import RegionDirectory, default_directory
+from bot.places.types import PlaceHit, PlaceLookup, PlaceSearch
 from storage.database import Database
 from storage.migrate import upgrade
 

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.places.names import MAX_CANDIDATES, normalise, read_data_csv
-from bot.places.regions import Regency, RegionDirectory, default_directory
+from bot.places.regions import RegionDirectory, default_directory
+from bot.places.types import Regency
 
 WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96"}  # Maluku, Maluku Utara, Papua x6
 

@@ -1,90 +1,17 @@
 """Directory of Indonesian provinces and regencies/cities for the domicile step.
 
 Data ships in ``bot/data`` (see its README for provenance); names typed by users are
-matched with :mod:`bot.place_names` (normalisation, aliases, fuzzy ranking).
+matched with :mod:`bot.places.names` (normalisation, aliases, fuzzy ranking).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from bot.places.names import KABUPATEN, KOTA, PlaceIndex, read_data_csv
-from bot.places.search import District, PlaceHit, PlaceSearch, PlaceSearcher
-
-__all__ = ["District", "PlaceHit", "PlaceSearch"]  # re-exported for callers of match_places
-
-# Official prefixes, longest first so "Kota Administrasi X" is not cut as "Kota" + "Administrasi X".
-_PREFIXES: tuple[tuple[str, str], ...] = (
-    ("Kabupaten Administrasi ", ""),
-    ("Kota Administrasi ", ""),
-    ("Kabupaten ", "Kab. "),
-    ("Kota ", "Kota "),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Province:
-    """A province with the timezone used to show local times (schedules, deadlines)."""
-
-    code: str  # "32"
-    name: str  # "Jawa Barat"
-    timezone: str  # IANA name, e.g. "Asia/Jakarta"
-    tz_abbr: str  # "WIB" / "WITA" / "WIT", as Indonesians write times
-
-
-@dataclass(frozen=True, slots=True)
-class Regency:
-    """A kabupaten or kota; coordinates are polygon centroids (for "nearest BLK")."""
-
-    code: str  # "32.16"
-    name: str  # official, e.g. "Kabupaten Bekasi"
-    province_code: str
-    latitude: float
-    longitude: float
-
-    @property
-    def is_kota(self) -> bool:
-        """True for a city (kota), False for a kabupaten."""
-        return self.name.startswith("Kota ")
-
-    @property
-    def base_name(self) -> str:
-        """Name without the Kabupaten/Kota prefix, used for sorting ("Bekasi")."""
-        for prefix, _ in _PREFIXES:
-            if self.name.startswith(prefix):
-                return self.name.removeprefix(prefix)
-        return self.name
-
-    @property
-    def short_name(self) -> str:
-        """Button-sized label: "Kab. Bekasi", "Kota Bekasi", "Jakarta Timur"."""
-        for prefix, short in _PREFIXES:
-            if self.name.startswith(prefix):
-                return short + self.base_name.replace("Kepulauan", "Kep.")
-        return self.name
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceMatch:
-    """A province candidate for typed text, with its 0..100 similarity score."""
-
-    code: str
-    name: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceLookup:
-    """Result of matching typed text against regencies.
-
-    ``best`` is set only for one clear winner; ``candidates`` holds up to five close
-    matches (best first when set) so the user can pick; empty when nothing is close.
-    """
-
-    best: Regency | None = None
-    candidates: list[Regency] = field(default_factory=list)
+from bot.places.search import PlaceSearcher
+from bot.places.types import District, PlaceLookup, PlaceMatch, PlaceSearch, Province, Regency
 
 
 class RegionDirectory:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Container
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.places.names import (
     CANDIDATE_WINDOW,
@@ -19,58 +18,34 @@ from bot.places.names import (
     Ranking,
     normalise,
 )
-
-if TYPE_CHECKING:
-    from bot.places.regions import Regency, RegionDirectory
+from bot.places.types import (
+    EXACT_SCORE,
+    District,
+    PlaceHit,
+    PlaceLookup,
+    PlaceMatch,
+    PlaceSearch,
+    Regency,
+)
 
 # Leading words that say the text is a kecamatan ("kec. cilandak"): search kecamatan only.
 DISTRICT_WORDS = frozenset({"kecamatan", "kec", "kac", "kecamatn"})
-EXACT_SCORE = 100.0
 # 7,285 kecamatan names hold many spelling variants (Kedungreja/Kedungrejo) and village names
 # repeat them, so a one-letter difference is as likely another place as a typo: a kecamatan is
 # a clear winner only when (nearly) exact, e.g. "Pondok Gede" for "Pondokgede" (95).
 DISTRICT_BEST_MIN_SCORE = 95.0
 
 
-@dataclass(frozen=True, slots=True)
-class District:
-    """A kecamatan; coordinates are polygon centroids (finer than the regency's)."""
+class Regions(Protocol):
+    """What the search asks of the directory (`bot.places.regions.RegionDirectory`)."""
 
-    code: str  # "32.01.01"
-    name: str  # "Cibinong"
-    regency_code: str  # "32.01"
-    latitude: float
-    longitude: float
+    def regencies(self, province_code: str) -> list[Regency]: ...
 
+    def regency(self, code: str) -> Regency | None: ...
 
-@dataclass(frozen=True, slots=True)
-class PlaceHit:
-    """A regency, or a kecamatan with its regency; ``score`` is the 0..100 similarity."""
+    def match_provinces(self, text: str) -> list[PlaceMatch]: ...
 
-    regency: Regency
-    district: District | None = None
-    score: float = EXACT_SCORE
-
-    @property
-    def latitude(self) -> float:
-        """The kecamatan's centroid when known: a better start for "nearest BLK"."""
-        return self.district.latitude if self.district else self.regency.latitude
-
-    @property
-    def longitude(self) -> float:
-        """See :attr:`latitude`."""
-        return self.district.longitude if self.district else self.regency.longitude
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceSearch:
-    """Like :class:`bot.places.regions.PlaceLookup`, but hits may be kecamatan.
-
-    ``best`` only for one clear winner (then also ``candidates[0]``); up to five candidates.
-    """
-
-    best: PlaceHit | None = None
-    candidates: list[PlaceHit] = field(default_factory=list)
+    def match_regencies(self, text: str, province_code: str | None = None) -> PlaceLookup: ...
 
 
 class RegencyFilter:
@@ -157,7 +132,7 @@ class PlaceSearcher:
 
     def __init__(
         self,
-        directory: RegionDirectory,
+        directory: Regions,
         regency_index: PlaceIndex,
         districts: dict[str, District],
     ) -> None:

@@ -14,7 +14,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.places.regions import Province, Regency
+from bot.places.types import Province, Regency
 from handlers.common.callbacks import AskCb, EraseCb, LangCb, MenuAction, MenuCb, RegCb, RegStep
 from handlers.common.render import BUSINESS_LABELS, SECTOR_LABELS, month_label
 

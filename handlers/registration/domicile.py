@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from bot.places.regions import Regency
+from bot.places.types import Regency
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import RegCb, RegStep
