@@ -14,6 +14,7 @@ from bot.faq.content import Faq
 from bot.phk.service import PhkService
 from bot.places.regions import RegionDirectory
 from bot.preferences import PreferenceService
+from bot.privacy import PrivacyService
 from bot.registration.service import RegistrationService
 from bot.tickets.service import TicketService
 from bot.training.batch_import import BatchImporter
@@ -26,6 +27,7 @@ class Services:
     regions: RegionDirectory
     registrations: RegistrationService
     preferences: PreferenceService
+    privacy: PrivacyService
     directory: DirectoryService
     enrollment: EnrollmentService
     batch_importer: BatchImporter

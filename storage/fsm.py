@@ -1,9 +1,11 @@
-"""FSM storages that survive a restart, with the answers encrypted at rest."""
+"""FSM storages that survive a restart, with the answers encrypted at rest, and the
+wrapper that records in the database who is in which conversation, whichever is used."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -11,9 +13,13 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, 
 from sqlalchemy import select
 
 from storage.database import Database
-from storage.models import FsmRecord
+from storage.models import ConversationActivity, FsmRecord, utcnow
+from storage.repositories import ConversationRepository
 
 Seal = Callable[[str], str]
+
+# One key format for both storages and the activity rows: "fsm:<bot>:<chat>:<user>:<destiny>".
+KEYS = DefaultKeyBuilder(with_destiny=True, with_bot_id=True)
 
 
 def _state_name(state: StateType) -> str | None:
@@ -31,15 +37,14 @@ class SqlStorage(BaseStorage):
         self._db = db
         self._seal = seal
         self._unseal = unseal
-        self._keys = DefaultKeyBuilder(with_destiny=True, with_bot_id=True)
 
     async def _load(self, key: StorageKey) -> FsmRecord | None:
         async with self._db.transaction() as session:
-            return await session.get(FsmRecord, self._keys.build(key))
+            return await session.get(FsmRecord, KEYS.build(key))
 
     async def _save(self, key: StorageKey, **values: Any) -> None:
         async with self._db.transaction() as session:
-            record_key = self._keys.build(key)
+            record_key = KEYS.build(key)
             stmt = select(FsmRecord).where(FsmRecord.key == record_key).with_for_update()
             record = (await session.execute(stmt)).scalar_one_or_none()
             if record is None:
@@ -79,7 +84,98 @@ def redis_storage(url: str, seal: Seal, unseal: Seal) -> BaseStorage:
 
     return RedisStorage.from_url(
         url,
-        key_builder=DefaultKeyBuilder(with_destiny=True, with_bot_id=True),
+        key_builder=KEYS,
         json_dumps=lambda data: seal(json.dumps(data, ensure_ascii=False)),
         json_loads=lambda raw: json.loads(unseal(raw)),
     )
+
+
+class TrackedStorage(BaseStorage):
+    """Any FSM storage, plus a database row per open conversation: whose, in which
+    state, when it started and when it last changed (`ConversationActivity`).
+
+    Jobs that look for abandoned or idle conversations, and erasure, go through these
+    rows, so they work the same whether conversations live in the database or in Redis,
+    where no SQL query can see them.
+    """
+
+    def __init__(
+        self, inner: BaseStorage, db: Database, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.inner = inner
+        self._db = db
+        self.clock = clock
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        await self.inner.set_state(key, state)
+        await self._record(key, state=_state_name(state))
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        return await self.inner.get_state(key)
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self.inner.set_data(key, data)
+        await self._record(key, has_data=bool(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        return await self.inner.get_data(key)
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+    async def forget_user(self, telegram_id: int) -> int:
+        """Clear every conversation of the person (erasure); returns how many there were."""
+        async with self._db.transaction() as session:
+            rows = await ConversationRepository(session).of_user(telegram_id)
+        return await self._forget(rows)
+
+    async def forget_idle(self, cutoff: datetime) -> int:
+        """Clear conversations nobody touched since `cutoff` (retention); returns how many."""
+        async with self._db.transaction() as session:
+            rows = await ConversationRepository(session).idle_since(cutoff)
+        return await self._forget(rows)
+
+    async def _forget(self, rows: list[ConversationActivity]) -> int:
+        # Outside the read's transaction: the database storage opens its own, and on
+        # SQLite a second writer would wait for the first.
+        for row in rows:
+            key = StorageKey(
+                bot_id=row.bot_id,
+                chat_id=row.chat_id,
+                user_id=row.telegram_id,
+                thread_id=row.thread_id,
+                destiny=row.destiny,
+            )
+            await self.inner.set_state(key, None)
+            await self.inner.set_data(key, {})
+            async with self._db.transaction() as session:
+                await ConversationRepository(session).delete(row.key)
+        return len(rows)
+
+    async def _record(self, key: StorageKey, **values: Any) -> None:
+        """Note the change; the row goes once neither a state nor data is left."""
+        async with self._db.transaction() as session:
+            conversations = ConversationRepository(session)
+            row = await conversations.get(KEYS.build(key), lock=True)
+            now = self.clock()
+            if row is None:
+                if not any(values.values()):
+                    return
+                row = ConversationActivity(
+                    key=KEYS.build(key),
+                    bot_id=key.bot_id,
+                    chat_id=key.chat_id,
+                    telegram_id=key.user_id,
+                    thread_id=key.thread_id,
+                    destiny=key.destiny,
+                    state=None,
+                    has_data=False,
+                    started_at=now,
+                )
+                conversations.add(row)
+            for name, value in values.items():
+                setattr(row, name, value)
+            if row.state is None and not row.has_data:
+                await conversations.remove(row)
+                return
+            row.last_activity_at = now

@@ -101,6 +101,29 @@ class FsmRecord(Base):
     updated_at: Mapped[UpdatedAt]
 
 
+class ConversationActivity(Base):
+    """An open conversation in whichever FSM storage is configured (database or Redis).
+
+    Written by `storage.fsm.TrackedStorage` beside every state and data change, so the
+    abandoned-registration nudge, retention and erasure find conversations without
+    reading the storage itself. The columns rebuild aiogram's `StorageKey`.
+    """
+
+    __tablename__ = "conversation_activity"
+    __table_args__ = (Index("ix_conversation_activity_state", "state", "last_activity_at"),)
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    bot_id: Mapped[TelegramId]
+    chat_id: Mapped[TelegramId]
+    telegram_id: Mapped[TelegramId] = mapped_column(index=True)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    destiny: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str | None] = mapped_column(String(100))
+    has_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class Province(Base):
     __tablename__ = "provinces"
 
@@ -372,6 +395,7 @@ __all__ = [
     "Batch",
     "Blk",
     "Broadcast",
+    "ConversationActivity",
     "Coordinator",
     "District",
     "Enrollment",

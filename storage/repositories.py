@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import FsmRecord, Registration, User
+from storage.models import ConversationActivity, Registration, User
 
 
 class UserRepository:
@@ -66,20 +66,40 @@ class RegistrationRepository:
 
 
 class ConversationRepository:
-    """Stored FSM records; keys end with the chat and user ids (see DefaultKeyBuilder)."""
+    """Open conversations as `storage.fsm.TrackedStorage` records them, whatever the storage."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def delete_for_user(self, telegram_id: int) -> None:
-        # Keys are fsm:bot:chat:user:destiny; in a private chat, chat id == user id.
-        pattern = f"%:{telegram_id}:{telegram_id}:%"
-        await self.session.execute(delete(FsmRecord).where(FsmRecord.key.like(pattern)))
+    async def get(self, key: str, *, lock: bool = False) -> ConversationActivity | None:
+        stmt = select(ConversationActivity).where(ConversationActivity.key == key)
+        if lock:
+            stmt = stmt.with_for_update()
+        return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def delete_idle_since(self, cutoff: datetime) -> int:
-        """Conversations nobody touched since `cutoff` (unfinished registrations hold a NIK)."""
-        result = await self.session.execute(delete(FsmRecord).where(FsmRecord.updated_at < cutoff))
-        return result.rowcount or 0
+    def add(self, conversation: ConversationActivity) -> None:
+        self.session.add(conversation)
+
+    async def remove(self, conversation: ConversationActivity) -> None:
+        await self.session.delete(conversation)
+
+    async def of_user(self, telegram_id: int) -> list[ConversationActivity]:
+        stmt = select(ConversationActivity).where(ConversationActivity.telegram_id == telegram_id)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def idle_since(
+        self, cutoff: datetime, *, state_prefix: str | None = None
+    ) -> list[ConversationActivity]:
+        """Conversations nobody touched since `cutoff`, optionally only in one state group."""
+        stmt = select(ConversationActivity).where(ConversationActivity.last_activity_at < cutoff)
+        if state_prefix is not None:
+            stmt = stmt.where(ConversationActivity.state.startswith(state_prefix, autoescape=True))
+        return list((await self.session.execute(stmt.order_by(ConversationActivity.key))).scalars())
+
+    async def delete(self, key: str) -> None:
+        await self.session.execute(
+            delete(ConversationActivity).where(ConversationActivity.key == key)
+        )
 
 
 class Repositories:

@@ -7,8 +7,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.privacy import PrivacyService
 from bot.registration.personal_data import PersonalDataCipher, generate_data_key
+from bot.training.reminders import ReminderPlan
 from storage.database import Database
+from storage.fsm import SqlStorage, TrackedStorage, redis_storage
 from storage.migrate import upgrade
 from tests.databases import empty_database
 
@@ -64,3 +67,25 @@ async def redis_url() -> AsyncIterator[str | None]:
     yield TEST_REDIS_URL
     await client.flushdb()
     await client.aclose()
+
+
+@pytest.fixture
+async def conversations(
+    db: Database, cipher: PersonalDataCipher, redis_url: str | None
+) -> AsyncIterator[TrackedStorage]:
+    """The FSM storage as `create_app` builds it: in Redis when TEST_REDIS_URL is set."""
+    inner = (
+        redis_storage(redis_url, cipher.encrypt, cipher.decrypt)
+        if redis_url
+        else SqlStorage(db, cipher.encrypt, cipher.decrypt)
+    )
+    storage = TrackedStorage(inner, db)
+    yield storage
+    await storage.close()
+
+
+@pytest.fixture
+def privacy(
+    db: Database, cipher: PersonalDataCipher, conversations: TrackedStorage
+) -> PrivacyService:
+    return PrivacyService(db, cipher, conversations, plan=ReminderPlan())

@@ -27,6 +27,7 @@ from bot.coordinators.broadcasts import (
 from bot.coordinators.roles import COUNTRY, RoleService, Scope
 from bot.delivery.outbox import Outgoing
 from bot.errors import NotPermitted
+from bot.privacy import PrivacyService
 from bot.registration.participants import BusinessStatus, RegistrationForm, Sector
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
@@ -98,7 +99,9 @@ PEOPLE = [
 ]
 
 
-async def build_world(db: Database, registrations: RegistrationService) -> World:
+async def build_world(
+    db: Database, registrations: RegistrationService, privacy: PrivacyService
+) -> World:
     """Two provinces, three BLKs, four batches and the people above."""
     for blk, province in ((BLK_A, "32"), (BLK_B, "32"), (BLK_C, "51")):
         await add_blk(db, blk, province)
@@ -114,7 +117,7 @@ async def build_world(db: Database, registrations: RegistrationService) -> World
             await enroll(db, telegram_id, batches[batch], status)
     async with db.transaction() as session:
         session.add(UnreachableChat(chat_id=109, reason="Forbidden: bot was blocked by the user"))
-    await registrations.erase(110)
+    await privacy.erase(110)
     return World(batches)
 
 
@@ -139,8 +142,8 @@ def broadcasts(db: Database, roles: RoleService, audiences: AudienceService) -> 
 
 
 @pytest.fixture
-async def world(db: Database, registrations: RegistrationService) -> World:
-    return await build_world(db, registrations)
+async def world(db: Database, registrations: RegistrationService, privacy: PrivacyService) -> World:
+    return await build_world(db, registrations, privacy)
 
 
 def audience(kind: AudienceKind, target: str | int | None = None) -> Audience:

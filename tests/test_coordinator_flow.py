@@ -91,7 +91,7 @@ async def test_admin_grants_and_blk_coordinator_broadcasts_in_scope(
     fake_api: FakeBotAPI, running_bot: RunningBot
 ) -> None:
     app = app_of(running_bot)
-    await build_world(app.db, app.services.registrations)
+    await build_world(app.db, app.services.registrations, app.services.privacy)
     admin = Chat(fake_api, ADMIN_ID)
     await admin.send("/koordinator", "Belum ada koordinator", "/koordinator tambah")
     await admin.send("/koordinator tambah 7001 provinsi 99", "Tidak ada provinsi dengan kode 99")
@@ -128,7 +128,7 @@ async def test_everyone_else_gets_the_plain_refusal(
     fake_api: FakeBotAPI, running_bot: RunningBot
 ) -> None:
     app = app_of(running_bot)
-    await build_world(app.db, app.services.registrations)
+    await build_world(app.db, app.services.registrations, app.services.privacy)
     await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
     stranger = Chat(fake_api, 5555)
     for command in ("/siaran", "/koordinator", "/koordinator tambah 5555 negara"):
@@ -164,7 +164,7 @@ async def test_province_coordinator_sends_a_photo_to_a_typed_blk(
     fake_api: FakeBotAPI, running_bot: RunningBot
 ) -> None:
     app = app_of(running_bot)
-    world = await build_world(app.db, app.services.registrations)
+    world = await build_world(app.db, app.services.registrations, app.services.privacy)
     await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.province("32"))
     chat = Chat(fake_api, COORDINATOR)
     await chat.send("/siaran", "Siaran baru")
@@ -224,7 +224,7 @@ async def test_progress_cancel_and_final_report(
     fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
     app = app_of(running_bot)
-    await build_world(app.db, app.services.registrations)
+    await build_world(app.db, app.services.registrations, app.services.privacy)
     await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
     app.services.broadcasts.throttle.min_interval = 0
     chat = Chat(fake_api, COORDINATOR)
@@ -257,7 +257,7 @@ async def test_report_refused_for_now_is_delivered_later(
 ) -> None:
     """The report is queued with the broadcast's close: a network error only delays it."""
     app = app_of(running_bot)
-    await build_world(app.db, app.services.registrations)
+    await build_world(app.db, app.services.registrations, app.services.privacy)
     await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
     chat = Chat(fake_api, COORDINATOR)
     progress = await compose_and_send(chat, fake_api)
@@ -282,7 +282,7 @@ async def test_report_replaces_a_deleted_progress_message(
     fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
     app = app_of(running_bot)
-    await build_world(app.db, app.services.registrations)
+    await build_world(app.db, app.services.registrations, app.services.privacy)
     await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
     chat = Chat(fake_api, COORDINATOR)
     await compose_and_send(chat, fake_api)
@@ -303,7 +303,7 @@ async def test_final_report_with_failures_csv(
     fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
     app = app_of(running_bot)
-    await build_world(app.db, app.services.registrations)
+    await build_world(app.db, app.services.registrations, app.services.privacy)
     await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
     chat = Chat(fake_api, COORDINATOR)
     await compose_and_send(chat, fake_api)

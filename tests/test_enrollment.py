@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.privacy import PrivacyService
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import NotRegistered, RegistrationService
 from bot.training.eligibility import EligibilityRules, Verdict
@@ -183,13 +184,16 @@ async def test_unregistered_people_cannot_enroll(
 
 
 async def test_erasure_hands_the_seat_to_the_waitlist(
-    db: Database, registrations: RegistrationService, enrollment: EnrollmentService
+    db: Database,
+    registrations: RegistrationService,
+    enrollment: EnrollmentService,
+    privacy: PrivacyService,
 ) -> None:
     batch = await add_batch(db, await add_blk(db), 1)
     await register(registrations, 1, serial=1)
     await register(registrations, 2, serial=2)
     await enrollment.enroll(1, batch, waitlist=False)
     await enrollment.enroll(2, batch, waitlist=True)
-    erasure = await registrations.erase(1)
+    erasure = await privacy.erase(1)
     assert erasure.erased and erasure.promoted_telegram_id == 2
     assert (await enrollment.placement(2)).status == "active"

@@ -1,13 +1,20 @@
-"""Conversations survive a new storage instance, and their answers are encrypted at rest."""
+"""Conversations survive a new storage instance, and their answers are encrypted at rest;
+whichever storage holds them, the database knows who is in which conversation since when."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import text
+from alembic import command
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection
 
 from bot.registration.personal_data import PersonalDataCipher
 from storage.database import Database
-from storage.fsm import SqlStorage
+from storage.fsm import SqlStorage, TrackedStorage
+from storage.migrate import alembic_config, upgrade
+from storage.models import ConversationActivity, FsmRecord
 
 KEY = StorageKey(bot_id=42, chat_id=7, user_id=7)
 
@@ -51,3 +58,63 @@ async def test_keys_are_separate_per_user(db: Database, cipher: PersonalDataCiph
     await storage.set_data(other, {"who": "eight"})
     assert (await storage.get_data(KEY))["who"] == "seven"
     assert (await storage.get_data(other))["who"] == "eight"
+
+
+async def activity(db: Database) -> list[ConversationActivity]:
+    async with db.transaction() as session:
+        return list((await session.execute(select(ConversationActivity))).scalars())
+
+
+async def test_activity_follows_the_conversation(
+    db: Database, conversations: TrackedStorage
+) -> None:
+    """With TEST_REDIS_URL the conversation itself is in Redis; the record is the same."""
+    start = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+    conversations.clock = lambda: start
+    await conversations.set_state(KEY, "Registration:full_name")
+    conversations.clock = lambda: start + timedelta(minutes=5)
+    await conversations.update_data(KEY, {"full_name": "Budi"})
+    [row] = await activity(db)
+    assert (row.telegram_id, row.chat_id, row.bot_id, row.destiny) == (7, 7, 42, "default")
+    assert (row.state, row.has_data) == ("Registration:full_name", True)
+    assert (row.started_at, row.last_activity_at) == (start, start + timedelta(minutes=5))
+    assert await conversations.inner.get_data(KEY) == {"full_name": "Budi"}
+
+    await conversations.set_state(KEY, None)  # the answers are still kept
+    assert [(r.state, r.has_data) for r in await activity(db)] == [(None, True)]
+    await conversations.set_data(KEY, {})
+    assert await activity(db) == []
+    await conversations.set_data(KEY, {})  # nothing to record for an empty conversation
+    assert await activity(db) == []
+
+
+async def _downgrade(db: Database, revision: str) -> None:
+    def run(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), revision)
+
+    async with db.engine.begin() as conn:
+        await conn.run_sync(run)
+
+
+async def test_the_migration_records_conversations_already_stored(db: Database) -> None:
+    await _downgrade(db, "005")
+    then = datetime(2026, 11, 20, tzinfo=UTC)
+    async with db.transaction() as session:
+        session.add_all(
+            [
+                FsmRecord(key="fsm:42:7:7:default", state="Registration:nik", updated_at=then),
+                FsmRecord(key="fsm:42:-100:8:5:default", data="sealed", updated_at=then),
+                FsmRecord(key="not-ours", state="Registration:nik", updated_at=then),
+            ]
+        )
+    await upgrade(db)
+    rows = {row.key: row for row in await activity(db)}
+    assert set(rows) == {"fsm:42:7:7:default", "fsm:42:-100:8:5:default"}
+    private, group = rows["fsm:42:7:7:default"], rows["fsm:42:-100:8:5:default"]
+    assert (private.telegram_id, private.chat_id, private.thread_id) == (7, 7, None)
+    assert (private.state, private.has_data, private.last_activity_at) == (
+        "Registration:nik",
+        False,
+        then,
+    )
+    assert (group.telegram_id, group.chat_id, group.thread_id, group.has_data) == (8, -100, 5, True)

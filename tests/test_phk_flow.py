@@ -266,7 +266,7 @@ async def test_my_data_shows_and_erase_removes_the_pathway_answers(person: Chat,
 async def test_statistics_for_a_blk_coordinator_and_refusal_for_others(
     fake_api: FakeBotAPI, app: App
 ) -> None:
-    await build_world(app.db, app.services.registrations)
+    await build_world(app.db, app.services.registrations, app.services.privacy)
     await add_pathway_answers(app.db)
     await app.services.roles.grant(ADMIN_ID, 7001, Scope.blk(BLK_A))
     coordinator = Chat(fake_api, 7001)

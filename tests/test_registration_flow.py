@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
+from storage.fsm import TrackedStorage
 from tests.fake_bot_api import FakeBotAPI
-from tests.harness import Chat, RunningBot
+from tests.harness import NOW, Chat, RunningBot
 
 NIK = "3201011201900001"  # Kab. Bogor, man born 12 Jan 1990
 
@@ -194,6 +196,37 @@ async def test_erase_my_data(chat: Chat, fake_api: FakeBotAPI) -> None:
     other = Chat(fake_api, user_id=6001)
     await register_until_review(other)
     await other.press("Kirim pendaftaran", "Pendaftaran berhasil")
+
+
+async def test_erasing_during_a_registration_clears_the_draft(chat: Chat) -> None:
+    """The draft holds the NIK; with TEST_REDIS_URL it lives in Redis and still goes."""
+    confirm = await chat.send("/hapusdata", "Hapus")
+    await chat.send("/daftar", "Persetujuan")
+    await chat.press("Saya setuju", "nama lengkap")
+    await chat.send("Budi Santoso", "NIK")
+    await chat.send(NIK, "Jumat, 12 Januari 1990")
+    chat.press_on(confirm, "Ya, hapus")
+    await chat.expect("telah dihapus")
+    await chat.send("Budi", "belum mengerti")
+
+
+async def test_an_abandoned_registration_is_nudged_then_erased(
+    chat: Chat, running_bot: RunningBot
+) -> None:
+    """Both jobs find the draft through the conversation activity, Redis or not."""
+    assert running_bot.app is not None
+    storage, services = running_bot.app.storage, running_bot.app.services
+    assert isinstance(storage, TrackedStorage)
+    storage.clock = running_bot.clock
+    await chat.send("/daftar", "Persetujuan")
+    await chat.press("Saya setuju", "nama lengkap")
+    await chat.send("Budi Santoso", "NIK")
+
+    services.reminders.clock = lambda: NOW + timedelta(hours=25)
+    assert await services.reminders.remind_abandoned() == 1
+    services.privacy.clock = lambda: NOW + timedelta(days=2 * 365 + 31)
+    assert (await services.privacy.erase_expired()).conversations == 1
+    await chat.send("Budi", "belum mengerti")
 
 
 async def test_cancel_and_decline(chat: Chat) -> None:

@@ -1,4 +1,4 @@
-"""Registration use cases against the real database: uniqueness, encryption at rest, erasure."""
+"""Registration use cases against the real database: uniqueness and encryption at rest."""
 
 from __future__ import annotations
 
@@ -91,29 +91,3 @@ async def test_update_cannot_take_another_accounts_nik(service: RegistrationServ
     await service.register(2, form(nik="3201011201900002"))
     with pytest.raises(NikTaken):
         await service.update(2, form())
-
-
-async def test_export_and_erase(service: RegistrationService) -> None:
-    await service.register(1, form())
-    export = await service.export(1)
-    assert export is not None
-    assert export["registration"]["nik"] == NIK  # type: ignore[index]
-    assert (await service.erase(1)).erased is True
-    assert await service.get(1) is None
-    assert await service.export(1) is None
-    assert await service.nik_available(2, NIK)
-    assert (await service.erase(1)).erased is False
-
-
-async def test_data_older_than_the_retention_period_is_erased(
-    db: Database, cipher: PersonalDataCipher
-) -> None:
-    early = RegistrationService(db, cipher, clock=lambda: NOW, retention_months=24)
-    await early.register(1, form(consent_at=datetime(2024, 11, 23, tzinfo=UTC)))
-    await early.register(
-        2, form(nik="3201011201900002", consent_at=datetime(2024, 11, 25, tzinfo=UTC))
-    )
-    retention = await early.erase_expired()
-    assert (retention.erased, retention.promoted) == (1, 0)
-    assert await early.get(1) is None
-    assert await early.get(2) is not None

@@ -10,9 +10,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import select, update
 
 from bot.delivery.templates import TemplateRenderer
+from bot.privacy import PrivacyService
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
 from bot.runtime.app import App, create_app
@@ -27,7 +29,8 @@ from bot.training.reminders import (
 )
 from handlers.delivery.templates import notice_renderer
 from storage.database import Database
-from storage.models import Blk, Enrollment, FsmRecord, OutboxMessage
+from storage.fsm import TrackedStorage
+from storage.models import Blk, Enrollment, OutboxMessage
 from tests.enrollment_setup import NOW, add_batch, add_blk, register
 
 # Monday 7 December 2026, 08:00 in each of Indonesia's zones.
@@ -49,9 +52,11 @@ def enrollment(db: Database) -> EnrollmentService:
 
 
 @pytest.fixture
-async def app(database_url: str, data_key: str) -> AsyncIterator[App]:
-    """The services the render hook gets in `blk-bot run`, on the test database."""
-    settings = Settings(_env_file=None, database_url=database_url, data_key=data_key)  # type: ignore[call-arg]
+async def app(database_url: str, redis_url: str | None, data_key: str) -> AsyncIterator[App]:
+    """The services the render hook gets in `blk-bot run`, on the test database (and Redis)."""
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=database_url, redis_url=redis_url, data_key=data_key
+    )
     application = create_app(settings)
     application.services.registrations.clock = lambda: NOW
     application.services.enrollment.clock = lambda: NOW
@@ -189,14 +194,17 @@ async def test_reschedule_moves_the_reminders_to_the_new_batch(
 
 
 async def test_erasure_drops_reminders_and_tells_the_promoted(
-    db: Database, registrations: RegistrationService, enrollment: EnrollmentService
+    db: Database,
+    registrations: RegistrationService,
+    enrollment: EnrollmentService,
+    privacy: PrivacyService,
 ) -> None:
     batch = await add_batch(db, await add_blk(db), 1)
     for user in (1, 2):
         await register(registrations, user, serial=user)
     await enrollment.enroll(1, batch, waitlist=False)
     await enrollment.enroll(2, batch, waitlist=True)
-    await registrations.erase(1)
+    await privacy.erase(1)
     assert await outbox(db, 1) == []
     assert len(await outbox(db, 2, "promotion")) == 1
 
@@ -277,28 +285,20 @@ async def test_promotion_notice_in_the_promoted_persons_language(app: App) -> No
 
 
 async def test_abandoned_registration_is_nudged_once(app: App) -> None:
-    db = app.db
+    """Found through the conversation activity, so the same with Redis (TEST_REDIS_URL)."""
+    db, storage = app.db, app.storage
+    assert isinstance(storage, TrackedStorage)
     long_ago, lately = NOW - timedelta(hours=25), NOW - timedelta(hours=2)
-    async with db.transaction() as session:
-        session.add_all(
-            [
-                FsmRecord(
-                    key="fsm:42:700:700:default", state="Registration:phone", updated_at=long_ago
-                ),
-                FsmRecord(
-                    key="fsm:42:701:701:default", state="Registration:nik", updated_at=lately
-                ),
-                FsmRecord(
-                    key="fsm:42:702:702:default", state="NearestBlk:place", updated_at=long_ago
-                ),
-                FsmRecord(
-                    key="fsm:42:703:703:default", state="Registration:review", updated_at=long_ago
-                ),
-                FsmRecord(
-                    key="fsm:42:-100:704:default", state="Registration:nik", updated_at=long_ago
-                ),
-            ]
-        )
+
+    async def answered(user: int, state: str | None, at: datetime, chat: int | None = None) -> None:
+        storage.clock = lambda: at
+        await storage.set_state(StorageKey(bot_id=42, chat_id=chat or user, user_id=user), state)
+
+    await answered(700, "Registration:phone", long_ago)
+    await answered(701, "Registration:nik", lately)
+    await answered(702, "NearestBlk:place", long_ago)
+    await answered(703, "Registration:review", long_ago)
+    await answered(704, "Registration:nik", long_ago, chat=-100)  # a group, not a private chat
     await register(app.services.registrations, 703, serial=3)  # editing with /ubah, not abandoned
 
     assert await remind_abandoned(db, NOW) == 1
@@ -313,13 +313,10 @@ async def test_abandoned_registration_is_nudged_once(app: App) -> None:
     assert "belum selesai" in outgoing.params["text"]
 
     # Came back two days later, answered one more question, and stopped again.
-    async with db.transaction() as session:
-        record = await session.get(FsmRecord, "fsm:42:700:700:default")
-        record.state, record.updated_at = "Registration:province", NOW + timedelta(days=2)
+    await answered(700, "Registration:province", NOW + timedelta(days=2))
     assert await remind_abandoned(db, NOW + timedelta(days=3)) == 1
 
-    async with db.transaction() as session:  # finished or left with /batal since
-        await session.delete(await session.get(FsmRecord, "fsm:42:700:700:default"))
+    await answered(700, None, NOW + timedelta(days=3))  # finished or left with /batal since
     assert await renderer(app)(row) is None
 
 

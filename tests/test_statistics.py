@@ -15,6 +15,7 @@ from bot.coordinators.statistics import Statistics, StatisticsService
 from bot.phk.content import PhkContent
 from bot.phk.pathway import PhkAnswers, PhkBusiness
 from bot.phk.service import PhkService
+from bot.privacy import PrivacyService
 from bot.registration.participants import Sector
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
@@ -42,8 +43,10 @@ async def add_pathway_answers(db: Database) -> None:
 
 
 @pytest.fixture
-async def statistics(db: Database, cipher: PersonalDataCipher) -> StatisticsService:
-    await build_world(db, RegistrationService(db, cipher))
+async def statistics(
+    db: Database, cipher: PersonalDataCipher, privacy: PrivacyService
+) -> StatisticsService:
+    await build_world(db, RegistrationService(db, cipher), privacy)
     await add_pathway_answers(db)
     return StatisticsService(db)
 
@@ -84,10 +87,10 @@ async def test_counts_stay_inside_the_scope(
 
 
 async def test_erased_people_leave_the_statistics(
-    db: Database, cipher: PersonalDataCipher, statistics: StatisticsService
+    privacy: PrivacyService, statistics: StatisticsService
 ) -> None:
-    await RegistrationService(db, cipher).erase(102)
-    await RegistrationService(db, cipher).erase(999)
+    await privacy.erase(102)
+    await privacy.erase(999)
     assert counts(await statistics.collect(Scope.blk(BLK_A))) == (3, 0, 0, 0, 0, 0, 0, 0, 3, 0)
     assert (await statistics.collect(COUNTRY)).pathway_completions == 2
 

@@ -35,7 +35,7 @@ NOT_UNDERSTOOD = "Maaf, saya belum mengerti"
 async def app(running_bot: RunningBot) -> App:
     assert running_bot.app is not None
     app = running_bot.app
-    await build_world(app.db, app.services.registrations)
+    await build_world(app.db, app.services.registrations, app.services.privacy)
     await app.services.roles.grant(ADMIN_ID, BLK_A_STAFF, Scope.blk(BLK_A))
     await app.services.roles.grant(ADMIN_ID, BLK_B_STAFF, Scope.blk(BLK_B))
     app.services.tickets.clock = lambda: NOW

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from bot.coordinators.roles import RoleService, Scope
 from bot.errors import NotPermitted
+from bot.privacy import PrivacyService
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
 from bot.tickets.rules import MARK, Event, Origin, Place, TicketStatus, ticket_number_in
@@ -37,8 +38,10 @@ async def roles(db: Database) -> RoleService:
 
 
 @pytest.fixture
-async def tickets(db: Database, cipher: PersonalDataCipher, roles: RoleService) -> TicketService:
-    await build_world(db, RegistrationService(db, cipher))
+async def tickets(
+    db: Database, cipher: PersonalDataCipher, roles: RoleService, privacy: PrivacyService
+) -> TicketService:
+    await build_world(db, RegistrationService(db, cipher), privacy)
     await roles.grant(ADMIN, BLK_A_STAFF, Scope.blk(BLK_A))
     await roles.grant(ADMIN, PROVINCE_32_STAFF, Scope.province("32"))
     await roles.grant(ADMIN, COUNTRY_STAFF, Scope.country())
@@ -194,11 +197,11 @@ async def test_with_no_admins_nothing_is_marked_escalated(
 
 
 async def test_erasure_removes_tickets_and_their_messages(
-    tickets: TicketService, db: Database, cipher: PersonalDataCipher
+    tickets: TicketService, db: Database, privacy: PrivacyService
 ) -> None:
     await tickets.ask(101, "Hapus saya", Origin.MENU)
     await tickets.ask(200, "Saya belum daftar", Origin.MENU)
-    await RegistrationService(db, cipher).erase(101)  # what /hapusdata does
+    await privacy.erase(101)  # what /hapusdata does
     async with db.transaction() as session:
         assert [t.telegram_id for t in (await session.execute(select(Ticket))).scalars()] == [200]
         assert await TicketRepository(session).delete_for_user(200) == 1

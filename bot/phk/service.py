@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from bot.phk.content import PhkContent
 from bot.phk.pathway import PhkAnswers, PhkBusiness, Summary, compose_summary
-from bot.registration.months import months_before, recent_months
+from bot.registration.months import recent_months
 from bot.registration.participants import Sector
 from storage.database import Database
 from storage.models import PhkProfile
@@ -38,13 +38,11 @@ class PhkService:
         content: PhkContent,
         *,
         phk_priority: bool,
-        retention_months: int = 24,
         clock: Clock = _utc_now,
     ) -> None:
         self._db = db
         self.content = content
         self.phk_priority = phk_priority
-        self.retention_months = retention_months
         self.clock = clock
 
     def today(self) -> date:
@@ -74,13 +72,6 @@ class PhkService:
             row.wants_counselling = answers.wants_counselling
             row.wants_capital_info = answers.wants_capital_info
         return self.summarise(answers)
-
-    async def erase_expired(self) -> int:
-        """Answers not renewed within the retention period the intro states are deleted,
-        also for people who never registered (registrations expire on their own)."""
-        cutoff = months_before(self.clock(), self.retention_months)
-        async with self._db.transaction() as session:
-            return await PhkRepository(session).delete_updated_before(cutoff)
 
     async def get(self, telegram_id: int) -> PhkAnswers | None:
         async with self._db.transaction() as session:

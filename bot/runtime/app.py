@@ -17,6 +17,7 @@ from bot.phk.content import PhkContent
 from bot.phk.service import PhkService
 from bot.places.regions import default_directory
 from bot.preferences import PreferenceService
+from bot.privacy import PrivacyService
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
 from bot.runtime.config import Settings
@@ -30,7 +31,7 @@ from bot.training.eligibility import EligibilityRules
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderPlan, ReminderService
 from storage.database import Database
-from storage.fsm import SqlStorage, redis_storage
+from storage.fsm import SqlStorage, TrackedStorage, redis_storage
 
 REDIS_LOCK_SECONDS = 5
 
@@ -65,6 +66,7 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
     else:
         storage = SqlStorage(db, cipher.encrypt, cipher.decrypt)
         isolation = SimpleEventIsolation()
+    conversations = TrackedStorage(storage, db)
     regions = default_directory()
     roles = RoleService(db, settings.admin_ids)
     audiences = AudienceService(db)
@@ -79,9 +81,15 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
                 db,
                 cipher,
                 settings.registration_code_prefix,
-                retention_months=settings.data_retention_months,
             ),
             preferences=PreferenceService(db),
+            privacy=PrivacyService(
+                db,
+                cipher,
+                conversations,
+                plan=plan,
+                retention_months=settings.data_retention_months,
+            ),
             directory=DirectoryService(db, regions),
             enrollment=EnrollmentService(
                 db,
@@ -98,7 +106,6 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
                 db,
                 PhkContent.from_toml(settings.phk_content_file),
                 phk_priority=rules.phk_priority,
-                retention_months=settings.data_retention_months,
             ),
             statistics=StatisticsService(db),
             tickets=TicketService(
@@ -112,7 +119,7 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
             faq=load_faq(settings.faq_file),
         ),
         i18n=create_i18n(settings.default_locale),
-        storage=storage,
+        storage=conversations,
         isolation=isolation,
         flood=FloodGuard(
             settings.flood_max_updates,

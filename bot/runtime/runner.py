@@ -74,15 +74,16 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         await forget_old_updates(app.db)
 
     async def retention() -> None:
-        done = await app.services.registrations.erase_expired()
-        if done.erased or done.drafts:
+        done = await app.services.privacy.erase_expired()
+        if done.registrations or done.phk_answers or done.conversations:
             logger.info(
-                "retention: %d registrations, %d idle drafts erased", done.erased, done.drafts
+                "retention: %d registrations, %d PHK pathway answers, %d idle conversations erased",
+                done.registrations,
+                done.phk_answers,
+                done.conversations,
             )
         if done.promoted:
             sender.wake()
-        if phk := await app.services.phk.erase_expired():
-            logger.info("retention: %d PHK pathway answers erased", phk)
 
     async def abandoned() -> None:
         if await app.services.reminders.remind_abandoned():

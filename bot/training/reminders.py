@@ -26,16 +26,17 @@ from storage.enrollment_repository import BatchRepository
 from storage.models import (
     Attendance,
     Batch,
+    ConversationActivity,
     Enrollment,
-    FsmRecord,
     Registration,
     utcnow,
 )
+from storage.repositories import ConversationRepository
 
 logger = logging.getLogger(__name__)
 
 # States of the registration conversation as aiogram stores them ("Registration:phone").
-REGISTRATION_STATES = "Registration:%"
+REGISTRATION_PREFIX = "Registration:"
 
 
 class AttendanceAnswer(StrEnum):
@@ -167,21 +168,17 @@ async def remind_abandoned(
 ) -> int:
     """Nudge once those who left the registration unanswered for `after`; returns how many.
 
-    Reads conversations kept in the database (SqlStorage); with REDIS_URL they live in
-    Redis and none are found. The dedupe key holds the day of the last answer, so a
-    person who comes back and stops again is nudged again, but never twice for one stop.
+    Reads the conversation activity `TrackedStorage` records, so it works whether the
+    conversations live in the database or in Redis. The dedupe key holds the day of the
+    last answer, so a person who comes back and stops again is nudged again, but never
+    twice for one stop.
     """
-    cutoff = now - after
     queued = 0
     async with db.transaction() as session:
-        stmt = select(FsmRecord.key, FsmRecord.updated_at).where(
-            FsmRecord.state.like(REGISTRATION_STATES), FsmRecord.updated_at < cutoff
+        drafts = await ConversationRepository(session).idle_since(
+            now - after, state_prefix=REGISTRATION_PREFIX
         )
-        stuck = {
-            chat_id: updated_at
-            for key, updated_at in (await session.execute(stmt)).all()
-            if (chat_id := _private_chat_of(key)) is not None
-        }
+        stuck = {row.chat_id: row.last_activity_at for row in drafts if _private(row)}
         if not stuck:
             return 0
         # Registered people editing their data (/ubah) are in the same states.
@@ -192,7 +189,7 @@ async def remind_abandoned(
                 )
             ).scalars()
         )
-        for chat_id, updated_at in sorted(stuck.items()):
+        for chat_id, last_activity in sorted(stuck.items()):
             if chat_id in registered:
                 continue
             try:
@@ -204,7 +201,7 @@ async def remind_abandoned(
                         chat_id,
                         Template.ABANDONED,
                         {},
-                        dedupe_key=f"abandoned:{chat_id}:{updated_at.date().isoformat()}",
+                        dedupe_key=f"abandoned:{chat_id}:{last_activity.date().isoformat()}",
                         not_before=now,
                         expires_at=now + after,
                     )
@@ -218,9 +215,10 @@ async def registration_unfinished(db: Database, telegram_id: int) -> bool:
     async with db.transaction() as session:
         if await _registered(session, telegram_id):
             return False
-        stmt = select(FsmRecord.key).where(FsmRecord.state.like(REGISTRATION_STATES))
-        stmt = stmt.where(FsmRecord.key.like(f"%:{telegram_id}:{telegram_id}:%"))
-        return (await session.execute(stmt)).first() is not None
+        conversations = await ConversationRepository(session).of_user(telegram_id)
+    return any(
+        _private(row) and (row.state or "").startswith(REGISTRATION_PREFIX) for row in conversations
+    )
 
 
 class ReminderService:
@@ -253,13 +251,6 @@ async def _registered(session: AsyncSession, telegram_id: int) -> bool:
     return (await session.execute(stmt)).first() is not None
 
 
-def _private_chat_of(key: str) -> int | None:
-    """The chat of a key "fsm:<bot>:<chat>:<user>:<destiny>" when it is a private chat."""
-    parts = key.split(":")
-    if len(parts) != 5:
-        return None
-    try:
-        chat_id, user_id = int(parts[2]), int(parts[3])
-    except ValueError:
-        return None
-    return chat_id if chat_id == user_id else None
+def _private(conversation: ConversationActivity) -> bool:
+    """The nudge goes to the person's own chat with the bot, not to a group."""
+    return conversation.chat_id == conversation.telegram_id

@@ -41,7 +41,7 @@ flow = Blueprint(name=__name__)
 @flow.callback_query(MenuCb.filter(F.action == MenuAction.PHK), StateFilter(None))
 async def cmd_phk(event: Message | CallbackQuery, state: FSMContext, services: Services) -> None:
     """Introduces the pathway, with the JKP facts one button away, and asks the PHK month."""
-    intro = _("phk-intro").format(months=services.phk.retention_months)
+    intro = _("phk-intro").format(months=services.privacy.retention_months)
     await event.bot.send_message(event.from_user.id, intro, reply_markup=phk_keyboards.jkp())
     await state.set_data({})
     await ask(PhkFlow.month, event, state, services)

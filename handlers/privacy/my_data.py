@@ -46,7 +46,7 @@ async def cmd_ubah(message: Message, state: FSMContext, services: Services) -> N
 @router.message(Command("datasaya"), StateFilter(None))
 async def cmd_datasaya(message: Message, services: Services) -> None:
     """Sends everything stored about the user, unmasked, as a JSON file (right of access)."""
-    export = await services.registrations.export(message.from_user.id)
+    export = await services.privacy.export(message.from_user.id)
     if export is None:
         await message.answer(_("mydata-none"))
         return
@@ -62,17 +62,14 @@ async def cmd_hapusdata(message: Message) -> None:
 
 
 @router.callback_query(EraseCb.filter())
-async def erase_chosen(
-    callback: CallbackQuery, callback_data: EraseCb, state: FSMContext, services: Services
-) -> None:
-    """Deletes the registration, preferences and any open conversation, or keeps them."""
+async def erase_chosen(callback: CallbackQuery, callback_data: EraseCb, services: Services) -> None:
+    """Deletes everything stored about the person (see bot.privacy), or keeps it."""
     await close_keyboard(callback)
     user_id = callback.from_user.id
     if not callback_data.confirm:
         await callback.bot.send_message(user_id, _("erase-kept"))
         return
-    await state.clear()
-    erasure = await services.registrations.erase(user_id)
+    erasure = await services.privacy.erase(user_id)
     await callback.bot.send_message(
         user_id, _("erase-done") if erasure.erased else _("erase-nothing")
     )

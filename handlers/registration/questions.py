@@ -79,7 +79,7 @@ async def advance(
 
 def _build(question: State, answers: dict[str, Any], services: Services) -> tuple[str, Any]:
     if question == R.consent:
-        months = services.registrations.retention_months
+        months = services.privacy.retention_months
         return _("reg-consent").format(months=months), keyboards.consent()
     if question == R.full_name:
         return _("reg-ask-name"), keyboards.REMOVE

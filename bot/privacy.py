@@ -1,0 +1,122 @@
+"""Everything stored about a person, across features (UU PDP, Law 27/2022).
+
+One place answers the right of access (/datasaya), the right to erasure (/hapusdata)
+and the retention period the consent text promises (`DATA_RETENTION_MONTHS`): the
+registration and its seat or waitlist place, the PHK pathway answers, the questions to
+coordinators, the language choice and any open conversation, wherever the FSM storage
+keeps it. A feature that starts storing personal data adds it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.phk.service import answers_of
+from bot.registration.months import months_before
+from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import participant_of
+from bot.training.reminders import ReminderPlan
+from bot.training.waitlist import release
+from storage.database import Database
+from storage.enrollment_repository import EnrollmentRepository
+from storage.fsm import TrackedStorage
+from storage.models import utcnow
+from storage.phk_repository import PhkRepository
+from storage.repositories import Repositories
+from storage.ticket_repository import TicketRepository
+
+
+@dataclass(frozen=True)
+class Erasure:
+    erased: bool
+    promoted_telegram_id: int | None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """What one retention round erased; `promoted` people got a freed seat."""
+
+    registrations: int
+    phk_answers: int
+    conversations: int
+    promoted: int
+
+
+class PrivacyService:
+    def __init__(
+        self,
+        db: Database,
+        cipher: PersonalDataCipher,
+        conversations: TrackedStorage,
+        *,
+        plan: ReminderPlan,
+        retention_months: int = 24,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._db = db
+        self._cipher = cipher
+        self._conversations = conversations
+        self._plan = plan
+        self.retention_months = retention_months
+        self.clock = clock
+
+    async def export(self, telegram_id: int) -> dict[str, object] | None:
+        """Everything stored about the account, unmasked (right of access)."""
+        async with self._db.transaction() as session:
+            repos = Repositories(session)
+            row = await repos.registrations.by_telegram_id(telegram_id)
+            user = await repos.users.get(telegram_id)
+            phk = await PhkRepository(session).get(telegram_id)
+        if row is None and user is None and phk is None:
+            return None
+        return {
+            "telegram_id": telegram_id,
+            "language": user.locale if user else None,
+            "registration": participant_of(row, self._cipher).as_export() if row else None,
+            "phk_pathway": answers_of(phk).as_export() if phk else None,
+        }
+
+    async def erase(self, telegram_id: int) -> Erasure:
+        """Delete everything held about the account (right to erasure).
+
+        A seat the person held goes to the first waitlisted person, whose notice and
+        reminders are queued in the same transaction. `erased` says whether there was a
+        registration, PHK answers, a question to coordinators or an unfinished conversation
+        (a half-done registration holds a NIK).
+        """
+        deleted = await self._conversations.forget_user(telegram_id)
+        async with self._db.transaction() as session:
+            repos = Repositories(session)
+            promoted = None
+            row = await repos.registrations.by_telegram_id(telegram_id, lock=True)
+            if row is not None and (live := await EnrollmentRepository(session).live_for(row.id)):
+                promoted = await release(session, live, plan=self._plan, now=self.clock())
+            deleted += await repos.registrations.delete(telegram_id)
+            deleted += await PhkRepository(session).delete(telegram_id)
+            deleted += await TicketRepository(session).delete_for_user(telegram_id)
+            await repos.users.delete(telegram_id)
+        return Erasure(erased=deleted > 0, promoted_telegram_id=promoted)
+
+    async def erase_expired(self) -> Retention:
+        """Erase what is kept longer than the consent text promises (`retention_months`).
+
+        Registrations go one account per transaction, as /hapusdata would, so seats pass
+        to the waitlist. PHK answers not renewed within the period go too, also of people
+        who never registered, and so do conversations idle that long (a half-finished
+        registration holds a NIK).
+        """
+        cutoff = months_before(self.clock(), self.retention_months)
+        async with self._db.transaction() as session:
+            expired = await Repositories(session).registrations.consented_before(cutoff)
+        promoted = [(await self.erase(telegram_id)).promoted_telegram_id for telegram_id in expired]
+        async with self._db.transaction() as session:
+            phk_answers = await PhkRepository(session).delete_updated_before(cutoff)
+        conversations = await self._conversations.forget_idle(cutoff)
+        return Retention(
+            registrations=len(expired),
+            phk_answers=phk_answers,
+            conversations=conversations,
+            promoted=sum(p is not None for p in promoted),
+        )

@@ -1,0 +1,123 @@
+"""Everything stored about a person: export, erasure and retention across features.
+
+Conversations are in Redis when TEST_REDIS_URL is set (the `conversations` fixture builds
+the storage as `create_app` does), so erasure and retention are checked on both storages.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import select, update
+
+from bot.phk.content import PhkContent
+from bot.phk.pathway import PhkAnswers, PhkBusiness
+from bot.phk.service import PhkService
+from bot.preferences import PreferenceService
+from bot.privacy import PrivacyService, Retention
+from bot.registration.participants import Sector
+from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import RegistrationService
+from bot.training.reminders import ReminderPlan
+from storage.database import Database
+from storage.fsm import TrackedStorage
+from storage.models import ConversationActivity, PhkProfile
+from tests.test_registration_service import NIK, NOW, form
+
+BOT = 42
+
+
+def key(user: int) -> StorageKey:
+    return StorageKey(bot_id=BOT, chat_id=user, user_id=user)
+
+
+PHK_ANSWERS = PhkAnswers(date(2026, 5, 1), Sector.CRAFT, "menjahit", PhkBusiness.IDEA, True, False)
+
+
+async def open_draft(conversations: TrackedStorage, user: int, at: datetime) -> None:
+    """A registration left at the NIK question, with the answers so far."""
+    conversations.clock = lambda: at
+    await conversations.set_state(key(user), "Registration:nik_confirm")
+    await conversations.update_data(key(user), {"full_name": "Siti", "nik": NIK})
+
+
+async def activity(db: Database) -> dict[int, ConversationActivity]:
+    async with db.transaction() as session:
+        rows = (await session.execute(select(ConversationActivity))).scalars()
+        return {row.telegram_id: row for row in rows}
+
+
+async def test_export_then_erase_everything(
+    db: Database, cipher: PersonalDataCipher, privacy: PrivacyService
+) -> None:
+    registrations = RegistrationService(db, cipher, clock=lambda: NOW)
+    await registrations.register(1, form())
+    await PhkService(db, PhkContent.from_toml(), phk_priority=True).save(1, PHK_ANSWERS)
+    await PreferenceService(db).set_locale(1, "en")
+
+    export = await privacy.export(1)
+    assert export is not None
+    assert export["language"] == "en"
+    assert export["registration"]["nik"] == NIK  # type: ignore[index]
+    assert export["phk_pathway"]["skills"] == "menjahit"  # type: ignore[index]
+
+    assert (await privacy.erase(1)).erased is True
+    assert await privacy.export(1) is None
+    assert await registrations.get(1) is None
+    assert await registrations.nik_available(2, NIK)
+    assert (await privacy.erase(1)).erased is False
+
+
+async def test_erasure_clears_the_persons_conversations_in_the_storage(
+    db: Database, conversations: TrackedStorage, privacy: PrivacyService
+) -> None:
+    await open_draft(conversations, 1, NOW)
+    await open_draft(conversations, 2, NOW)
+
+    assert (await privacy.erase(1)).erased is True  # the draft held a NIK
+    assert await conversations.inner.get_state(key(1)) is None
+    assert await conversations.inner.get_data(key(1)) == {}
+    assert set(await activity(db)) == {2}
+    assert (await conversations.get_data(key(2)))["nik"] == NIK
+
+
+async def test_retention_erases_old_registrations_answers_and_idle_conversations(
+    db: Database, cipher: PersonalDataCipher, conversations: TrackedStorage
+) -> None:
+    privacy = PrivacyService(
+        db,
+        cipher,
+        conversations,
+        plan=ReminderPlan(),
+        retention_months=24,
+        clock=lambda: NOW,
+    )
+    registrations = RegistrationService(db, cipher, clock=lambda: NOW)
+    await registrations.register(1, form(consent_at=datetime(2024, 11, 23, tzinfo=UTC)))
+    await registrations.register(
+        2, form(nik="3201011201900002", consent_at=datetime(2024, 11, 25, tzinfo=UTC))
+    )
+    answers = PhkService(db, PhkContent.from_toml(), phk_priority=True)
+    for telegram_id in (3, 4):
+        await answers.save(telegram_id, PHK_ANSWERS)
+    async with db.transaction() as session:
+        await session.execute(
+            update(PhkProfile)
+            .where(PhkProfile.telegram_id == 3)
+            .values(updated_at=datetime(2024, 11, 23, tzinfo=UTC))
+        )
+    await open_draft(conversations, 5, datetime(2024, 11, 23, tzinfo=UTC))
+    await open_draft(conversations, 6, NOW - timedelta(days=1))
+
+    retention = await privacy.erase_expired()
+
+    assert retention.registrations == 1 and retention.promoted == 0
+    assert await registrations.get(1) is None and await registrations.get(2) is not None
+    assert retention.phk_answers == 1
+    assert await answers.get(3) is None and await answers.get(4) == PHK_ANSWERS
+    assert retention.conversations == 1
+    assert await conversations.inner.get_data(key(5)) == {}
+    assert await conversations.inner.get_state(key(6)) == "Registration:nik_confirm"
+    assert set(await activity(db)) == {6}
+    assert await privacy.erase_expired() == Retention(0, 0, 0, 0)
