@@ -1,11 +1,22 @@
 """Holding back the bot's answers to an update until the update's transaction commits.
 
-While an update is handled, calls such as sendMessage are recorded instead of sent and
-get a stand-in result. The poller writes them to the outbox in the update's own
-transaction and sends them right after the commit; after a crash the sender delivers
-what was committed but not sent. So an update's answers exist exactly when its
-database effects do. Handlers that need a real result (a message id to edit later)
-wrap the call in `send_now()`.
+While an update is handled (`deferring()`), the calls in `DEFERRED_METHODS` are recorded
+instead of sent. The poller writes them to the outbox in the update's own transaction
+and sends them right after the commit; after a crash the sender delivers what was
+committed but not sent. So an update's answers exist exactly when its database effects
+do. The contract a handler works with (pinned by tests/test_deferred_replies.py):
+
+- sendMessage, sendVenue, sendLocation and editMessageText return a placeholder
+  Message: `message_id` 0, the current date and the target chat, nothing else (no
+  text, no buttons). Do not keep, edit, delete or reply to it.
+- editMessageReplyMarkup, answerCallbackQuery and deleteMessage return True.
+- Every other call (sendPhoto, sendDocument with an upload as in /datasaya,
+  copyMessage, getChat, ...) and every call inside `send_now()` goes out at once and
+  returns Telegram's real result, even if the update's transaction then fails, and it
+  overtakes the deferred calls made before it, which wait for the commit.
+- Deferred calls go out in the order they were made, once, and only if the
+  transaction commits. A handler that needs the real message (its id, to edit it
+  later) wraps the call in `send_now()`.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ import secrets
 import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,6 +63,16 @@ FINAL_ERRORS = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge, Te
 Finished = list[tuple[OutboxMessage, Outcome]]
 Call = TelegramMethod[Any]
 Calls = tuple[Call, Call | None]  # the call, and the one to make if Telegram refuses it
+
+
+@dataclass
+class _Deliveries:
+    """One `run`'s sends: in flight, and finished but not recorded yet."""
+
+    in_flight: dict[asyncio.Task[Outcome], OutboxMessage] = field(default_factory=dict)
+    finished: Finished = field(default_factory=list)
+    next_recover: float = 0.0  # loop time of the next look for a dead sender's rows
+    failures: int = 0  # database cycles failed in a row
 
 
 class Sender:
@@ -110,7 +121,7 @@ class Sender:
         """Handle every row due now, in batches of `concurrency`; returns rows handled."""
         self._stopping, finished, recover, handled = False, [], True, 0
         while True:
-            rows, settled = await self._cycle(finished, self.concurrency, set(), recover)
+            rows, settled = await self._record_and_claim(finished, self.concurrency, set(), recover)
             recover, handled = False, handled + settled + len(rows)
             if not rows and not settled:
                 return handled
@@ -120,66 +131,27 @@ class Sender:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; then finish sends in flight, record them, return.
 
-        Rows still waiting for the limiter at stop are released unsent (back to pending).
+        Each round records the finished sends and claims rows for the free slots
+        (`_step`), then sleeps until a send ends, a row is queued (`wake`) or the poll
+        interval passes. Rows still waiting for the limiter at stop are released unsent.
         """
         self._stopping = False
-        loop = asyncio.get_running_loop()
-        tasks: dict[asyncio.Task[Outcome], OutboxMessage] = {}
-        finished: Finished = []
+        deliveries = _Deliveries()
         relay = asyncio.create_task(self._relay(stop))
-        next_recover, failures = 0.0, 0
-
-        def done(task: asyncio.Task[Outcome]) -> None:
-            row = tasks.pop(task)
-            if task.cancelled() or task.exception() is not None:
-                logger.error("outbox row %d: delivery crashed; retried after the lease", row.id)
-            else:
-                finished.append((row, task.result()))
-            self._wake.set()
-
         try:
             while True:
                 self._wake.clear()  # before looking: a later set() is never lost
                 if stop.is_set() and not self._stopping:
-                    self._stopping = True
-                    for task in list(self._waiting):
-                        task.cancel()  # not sent yet: released back to pending
-                if self._stopping and not tasks and not finished:
+                    self._release_waiting()
+                if self._stopping and not deliveries.in_flight and not deliveries.finished:
                     return
-                paused = self.limiter.pause_remaining()
-                free = 0 if self._stopping or paused else self.concurrency - len(tasks)
-                recover = loop.time() >= next_recover
-                batch, timeout, settled = finished[:], min(self.poll_interval, paused or 1e9), 0
-                if batch or free or recover:
-                    busy = {row.chat_id for row in tasks.values()} | self.limiter.cooling_chats()
-                    try:
-                        rows, settled = await self._cycle(batch, free, busy, recover)
-                    except Exception:
-                        failures += 1
-                        logger.exception("outbox: database cycle failed (%d in a row)", failures)
-                        if self._stopping and failures >= 3:
-                            return  # unrecorded rows are retried after the lease
-                    else:
-                        del finished[: len(batch)]
-                        failures = 0
-                        if recover:
-                            next_recover = loop.time() + self.lease.total_seconds() / 4
-                        for row in rows:
-                            task = asyncio.create_task(self._attempt(row))
-                            tasks[task] = row
-                            task.add_done_callback(done)
-                        timeout = min(timeout, self.limiter.next_chat_ready_in() or timeout)
-                more = not failures and (settled or finished or (self._stopping and not tasks))
-                if not more:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), timeout)
-        except asyncio.CancelledError:  # cancelled instead of stopped: still record the sends
-            self._stopping = True
-            for task in list(self._waiting):
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            with contextlib.suppress(Exception):
-                await self._cycle(finished, 0, set(), False)
+                go_on, idle = await self._step(deliveries)
+                if self._stopping and deliveries.failures >= 3:
+                    return  # unrecorded rows are retried after the lease
+                if not go_on:
+                    await self._sleep(idle)
+        except asyncio.CancelledError:
+            await self._abort(deliveries)
             raise
         finally:
             relay.cancel()
@@ -188,7 +160,70 @@ class Sender:
         await stop.wait()
         self._wake.set()
 
-    async def _cycle(
+    def _release_waiting(self) -> None:
+        """Stop: sends not past the limiter are cancelled, and released back to pending."""
+        self._stopping = True
+        for task in list(self._waiting):
+            task.cancel()
+
+    async def _step(self, deliveries: _Deliveries) -> tuple[bool, float]:
+        """Record, recover and claim in one transaction when there is anything to do, and
+        start sending what was claimed. Returns whether to go on at once, else how long
+        to sleep at most."""
+        loop = asyncio.get_running_loop()
+        paused = self.limiter.pause_remaining()
+        free = 0 if self._stopping or paused else self.concurrency - len(deliveries.in_flight)
+        recover = loop.time() >= deliveries.next_recover
+        batch, timeout = deliveries.finished[:], min(self.poll_interval, paused or 1e9)
+        if not (batch or free or recover):
+            return False, timeout
+        busy = {row.chat_id for row in deliveries.in_flight.values()}
+        try:
+            rows, settled = await self._record_and_claim(
+                batch, free, busy | self.limiter.cooling_chats(), recover
+            )
+        except Exception:
+            deliveries.failures += 1
+            logger.exception("outbox: database cycle failed (%d in a row)", deliveries.failures)
+            return False, timeout
+        del deliveries.finished[: len(batch)]
+        deliveries.failures = 0
+        if recover:
+            deliveries.next_recover = loop.time() + self.lease.total_seconds() / 4
+        for row in rows:
+            self._start(deliveries, row)
+        timeout = min(timeout, self.limiter.next_chat_ready_in() or timeout)
+        stopped = self._stopping and not deliveries.in_flight
+        return bool(settled or deliveries.finished or stopped), timeout
+
+    def _start(self, deliveries: _Deliveries, row: OutboxMessage) -> None:
+        """Send `row` in the background; its outcome waits in `finished` for the next step."""
+        task = asyncio.create_task(self._attempt(row))
+        deliveries.in_flight[task] = row
+
+        def done(task: asyncio.Task[Outcome]) -> None:
+            row = deliveries.in_flight.pop(task)
+            if task.cancelled() or task.exception() is not None:
+                logger.error("outbox row %d: delivery crashed; retried after the lease", row.id)
+            else:
+                deliveries.finished.append((row, task.result()))
+            self._wake.set()
+
+        task.add_done_callback(done)
+
+    async def _sleep(self, seconds: float) -> None:
+        """Until `wake` (a row queued, a send ended, a stop) or `seconds` passed."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def _abort(self, deliveries: _Deliveries) -> None:
+        """Cancelled instead of stopped: let the sends in flight end and still record them."""
+        self._release_waiting()
+        await asyncio.gather(*deliveries.in_flight, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            await self._record_and_claim(deliveries.finished, 0, set(), False)
+
+    async def _record_and_claim(
         self, finished: Finished, limit: int, busy: set[int], recover: bool
     ) -> tuple[list[OutboxMessage], int]:
         """One transaction: record finished sends, maybe recover stale claims, claim more.
