@@ -1,7 +1,7 @@
 """Queueing messages the bot sends on its own initiative (reminders, broadcasts, notices).
 
 Callers enqueue inside the transaction of the event that causes the message, so the
-message exists if and only if the event was committed. The sender (`bot.sender`)
+message exists if and only if the event was committed. The sender (`bot.delivery.sender`)
 delivers them within Telegram's limits.
 """
 
