@@ -75,6 +75,31 @@ async def test_sigkill_mid_registration_resumes_at_the_same_question(
         await process.wait()
 
 
+async def _start_console(env: dict[str, str], cwd: Path, *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.runtime.cli", "console", *args,
+        env=env, cwd=cwd, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+async def _read_until(stdout: asyncio.StreamReader, expected: str, seen: list[str]) -> None:
+    """Read the console's lines (into `seen`) until one contains `expected`."""
+
+    async def scan() -> bool:
+        while line := (await stdout.readline()).decode():
+            seen.append(line)
+            if expected in line:
+                return True
+        return False
+
+    try:
+        found = await asyncio.wait_for(scan(), START_TIMEOUT)
+    except TimeoutError:
+        found = False
+    assert found, f"no {expected!r} in the console's output:\n{''.join(seen)}"
+
+
 async def test_console_registration_with_mistakes_then_status(tmp_path: Path) -> None:
     script = "\n".join(
         [
@@ -103,17 +128,7 @@ async def test_console_registration_with_mistakes_then_status(tmp_path: Path) ->
         ]
     )
     env = _env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/console.sqlite3")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.runtime.cli",
-        "console",
-        env=env,
-        cwd=tmp_path,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await _start_console(env, tmp_path)
     out, err = await asyncio.wait_for(process.communicate(script.encode()), START_TIMEOUT)
     output = out.decode()
     assert process.returncode == 0, err.decode()
@@ -127,6 +142,45 @@ async def test_console_registration_with_mistakes_then_status(tmp_path: Path) ->
     assert "kursi sudah pasti" in output.split("> /jadwal")[1]
     assert "generated a development DATA_KEY" in err.decode()
     assert (tmp_path / "data" / "dev-data-key").exists()
+
+
+async def test_console_shows_a_broadcast_the_outbox_sender_delivered(
+    database_url: str, redis_url: str | None, data_key: str, tmp_path: Path
+) -> None:
+    """An administrator registers (so "all" includes them), sends a photo broadcast to
+    everyone, and gets it from the outbox sender, as `run` would deliver it."""
+    admin = "4242"
+    script = [
+        "/daftar", "1", "Budi Santoso", "3201011201900001", "1", "081234567890",
+        "kab bogor", "2", "1", "2", "7",  # registered
+        "/siaran", ":foto Pelatihan gratis dibuka",
+        "1",  # Semua peserta di wilayah Anda
+        "1",  # Kirim
+    ]  # fmt: skip
+    env = _env(DATABASE_URL=database_url, REDIS_URL=redis_url, DATA_KEY=data_key, ADMIN_IDS=admin)
+    process = await _start_console(env, tmp_path, "--user-id", admin)
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("".join(f"{line}\n" for line in script).encode())
+    seen: list[str] = []
+    try:
+        await _read_until(process.stdout, "Pendaftaran berhasil", seen)
+        await _read_until(process.stdout, "[foto] Pelatihan gratis dibuka", seen)  # preview
+        await _read_until(process.stdout, "Terkirim 0 / 1", seen)  # queued
+        await _read_until(process.stdout, "[foto] Pelatihan gratis dibuka", seen)  # delivered
+        await _read_until(process.stdout, "Terkirim: 1 dari 1", seen)  # the final report
+    finally:
+        process.stdin.write(b":keluar\n")
+        _, err = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+    assert process.returncode == 0, err.decode()
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            stmt = select(OutboxMessage.chat_id, OutboxMessage.status).where(
+                OutboxMessage.broadcast_id.is_not(None)
+            )
+            assert (await session.execute(stmt)).all() == [(int(admin), "sent")]
+    finally:
+        await db.close()
 
 
 async def test_cli_imports_the_blk_directory_with_a_report(tmp_path: Path) -> None:

@@ -12,14 +12,38 @@ from bot.registration.personal_data import InvalidDataKey, generate_data_key
 from bot.runtime.config import ConfigError, Settings, load_settings
 from bot.runtime.console_text import plain
 
+CONSOLE_HELP = """\
+Chat with the bot in this terminal, without Telegram or a token. It runs as `run` does
+(same handlers and database, the outbox sender and the periodic jobs), so broadcasts,
+reminders and ticket answers for you show up here too. Keyboards are numbered buttons.
+
+Type text, a button's number, or
+  :kontak 0812...       share your own contact      :kontak-lain 0812...  someone else's
+  :lokasi -6.2 106.8    share a location            :stiker               a sticker
+  :foto [caption]       a photo                     :keluar               quit
+
+To be an administrator:  ADMIN_IDS=1000001 blk-bot console --user-id 1000001
+"""
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="blk-bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="apply migrations, then serve Telegram with long polling")
     commands.add_parser("migrate", help="bring the database schema up to date")
-    console = commands.add_parser("console", help="chat with the bot in this terminal")
-    console.add_argument("--user-id", type=int, default=1000001)
+    console = commands.add_parser(
+        "console",
+        help="chat with the bot in this terminal",
+        description=CONSOLE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    console.add_argument(
+        "--user-id",
+        type=int,
+        default=1000001,
+        help="your Telegram user id in the console (default: %(default)s); list it in "
+        "ADMIN_IDS to be an administrator (/koordinator, /siaran, /statistik)",
+    )
     console.add_argument("--language", default="id", help="Telegram app language (id, en)")
     commands.add_parser("genkey", help="print a new DATA_KEY")
     importing = commands.add_parser("import", help="add or update BLKs or batches from a CSV")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import LinkPreviewOptions
@@ -35,7 +36,12 @@ def build_dispatcher(app: App) -> DrainingDispatcher:
 
 def build_bot(token: str, api_url: str) -> Bot:
     """A Bot that talks to `api_url`: Telegram, a local Bot API server, or the test fake."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    return bot_on(AiohttpSession(api=TelegramAPIServer.from_base(api_url)), token)
+
+
+def bot_on(session: BaseSession, token: str) -> Bot:
+    """The Bot of every mode (`run`, console, tests) over `session`: answers to an update
+    are held until its transaction commits (`deferred_replies`)."""
     session.middleware(DeferRepliesMiddleware())
     return Bot(
         token=token,
