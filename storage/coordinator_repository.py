@@ -117,17 +117,19 @@ class PlaceRepository:
 
 
 def _live_enrollment(*conditions: Condition) -> Condition:
-    """The registration holds a seat or waitlist place in a batch matching `conditions`."""
-    return exists(
-        select(Enrollment.id)
+    """The registration holds a seat or waitlist place in a batch matching `conditions`.
+
+    An IN list rather than a correlated EXISTS: the database finds the few people of a BLK
+    or batch through the enrollment indexes and looks them up by id, instead of probing
+    every registration (on SQLite with 100,000 registrations: 1 ms instead of 110 ms for a
+    batch, 85 instead of 410 for a province; bench/statistics.py).
+    """
+    return Registration.id.in_(
+        select(Enrollment.registration_id)
         .join(Batch, Enrollment.batch_id == Batch.id)
         .join(Blk, Batch.blk_id == Blk.id)
         .join(Regency, Blk.regency_code == Regency.code)
-        .where(
-            Enrollment.registration_id == Registration.id,
-            Enrollment.status.in_(LIVE),
-            *conditions,
-        )
+        .where(Enrollment.status.in_(LIVE), *conditions)
     )
 
 

@@ -35,7 +35,7 @@ async def unstaffed_bot(
     bot = RunningBot(settings.model_copy(update={"admin_ids": frozenset()}))
     await bot.start()
     assert bot.app is not None
-    await build_world(bot.app.db, bot.app.services.registrations)
+    await build_world(bot.app.db, bot.app.services.registrations, bot.app.services.privacy)
     yield bot
     await bot.stop()
 

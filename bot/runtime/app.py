@@ -107,7 +107,7 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
                 PhkContent.from_toml(settings.phk_content_file),
                 phk_priority=rules.phk_priority,
             ),
-            statistics=StatisticsService(db),
+            statistics=StatisticsService(db, rules, settings.timezone),
             tickets=TicketService(
                 db,
                 cipher,

@@ -210,3 +210,17 @@ class FaqVoteCb(CallbackData, prefix="fq2"):
     entry: str
     helpful: bool
     others: str = ""
+
+
+class StatsAction(StrEnum):
+    VIEW = "v"  # the figures of one level, with its chart
+    SHEET = "x"  # the same as a spreadsheet
+
+
+class StatsCb(CallbackData, prefix="st1"):
+    """A level of /statistik: `level` c/p/b/g with a province code, BLK id (≤ 48) or batch
+    id as `code`; re-checked against the presser's scope."""
+
+    action: StatsAction
+    level: str
+    code: str = ""

@@ -1,4 +1,5 @@
-"""/statistik: coordinators' numbers for their own scope (country, province or BLK).
+"""/statistik: coordinators' numbers for their own scope (country, province or BLK), as a
+chart and figures with buttons down to each province, BLK and batch inside it.
 
 Everyone else falls through to the fallback and gets the same answer as for an unknown
 command, like every other coordinator tool.
@@ -6,18 +7,23 @@ command, like every other coordinator tool.
 
 from __future__ import annotations
 
+from aiogram import F
 from aiogram.filters import Command, StateFilter
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.coordinators.roles import Scope
-from bot.coordinators.statistics import Statistics
+from bot.coordinators.statistics import Level, Node, OutOfReach, Report, Statistics
 from bot.phk.pathway import PhkBusiness
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
+from handlers.common.callbacks import StatsAction, StatsCb
 from handlers.common.filters import HasRole
+from handlers.common.replies import alert
 from handlers.coordinators.broadcast.render import number
 from handlers.coordinators.roles import scope_label
+from handlers.coordinators.statistics_views import send_report, send_workbook
 
 router = Blueprint(name=__name__)
 
@@ -41,5 +47,48 @@ def statistics_text(stats: Statistics) -> str:
 
 @router.message(Command("statistik"), StateFilter(None), HasRole())
 async def cmd_statistik(message: Message, scope: Scope, services: Services) -> None:
-    """Counts in the coordinator's scope, from one consistent read."""
-    await message.answer(statistics_text(await services.statistics.collect(scope)))
+    """The coordinator's whole scope, from one consistent read."""
+    report = await services.statistics.report(scope, Node.of(scope))
+    await send_report(message.bot, message.chat.id, report, _summary_text(report))
+
+
+@router.callback_query(StatsCb.filter(F.action == StatsAction.VIEW), HasRole())
+async def level_chosen(
+    callback: CallbackQuery,
+    callback_data: StatsCb,
+    scope: Scope,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """One level down (or up), re-checked against the presser's scope."""
+    if (report := await _report(services, scope, callback_data)) is None:
+        alert(callback_answer, _("error-stale-button"))
+        return
+    await send_report(callback.bot, callback.from_user.id, report, _summary_text(report))
+
+
+@router.callback_query(StatsCb.filter(F.action == StatsAction.SHEET), HasRole())
+async def sheet_chosen(
+    callback: CallbackQuery,
+    callback_data: StatsCb,
+    scope: Scope,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """The level's figures, breakdown and daily series as an XLSX file."""
+    if (report := await _report(services, scope, callback_data)) is None:
+        alert(callback_answer, _("error-stale-button"))
+        return
+    await send_workbook(callback.bot, callback.from_user.id, report)
+
+
+async def _report(services: Services, scope: Scope, data: StatsCb) -> Report | None:
+    """None for a level that does not exist or lies outside the scope: one answer for both."""
+    try:
+        return await services.statistics.report(scope, Node(Level(data.level), data.code))
+    except (ValueError, OutOfReach):
+        return None
+
+
+def _summary_text(report: Report) -> str | None:
+    return statistics_text(report.summary) if report.summary is not None else None
