@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot.registration.participants import BusinessStatus, RegistrationForm, Sector
 from bot.registration.service import RegistrationService
 from storage.database import Database
 from storage.models import Batch, Blk, Province, Regency
-
-NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+from tests.clock import NOW
 
 
 async def add_blk(db: Database, blk_id: str = "blk-test", province: str = "32") -> str:

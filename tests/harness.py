@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from datetime import UTC, datetime
 
 from aiogram import Bot, Dispatcher
 
@@ -12,11 +10,10 @@ from bot.runtime.app import App, create_app
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
 from bot.runtime.runner import poll, prepare
+from tests.clock import NOW, FixedClock
 from tests.fake_bot_api import ApiCall, FakeBotAPI
 
 ADMIN_ID = 9000
-# A fixed "now" keeps ages, PHK months and dates in texts stable: 24 Nov 2026, 10:00 WIB.
-NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
 
 def make_settings(fake: FakeBotAPI, database_url: str, redis_url: str | None, key: str) -> Settings:
@@ -36,9 +33,9 @@ def make_settings(fake: FakeBotAPI, database_url: str, redis_url: str | None, ke
 class RunningBot:
     """The bot as `blk-bot run` wires it, polling the fake server in this event loop."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], datetime] = lambda: NOW) -> None:
+    def __init__(self, settings: Settings, clock: FixedClock | None = None) -> None:
         self.settings = settings
-        self.clock = clock
+        self.clock = clock or FixedClock(NOW)
         self.app: App | None = None
         self._bot: Bot | None = None
         self._dp: Dispatcher | None = None
@@ -46,10 +43,7 @@ class RunningBot:
         self._stop = asyncio.Event()
 
     async def start(self) -> None:
-        self.app = create_app(self.settings)
-        self.app.services.registrations.clock = self.clock
-        self.app.services.enrollment.clock = self.clock
-        self.app.services.reminders.clock = self.clock
+        self.app = create_app(self.settings, clock=self.clock)
         await prepare(self.app)
         self._bot = build_bot(self.settings.require_token(), self.settings.telegram_api_url)
         self._dp = build_dispatcher(self.app)

@@ -56,7 +56,7 @@ async def test_cannot_attend_cancel_and_the_waitlist_moves_up(
     assert await rows_for(running_bot, siti.user_id, "reminder") == []
 
     day_before = (await rows_for(running_bot, budi.user_id, "reminder"))[1]
-    app.services.enrollment.clock = lambda: day_before.not_before
+    running_bot.clock.set(day_before.not_before)
     await deliver(running_bot, sender_bot, day_before)
     reminder = await budi.expect(
         "dimulai besok", "Kuliner Gelombang 1", "Pusat Pelatihan Kerja Daerah", "10.00 WIB"

@@ -12,6 +12,7 @@ from bot.training.batch_import import BatchImporter
 from bot.training.eligibility import EligibilityRules
 from bot.training.enrollment import EnrollmentService
 from storage.database import Database
+from tests.clock import FixedClock
 from tests.enrollment_setup import NOW, add_blk, register
 
 HEADER = (
@@ -42,7 +43,7 @@ async def test_local_times_become_utc_and_reimport_is_idempotent(
     assert (report.added, report.updated, report.unchanged, report.rejected) == (2, 0, 0, [])
     again = await importer.import_csv(data)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
-    service = EnrollmentService(db, EligibilityRules(), clock=lambda: NOW)
+    service = EnrollmentService(db, EligibilityRules(), clock=FixedClock(NOW))
     papua = (await service.open_batches("blk-papua"))[0]
     assert papua.starts_at == datetime(2027, 1, 31, 23, 0, tzinfo=UTC)  # 08:00 WIT
     assert papua.registration_deadline == datetime(2027, 1, 31, 14, 59, 59, tzinfo=UTC)
@@ -105,8 +106,8 @@ async def test_duplicates_and_capacity_below_seats_taken(
 
     row = "b1,blk-jkt,T,2027-01-11,2027-01-16,08:00,16:00,{cap},,"
     await importer.import_csv(csv(row.format(cap=2)))
-    registrations = RegistrationService(db, cipher, clock=lambda: NOW)
-    service = EnrollmentService(db, EligibilityRules(), clock=lambda: NOW)
+    registrations = RegistrationService(db, cipher, clock=FixedClock(NOW))
+    service = EnrollmentService(db, EligibilityRules(), clock=FixedClock(NOW))
     batch_id = (await service.open_batches("blk-jkt"))[0].id
     for user in (1, 2):
         await register(registrations, user, serial=user)

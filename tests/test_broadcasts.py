@@ -41,6 +41,7 @@ from storage.models import (
     Registration,
     UnreachableChat,
 )
+from tests.clock import FixedClock
 from tests.enrollment_setup import NOW, add_batch, add_blk, nik_for
 
 ADMIN = 9000
@@ -123,7 +124,7 @@ async def build_world(
 
 @pytest.fixture
 def registrations(db: Database, cipher: PersonalDataCipher) -> RegistrationService:
-    return RegistrationService(db, cipher, clock=lambda: NOW)
+    return RegistrationService(db, cipher, clock=FixedClock(NOW))
 
 
 @pytest.fixture

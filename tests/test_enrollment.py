@@ -21,17 +21,18 @@ from bot.training.enrollment import (
     Unavailable,
 )
 from storage.database import Database
+from tests.clock import FixedClock
 from tests.enrollment_setup import NOW, add_batch, add_blk, register
 
 
 @pytest.fixture
 def registrations(db: Database, cipher: PersonalDataCipher) -> RegistrationService:
-    return RegistrationService(db, cipher, clock=lambda: NOW)
+    return RegistrationService(db, cipher, clock=FixedClock(NOW))
 
 
 @pytest.fixture
 def enrollment(db: Database) -> EnrollmentService:
-    return EnrollmentService(db, EligibilityRules.from_toml(), clock=lambda: NOW)
+    return EnrollmentService(db, EligibilityRules.from_toml(), clock=FixedClock(NOW))
 
 
 async def test_two_hundred_people_race_for_ten_seats(

@@ -13,7 +13,7 @@ from bot.runtime.app import App
 from handlers.common.callbacks import PhkAction, PhkActionCb, PhkCb, PhkStep
 from storage.models import PhkProfile, Registration
 from tests.fake_bot_api import ApiCall, FakeBotAPI
-from tests.harness import ADMIN_ID, NOW, Chat, RunningBot
+from tests.harness import ADMIN_ID, Chat, RunningBot
 from tests.test_broadcasts import BLK_A, build_world
 from tests.test_registration_flow import NIK
 from tests.test_statistics import add_pathway_answers
@@ -23,9 +23,8 @@ STALE = "Tombol ini sudah tidak berlaku."
 
 @pytest.fixture
 def app(running_bot: RunningBot) -> App:
-    """The running bot's services, with the pathway on the tests' fixed "now"."""
+    """The running bot's services (on the tests' fixed "now", `tests.clock.NOW`)."""
     assert running_bot.app is not None
-    running_bot.app.services.phk.clock = lambda: NOW
     return running_bot.app
 
 
@@ -293,8 +292,6 @@ async def test_restart_mid_pathway_resumes_at_the_same_question(
     await person.press("Mei 2026", "2/5")
     await person.press("Jasa", "3/5")
     await running_bot.restart()
-    assert running_bot.app is not None
-    running_bot.app.services.phk.clock = lambda: NOW
     await person.send("mengemudi", "4/5")
     await person.press("Belum keduanya", "5/5")
     await person.press("Belum perlu", "Ringkasan untuk Anda", "Mei 2026", "mengemudi")

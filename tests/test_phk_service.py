@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from bot.phk.content import PhkContent
 from bot.phk.pathway import PhkAnswers, PhkBusiness
 from bot.phk.service import PhkService
 from bot.registration.participants import Sector
 from storage.database import Database
-
-NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+from tests.clock import NOW, FixedClock
 
 
 def answers(skills: str) -> PhkAnswers:
@@ -18,7 +17,7 @@ def answers(skills: str) -> PhkAnswers:
 
 
 async def test_a_new_run_replaces_the_answers(db: Database) -> None:
-    service = PhkService(db, PhkContent.from_toml(), phk_priority=False, clock=lambda: NOW)
+    service = PhkService(db, PhkContent.from_toml(), phk_priority=False, clock=FixedClock(NOW))
     await service.save(1, answers("menganyam"))
     summary = await service.save(1, answers("menganyam rotan"))
     assert await service.get(1) == answers("menganyam rotan")

@@ -23,6 +23,7 @@ from bot.training.reminders import ReminderPlan
 from storage.database import Database
 from storage.fsm import TrackedStorage
 from storage.models import ConversationActivity, PhkProfile
+from tests.clock import FixedClock
 from tests.test_registration_service import NIK, NOW, form
 
 BOT = 42
@@ -51,7 +52,7 @@ async def activity(db: Database) -> dict[int, ConversationActivity]:
 async def test_export_then_erase_everything(
     db: Database, cipher: PersonalDataCipher, privacy: PrivacyService
 ) -> None:
-    registrations = RegistrationService(db, cipher, clock=lambda: NOW)
+    registrations = RegistrationService(db, cipher, clock=FixedClock(NOW))
     await registrations.register(1, form())
     await PhkService(db, PhkContent.from_toml(), phk_priority=True).save(1, PHK_ANSWERS)
     await PreferenceService(db).set_locale(1, "en")
@@ -93,7 +94,7 @@ async def test_retention_erases_old_registrations_answers_and_idle_conversations
         retention_months=24,
         clock=lambda: NOW,
     )
-    registrations = RegistrationService(db, cipher, clock=lambda: NOW)
+    registrations = RegistrationService(db, cipher, clock=FixedClock(NOW))
     await registrations.register(1, form(consent_at=datetime(2024, 11, 23, tzinfo=UTC)))
     await registrations.register(
         2, form(nik="3201011201900002", consent_at=datetime(2024, 11, 25, tzinfo=UTC))

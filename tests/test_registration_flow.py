@@ -217,14 +217,13 @@ async def test_an_abandoned_registration_is_nudged_then_erased(
     assert running_bot.app is not None
     storage, services = running_bot.app.storage, running_bot.app.services
     assert isinstance(storage, TrackedStorage)
-    storage.clock = running_bot.clock
     await chat.send("/daftar", "Persetujuan")
     await chat.press("Saya setuju", "nama lengkap")
     await chat.send("Budi Santoso", "NIK")
 
-    services.reminders.clock = lambda: NOW + timedelta(hours=25)
+    running_bot.clock.set(NOW + timedelta(hours=25))
     assert await services.reminders.remind_abandoned() == 1
-    services.privacy.clock = lambda: NOW + timedelta(days=2 * 365 + 31)
+    running_bot.clock.set(NOW + timedelta(days=2 * 365 + 31))
     assert (await services.privacy.erase_expired()).conversations == 1
     await chat.send("Budi", "belum mengerti")
 

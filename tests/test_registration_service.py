@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -11,10 +11,10 @@ from bot.registration.participants import BusinessStatus, RegistrationForm, Sect
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import AlreadyRegistered, NikTaken, NotRegistered, RegistrationService
 from storage.database import Database
+from tests.clock import NOW, FixedClock
 
 NIK = "3201014112900001"  # woman born 1 Dec 1990 (day + 40)
 PHONE = "+6281234567890"
-NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
 
 
 def form(**changes: object) -> RegistrationForm:
@@ -36,7 +36,7 @@ def form(**changes: object) -> RegistrationForm:
 
 @pytest.fixture
 def service(db: Database, cipher: PersonalDataCipher) -> RegistrationService:
-    return RegistrationService(db, cipher, clock=lambda: NOW)
+    return RegistrationService(db, cipher, clock=FixedClock(NOW))
 
 
 async def test_register_derives_birth_date_and_sex_from_the_nik(

@@ -31,7 +31,8 @@ from handlers.delivery.templates import notice_renderer
 from storage.database import Database
 from storage.fsm import TrackedStorage
 from storage.models import Blk, Enrollment, OutboxMessage
-from tests.enrollment_setup import NOW, add_batch, add_blk, register
+from tests.clock import NOW, FixedClock
+from tests.enrollment_setup import add_batch, add_blk, register
 
 # Monday 7 December 2026, 08:00 in each of Indonesia's zones.
 FIRST_DAY_0800 = {
@@ -42,24 +43,31 @@ FIRST_DAY_0800 = {
 
 
 @pytest.fixture
-def registrations(db: Database, cipher: PersonalDataCipher) -> RegistrationService:
-    return RegistrationService(db, cipher, clock=lambda: NOW)
+def clock() -> FixedClock:
+    return FixedClock(NOW)
 
 
 @pytest.fixture
-def enrollment(db: Database) -> EnrollmentService:
-    return EnrollmentService(db, EligibilityRules.from_toml(), clock=lambda: NOW)
+def registrations(
+    db: Database, cipher: PersonalDataCipher, clock: FixedClock
+) -> RegistrationService:
+    return RegistrationService(db, cipher, clock=clock)
 
 
 @pytest.fixture
-async def app(database_url: str, redis_url: str | None, data_key: str) -> AsyncIterator[App]:
+def enrollment(db: Database, clock: FixedClock) -> EnrollmentService:
+    return EnrollmentService(db, EligibilityRules.from_toml(), clock=clock)
+
+
+@pytest.fixture
+async def app(
+    database_url: str, redis_url: str | None, data_key: str, clock: FixedClock
+) -> AsyncIterator[App]:
     """The services the render hook gets in `blk-bot run`, on the test database (and Redis)."""
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, database_url=database_url, redis_url=redis_url, data_key=data_key
     )
-    application = create_app(settings)
-    application.services.registrations.clock = lambda: NOW
-    application.services.enrollment.clock = lambda: NOW
+    application = create_app(settings, clock=clock)
     yield application
     await application.close()
 
@@ -221,10 +229,10 @@ async def _seat_in_wita_batch(app: App, capacity: int = 5) -> int:
     return batch
 
 
-async def test_reminder_in_indonesian_with_buttons(app: App) -> None:
+async def test_reminder_in_indonesian_with_buttons(app: App, clock: FixedClock) -> None:
     await _seat_in_wita_batch(app)
     rows = await outbox(app.db, 1, "reminder")
-    app.services.enrollment.clock = lambda: rows[1].not_before  # sent on time, 1 day before
+    clock.set(rows[1].not_before)  # sent on time, 1 day before
     outgoing = await renderer(app)(rows[1])
     assert outgoing is not None and outgoing.method == "sendMessage"
     text = outgoing.params["text"]
@@ -241,12 +249,12 @@ async def test_reminder_in_indonesian_with_buttons(app: App) -> None:
     ]
 
 
-async def test_reminder_in_the_recipients_language_and_late(app: App) -> None:
+async def test_reminder_in_the_recipients_language_and_late(app: App, clock: FixedClock) -> None:
     """English for someone who chose it; sent late (bot was down) it still counts right."""
     await _seat_in_wita_batch(app)
     await app.services.preferences.set_locale(1, "en")
     rows = await outbox(app.db, 1, "reminder")
-    app.services.enrollment.clock = lambda: FIRST_DAY_0800["51"] - timedelta(hours=1)
+    clock.set(FIRST_DAY_0800["51"] - timedelta(hours=1))
     outgoing = await renderer(app)(rows[0])  # the 3-day reminder, three days late
     assert outgoing is not None
     assert "your training starts today" in outgoing.params["text"]
@@ -254,14 +262,14 @@ async def test_reminder_in_the_recipients_language_and_late(app: App) -> None:
     assert "Will you attend?" in outgoing.params["text"]
 
 
-async def test_reminder_is_skipped_once_irrelevant(app: App) -> None:
+async def test_reminder_is_skipped_once_irrelevant(app: App, clock: FixedClock) -> None:
     batch = await _seat_in_wita_batch(app)
     rows = await outbox(app.db, 1, "reminder")
     render = renderer(app)
-    app.services.enrollment.clock = lambda: FIRST_DAY_0800["51"] + timedelta(minutes=1)
+    clock.set(FIRST_DAY_0800["51"] + timedelta(minutes=1))
     assert await render(rows[-1]) is None  # the batch started
     assert rows[-1].expires_at == FIRST_DAY_0800["51"]
-    app.services.enrollment.clock = lambda: NOW
+    clock.set(NOW)
     async with app.db.transaction() as session:  # cancelled after the row was claimed
         await session.execute(
             update(Enrollment).where(Enrollment.batch_id == batch).values(status="cancelled")

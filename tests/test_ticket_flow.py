@@ -38,7 +38,6 @@ async def app(running_bot: RunningBot) -> App:
     await build_world(app.db, app.services.registrations, app.services.privacy)
     await app.services.roles.grant(ADMIN_ID, BLK_A_STAFF, Scope.blk(BLK_A))
     await app.services.roles.grant(ADMIN_ID, BLK_B_STAFF, Scope.blk(BLK_B))
-    app.services.tickets.clock = lambda: NOW
     return app
 
 

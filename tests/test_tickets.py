@@ -26,7 +26,7 @@ from bot.tickets.views import TicketClosed, TicketNotFound
 from storage.database import Database
 from storage.models import AuditEntry, OutboxMessage, Ticket, TicketMessage
 from storage.ticket_repository import TicketRepository
-from tests.enrollment_setup import NOW
+from tests.clock import NOW, FixedClock
 from tests.test_broadcasts import ADMIN, BLK_A, BLK_B, BLK_C, build_world
 
 BLK_A_STAFF, PROVINCE_32_STAFF, COUNTRY_STAFF, BLK_C_STAFF = 7001, 7002, 7003, 7004
@@ -47,7 +47,7 @@ async def tickets(
     await roles.grant(ADMIN, COUNTRY_STAFF, Scope.country())
     await roles.grant(ADMIN, BLK_C_STAFF, Scope.blk(BLK_C))
     return TicketService(
-        db, cipher, roles, frozenset({ADMIN}), escalate_after_hours=24, clock=lambda: NOW
+        db, cipher, roles, frozenset({ADMIN}), escalate_after_hours=24, clock=FixedClock(NOW)
     )
 
 
@@ -124,7 +124,7 @@ async def test_open_answered_reopened_closed(
     ticket = await tickets.ask(101, "Apakah gratis?", Origin.FAQ)
     answered = await tickets.answer(PROVINCE_32_STAFF, ticket.id, "Ya, gratis.")
     assert answered.status is TicketStatus.ANSWERED
-    tickets.clock = lambda: NOW + timedelta(hours=3)
+    tickets.clock = FixedClock(NOW + timedelta(hours=3))
     reopened = await tickets.follow_up(101, ticket.id, "Terima kasih, lalu syaratnya?")
     assert reopened.status is TicketStatus.OPEN
     assert reopened.waiting_since == NOW + timedelta(hours=3)
@@ -180,7 +180,7 @@ async def test_unanswered_tickets_are_escalated_once(
     ]
     assert await tickets.escalate_due(NOW + timedelta(hours=48)) == 0
     # A restarted process (a new service on the same database) does not repeat it either.
-    again = TicketService(db, cipher, roles, frozenset({ADMIN}), clock=lambda: NOW)
+    again = TicketService(db, cipher, roles, frozenset({ADMIN}), clock=FixedClock(NOW))
     assert await again.escalate_due(NOW + timedelta(days=7)) == 0
     assert await queued(db, answered.id) == [(BLK_A_STAFF, Event.NEW), (101, Event.ANSWER)]
 
@@ -189,7 +189,7 @@ async def test_with_no_admins_nothing_is_marked_escalated(
     db: Database, cipher: PersonalDataCipher, tickets: TicketService, roles: RoleService
 ) -> None:
     ticket = await tickets.ask(104, "Halo", Origin.MENU)
-    lonely = TicketService(db, cipher, roles, frozenset(), clock=lambda: NOW)
+    lonely = TicketService(db, cipher, roles, frozenset(), clock=FixedClock(NOW))
     assert await lonely.escalate_due(NOW + timedelta(days=2)) == 0
     async with db.transaction() as session:
         assert (await session.get(Ticket, ticket.id)).escalated_at is None

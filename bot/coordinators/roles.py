@@ -16,10 +16,11 @@ from typing import ClassVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import AuditAction, record
+from bot.clock import Clock
 from bot.errors import N_, DomainError, NotPermitted
 from storage.coordinator_repository import CoordinatorRepository, PlaceRepository
 from storage.database import Database
-from storage.models import Coordinator, utcnow
+from storage.models import Coordinator
 
 
 class ScopeKind(StrEnum):
@@ -151,9 +152,10 @@ def _scope_of(row: Coordinator) -> Scope:
 
 
 class RoleService:
-    def __init__(self, db: Database, admin_ids: frozenset[int]) -> None:
+    def __init__(self, db: Database, admin_ids: frozenset[int], clock: Clock | None = None) -> None:
         self._db = db
         self._admin_ids = admin_ids
+        self.clock = clock or Clock()
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self._admin_ids
@@ -194,7 +196,7 @@ class RoleService:
                 row = Coordinator(telegram_id=telegram_id, granted_by=actor)
                 coordinators.add(row)
             row.scope_kind, row.scope_code = scope.kind.value, scope.code
-            row.granted_by, row.granted_at = actor, utcnow()
+            row.granted_by, row.granted_at = actor, self.clock.now()
             await session.flush()
             record(
                 session,

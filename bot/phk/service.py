@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 
+from bot.clock import Clock
 from bot.phk.content import PhkContent
 from bot.phk.pathway import PhkAnswers, PhkBusiness, Summary, compose_summary
 from bot.registration.months import recent_months
@@ -12,12 +12,6 @@ from bot.registration.participants import Sector
 from storage.database import Database
 from storage.models import PhkProfile
 from storage.phk_repository import PhkRepository
-
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def answers_of(row: PhkProfile) -> PhkAnswers:
@@ -38,15 +32,16 @@ class PhkService:
         content: PhkContent,
         *,
         phk_priority: bool,
-        clock: Clock = _utc_now,
+        clock: Clock | None = None,
     ) -> None:
         self._db = db
         self.content = content
         self.phk_priority = phk_priority
-        self.clock = clock
+        self.clock = clock or Clock()
 
     def today(self) -> date:
-        return self.clock().date()
+        """In the programme's zone: the month of a PHK is the one people lived through."""
+        return self.clock.today()
 
     def recent_months(self) -> list[date]:
         """The months offered on buttons; older ones are typed."""

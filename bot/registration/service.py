@@ -6,9 +6,8 @@ Export, erasure and retention, which span features, live in `bot.privacy`.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from datetime import UTC, datetime
 
+from bot.clock import Clock
 from bot.errors import N_, DomainError
 from bot.registration.nik import Nik, Sex, parse_nik
 from bot.registration.participants import (
@@ -26,8 +25,6 @@ from storage.repositories import Repositories
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed from paper.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
-
-Clock = Callable[[], datetime]
 
 
 class AlreadyRegistered(DomainError):
@@ -48,10 +45,6 @@ class NotRegistered(DomainError):
     key = N_("status-not-registered")
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class RegistrationService:
     """Registration use cases; handlers call these and never touch the database."""
 
@@ -60,16 +53,16 @@ class RegistrationService:
         db: Database,
         cipher: PersonalDataCipher,
         code_prefix: str = "BLK",
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
     ) -> None:
         self._db = db
         self._cipher = cipher
         self._code_prefix = code_prefix
-        self.clock = clock
+        self.clock = clock or Clock()
 
     def parse_nik(self, text: str) -> Nik:
-        """Parse a typed NIK against today's date in Indonesia's western zone."""
-        return parse_nik(text, self.clock().date())
+        """Parse a typed NIK against today's date in the programme's zone (WIB)."""
+        return parse_nik(text, self.clock.today())
 
     async def nik_available(self, telegram_id: int, nik: str) -> bool:
         """True unless another account already registered this NIK."""
@@ -127,7 +120,7 @@ class RegistrationService:
                 return code
 
     def _fill(self, row: Registration, form: RegistrationForm) -> None:
-        nik = parse_nik(form.nik, self.clock().date())
+        nik = self.parse_nik(form.nik)
         row.full_name = form.full_name
         row.nik_cipher = self._cipher.encrypt(nik.value)
         row.nik_fingerprint = self._cipher.fingerprint(nik.value)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from bot.clock import Clock
 from bot.coordinators.audiences import AudienceService
 from bot.coordinators.broadcasts import BroadcastService
 from bot.coordinators.roles import RoleService
@@ -52,8 +53,12 @@ class App:
         await self.db.close()
 
 
-def create_app(settings: Settings, *, data_key: str | None = None) -> App:
-    """Wire services to one database; Redis holds conversations only when configured."""
+def create_app(
+    settings: Settings, *, data_key: str | None = None, clock: Clock | None = None
+) -> App:
+    """Wire services to one database and one clock (tests pass a fixed one); Redis holds
+    conversations only when configured."""
+    clock = clock or Clock(settings.timezone)
     cipher = PersonalDataCipher(data_key or resolve_data_key(settings))
     db = Database(settings.database_url)
     storage: BaseStorage
@@ -66,9 +71,9 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
     else:
         storage = SqlStorage(db, cipher.encrypt, cipher.decrypt)
         isolation = SimpleEventIsolation()
-    conversations = TrackedStorage(storage, db)
+    conversations = TrackedStorage(storage, db, clock.now)
     regions = default_directory()
-    roles = RoleService(db, settings.admin_ids)
+    roles = RoleService(db, settings.admin_ids, clock)
     audiences = AudienceService(db)
     plan = ReminderPlan.from_settings(settings)
     rules = EligibilityRules.from_toml(settings.eligibility_rules)
@@ -81,6 +86,7 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
                 db,
                 cipher,
                 settings.registration_code_prefix,
+                clock,
             ),
             preferences=PreferenceService(db),
             privacy=PrivacyService(
@@ -89,23 +95,26 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
                 conversations,
                 plan=plan,
                 retention_months=settings.data_retention_months,
+                clock=clock.now,
             ),
             directory=DirectoryService(db, regions),
             enrollment=EnrollmentService(
                 db,
                 rules,
                 settings.timezone,
+                clock,
                 reminders=plan,
             ),
             batch_importer=BatchImporter(db),
             roles=roles,
             audiences=audiences,
             broadcasts=BroadcastService(db, roles, audiences),
-            reminders=ReminderService(db, plan),
+            reminders=ReminderService(db, plan, clock),
             phk=PhkService(
                 db,
                 PhkContent.from_toml(settings.phk_content_file),
                 phk_priority=rules.phk_priority,
+                clock=clock,
             ),
             statistics=StatisticsService(db, rules, settings.timezone),
             tickets=TicketService(
@@ -115,6 +124,7 @@ def create_app(settings: Settings, *, data_key: str | None = None) -> App:
                 settings.admin_ids,
                 escalate_after_hours=settings.ticket_escalation_hours,
                 timezone=settings.timezone,
+                clock=clock,
             ),
             faq=load_faq(settings.faq_file),
         ),

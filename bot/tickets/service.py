@@ -14,12 +14,12 @@ open for `escalate_after_hours` is escalated to the admins once (`escalated_at`)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import AuditAction, record
+from bot.clock import Clock
 from bot.coordinators.roles import RoleService, Scope, ScopeKind
 from bot.delivery.templates import Template, enqueue_template
 from bot.errors import NotPermitted
@@ -59,7 +59,7 @@ class TicketService:
         *,
         escalate_after_hours: float = 24,
         timezone: str = "Asia/Jakarta",
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock | None = None,
     ) -> None:
         self._db = db
         self._cipher = cipher
@@ -67,13 +67,13 @@ class TicketService:
         self._admin_ids = admin_ids
         self.escalate_after = timedelta(hours=escalate_after_hours)
         self.timezone = timezone  # for the times shown with tickets
-        self.clock = clock
+        self.clock = clock or Clock(timezone)
 
     # -- the asker ------------------------------------------------------------------------
 
     async def ask(self, telegram_id: int, text: str, origin: Origin) -> TicketView:
         """Store a new question and queue it for the coordinators it is routed to."""
-        now = self.clock()
+        now = self.clock.now()
         async with self._db.transaction() as session:
             repo = TicketRepository(session)
             place = await self._place_of(repo, telegram_id)
@@ -106,7 +106,7 @@ class TicketService:
 
     async def follow_up(self, telegram_id: int, ticket_id: int, text: str) -> TicketView:
         """The asker writes again: the ticket is open (waiting) again, coordinators told."""
-        now = self.clock()
+        now = self.clock.now()
         async with self._db.transaction() as session:
             repo = TicketRepository(session)
             ticket = await self._own(repo, telegram_id, ticket_id)
@@ -118,7 +118,7 @@ class TicketService:
     async def close(self, telegram_id: int, ticket_id: int) -> TicketView:
         async with self._db.transaction() as session:
             ticket = await self._own(TicketRepository(session), telegram_id, ticket_id)
-            ticket.status, ticket.closed_at = TicketStatus.CLOSED, self.clock()
+            ticket.status, ticket.closed_at = TicketStatus.CLOSED, self.clock.now()
             return view_of(ticket)
 
     async def mine(self, telegram_id: int) -> TicketList:
@@ -149,7 +149,7 @@ class TicketService:
 
     async def answer(self, staff_id: int, ticket_id: int, text: str) -> TicketView:
         """Store a coordinator's answer and queue it for the asker. Audited."""
-        now = self.clock()
+        now = self.clock.now()
         async with self._db.transaction() as session:
             repo = TicketRepository(session)
             scope, ticket = await self._in_scope(session, repo, staff_id, ticket_id, lock=True)
@@ -221,7 +221,7 @@ class TicketService:
         """Tell the admins, once per ticket, of tickets open longer than allowed."""
         if not self._admin_ids:
             return 0  # nobody to tell: left unmarked, so admins added later still hear
-        now = now or self.clock()
+        now = now or self.clock.now()
         escalated = 0
         async with self._db.transaction() as session:
             repo = TicketRepository(session)

@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.errors import N_, DomainError
 from bot.registration.participants import BusinessStatus
-from bot.registration.service import Clock, NotRegistered, utc_now
+from bot.registration.service import NotRegistered
 from bot.training.eligibility import Applicant, Assessment, EligibilityRules, Verdict, assess
 from bot.training.reminders import AttendanceAnswer, ReminderPlan, plan_reminders, save_attendance
 from bot.training.waitlist import SeatTaken, release, take_seat
@@ -124,23 +125,23 @@ class EnrollmentService:
         db: Database,
         rules: EligibilityRules,
         default_timezone: str = "Asia/Jakarta",
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
         reminders: ReminderPlan | None = None,
     ) -> None:
         self._db = db
         self.rules = rules
         self._default_timezone = default_timezone
-        self.clock = clock
+        self.clock = clock or Clock(default_timezone)
         self.reminders = reminders or ReminderPlan(fallback_zone=default_timezone)
 
     def today(self) -> date:
         """Today in the programme's default zone, for checks not tied to a batch."""
-        return self.clock().astimezone(ZoneInfo(self._default_timezone)).date()
+        return self.clock.today()
 
     async def open_batches(self, blk_id: str) -> list[BatchView]:
         async with self._db.transaction() as session:
             batches = BatchRepository(session)
-            rows = await batches.open_for_blk(blk_id, self.clock())
+            rows = await batches.open_for_blk(blk_id, self.clock.now())
             return [await self._view_of(batches, row) for row in rows]
 
     async def batch(self, batch_id: int) -> BatchView | None:
@@ -180,7 +181,7 @@ class EnrollmentService:
                 await session.flush()
                 if status == ACTIVE:
                     await plan_reminders(
-                        session, enrollment, telegram_id, self.reminders, self.clock()
+                        session, enrollment, telegram_id, self.reminders, self.clock.now()
                     )
                 return await self._placement(session, enrollment)
         except IntegrityError:
@@ -224,7 +225,7 @@ class EnrollmentService:
             moved = Enrollment(registration_id=registration.id, batch_id=batch.id, status=status)
             session.add(moved)
             await session.flush()
-            await plan_reminders(session, moved, telegram_id, self.reminders, self.clock())
+            await plan_reminders(session, moved, telegram_id, self.reminders, self.clock.now())
             return Move(await self._placement(session, moved), promoted)
 
     async def active_placement(self, enrollment_id: int) -> Placement | None:
@@ -250,13 +251,13 @@ class EnrollmentService:
                 or enrollment.status != ACTIVE
             ):
                 return False
-            await save_attendance(session, enrollment_id, answer, self.clock())
+            await save_attendance(session, enrollment_id, answer, self.clock.now())
             return True
 
     # -- helpers (all inside the caller's transaction) --
 
     async def _release(self, session: AsyncSession, live: Enrollment) -> int | None:
-        return await release(session, live, plan=self.reminders, now=self.clock())
+        return await release(session, live, plan=self.reminders, now=self.clock.now())
 
     async def _registration(self, session: AsyncSession, telegram_id: int) -> Registration:
         registration = await Repositories(session).registrations.by_telegram_id(telegram_id)
@@ -266,7 +267,7 @@ class EnrollmentService:
 
     async def _bookable(self, session: AsyncSession, batch_id: int) -> Batch:
         batch = await BatchRepository(session).get(batch_id)
-        now = self.clock()
+        now = self.clock.now()
         if batch is None:
             raise BatchUnavailable(Unavailable.NOT_FOUND)
         if batch.status == "cancelled":

@@ -9,7 +9,6 @@ moment and from the seat as it is then. Dedupe keys make planning twice harmless
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
@@ -19,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.delivery.templates import Template, enqueue_template
 from bot.runtime.config import Settings
 from storage.database import Database
@@ -29,7 +29,6 @@ from storage.models import (
     ConversationActivity,
     Enrollment,
     Registration,
-    utcnow,
 )
 from storage.repositories import ConversationRepository
 
@@ -228,14 +227,14 @@ class ReminderService:
         self,
         db: Database,
         plan: ReminderPlan | None = None,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock | None = None,
     ) -> None:
         self._db = db
         self.plan = plan or ReminderPlan()
-        self.clock = clock
+        self.clock = clock or Clock()
 
     async def remind_abandoned(self) -> int:
-        return await remind_abandoned(self._db, self.clock(), after=self.plan.abandoned_after)
+        return await remind_abandoned(self._db, self.clock.now(), after=self.plan.abandoned_after)
 
     async def registration_unfinished(self, telegram_id: int) -> bool:
         return await registration_unfinished(self._db, telegram_id)

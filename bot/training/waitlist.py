@@ -15,7 +15,7 @@ from storage.enrollment_repository import (
     BatchRepository,
     EnrollmentRepository,
 )
-from storage.models import Enrollment, Registration, utcnow
+from storage.models import Enrollment, Registration
 
 
 class SeatTaken(Exception):
@@ -33,8 +33,8 @@ async def release(
     session: AsyncSession,
     live: Enrollment,
     *,
-    plan: ReminderPlan | None = None,
-    now: datetime | None = None,
+    plan: ReminderPlan,
+    now: datetime,
 ) -> int | None:
     """Cancel `live`; a freed seat passes to the first waitlisted person.
 
@@ -56,9 +56,7 @@ async def release(
             promoted = await session.get(Registration, candidate.registration_id)
             if promoted is None:
                 return None
-            await announce_promotion(
-                session, candidate, promoted.telegram_id, plan or ReminderPlan(), now or utcnow()
-            )
+            await announce_promotion(session, candidate, promoted.telegram_id, plan, now)
             return promoted.telegram_id
     await BatchRepository(session).give_back_seat(live.batch_id)
     return None

@@ -34,7 +34,7 @@ class TrainingNotices:
 
     async def reminder(self, chat_id: int, payload: Payload) -> Outgoing | None:
         placement = await self._services.enrollment.active_placement(int(payload["enrollment_id"]))
-        now = self._services.enrollment.clock()
+        now = self._services.enrollment.clock.now()
         if placement is None or placement.batch.status == "cancelled":
             return None
         if placement.batch.starts_at <= now:  # expired; the sender normally skips it first

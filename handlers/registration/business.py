@@ -72,7 +72,7 @@ async def phk_month_chosen(
     callback: CallbackQuery, callback_data: RegCb, state: FSMContext, services: Services
 ) -> None:
     """Stores a month offered on the buttons; anything else is a forged or stale button."""
-    offered = {m.strftime("%Y-%m"): m for m in recent_months(services.registrations.clock().date())}
+    offered = {m.strftime("%Y-%m"): m for m in recent_months(services.registrations.clock.today())}
     month = offered.get(callback_data.value)
     if month is None:
         await ask(Registration.phk_month, callback, state, services)
@@ -85,7 +85,7 @@ async def phk_month_chosen(
 async def phk_month_typed(message: Message, state: FSMContext, services: Services) -> None:
     """Accepts an older month typed as "03/2024" or "Maret 2024"."""
     try:
-        month = parse_month(message.text, services.registrations.clock().date())
+        month = parse_month(message.text, services.registrations.clock.today())
     except MonthError as exc:
         await message.answer(error_text(exc))
         await ask(Registration.phk_month, message, state, services)

@@ -57,7 +57,7 @@ async def consent_chosen(
             callback.from_user.id, _("reg-consent-declined"), reply_markup=keyboards.main_menu()
         )
         return
-    now = services.registrations.clock()
+    now = services.registrations.clock.now()
     await state.update_data(consent_at=now.isoformat())
     await advance(Registration.consent, callback, state, services)
 

@@ -108,7 +108,7 @@ def _build(question: State, answers: dict[str, Any], services: Services) -> tupl
     if question == R.phk:
         return _("reg-ask-phk"), keyboards.yes_no(RegStep.PHK, _("btn-yes"), _("btn-no"))
     if question == R.phk_month:
-        today = services.registrations.clock().date()
+        today = services.registrations.clock.today()
         return _("reg-ask-phk-month"), keyboards.months(recent_months(today))
     return review_text(answers, services), keyboards.review()
 
