@@ -3,8 +3,9 @@
 One place answers the right of access (/datasaya), the right to erasure (/hapusdata)
 and the retention period the consent text promises (`DATA_RETENTION_MONTHS`): the
 registration and its seat or waitlist place, the PHK pathway answers, the questions to
-coordinators, the language choice and any open conversation, wherever the FSM storage
-keeps it. A feature that starts storing personal data adds it here.
+coordinators, the language choice, any open conversation wherever the FSM storage keeps
+it, and the copies of the answers the bot sent them. A feature that starts storing
+personal data adds it here.
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ from bot.training.waitlist import release
 from storage.database import Database
 from storage.enrollment_repository import EnrollmentRepository
 from storage.fsm import TrackedStorage
-from storage.models import utcnow
+from storage.models import (
+    Attendance,
+    Batch,
+    ConversationActivity,
+    Enrollment,
+    Ticket,
+    TicketMessage,
+    utcnow,
+)
+from storage.outbox_repository import OutboxRepository
 from storage.phk_repository import PhkRepository
 from storage.repositories import Repositories
 from storage.ticket_repository import TicketRepository
@@ -69,13 +79,23 @@ class PrivacyService:
             row = await repos.registrations.by_telegram_id(telegram_id)
             user = await repos.users.get(telegram_id)
             phk = await PhkRepository(session).get(telegram_id)
-        if row is None and user is None and phk is None:
+            seats = await EnrollmentRepository(session).history_of(row.id) if row else []
+            tickets = TicketRepository(session)
+            questions = [
+                self._ticket_export(ticket, await tickets.messages(ticket.id))
+                for ticket in await tickets.all_of_user(telegram_id)
+            ]
+            conversations = await repos.conversations.of_user(telegram_id)
+        if row is None and user is None and phk is None and not questions and not conversations:
             return None
         return {
             "telegram_id": telegram_id,
             "language": user.locale if user else None,
             "registration": participant_of(row, self._cipher).as_export() if row else None,
+            "training": [_seat_export(*seat) for seat in seats],
             "phk_pathway": answers_of(phk).as_export() if phk else None,
+            "questions_to_coordinators": questions,
+            "open_conversations": [_conversation_export(c) for c in conversations],
         }
 
     async def erase(self, telegram_id: int) -> Erasure:
@@ -97,6 +117,7 @@ class PrivacyService:
             deleted += await PhkRepository(session).delete(telegram_id)
             deleted += await TicketRepository(session).delete_for_user(telegram_id)
             await repos.users.delete(telegram_id)
+            await OutboxRepository(session).forget_answers_to(telegram_id)
         return Erasure(erased=deleted > 0, promoted_telegram_id=promoted)
 
     async def erase_expired(self) -> Retention:
@@ -120,3 +141,39 @@ class PrivacyService:
             conversations=conversations,
             promoted=sum(p is not None for p in promoted),
         )
+
+    def _ticket_export(self, ticket: Ticket, messages: list[TicketMessage]) -> dict[str, object]:
+        return {
+            "id": ticket.id,
+            "status": ticket.status,
+            "asked_at": ticket.created_at.isoformat(),
+            "messages": [
+                {
+                    "from": message.author_kind,
+                    "text": self._cipher.decrypt(message.text_cipher),
+                    "at": message.created_at.isoformat(),
+                }
+                for message in messages
+            ],
+        }
+
+
+def _seat_export(
+    enrollment: Enrollment, batch: Batch, attendance: Attendance | None
+) -> dict[str, object]:
+    return {
+        "batch_id": batch.id,
+        "batch": batch.title,
+        "blk_id": batch.blk_id,
+        "status": enrollment.status,
+        "since": enrollment.created_at.isoformat(),
+        "attendance": attendance.answer if attendance else None,
+    }
+
+
+def _conversation_export(conversation: ConversationActivity) -> dict[str, object]:
+    return {
+        "state": conversation.state,
+        "started_at": conversation.started_at.isoformat(),
+        "last_activity_at": conversation.last_activity_at.isoformat(),
+    }

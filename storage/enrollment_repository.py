@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Batch, Blk, Enrollment, Province, Regency
+from storage.models import Attendance, Batch, Blk, Enrollment, Province, Regency
 
 ACTIVE = "active"
 WAITLISTED = "waitlisted"
@@ -84,6 +84,19 @@ class EnrollmentRepository:
 
     def add(self, enrollment: Enrollment) -> None:
         self.session.add(enrollment)
+
+    async def history_of(
+        self, registration_id: int
+    ) -> list[tuple[Enrollment, Batch, Attendance | None]]:
+        """Every seat and waitlist place, cancelled ones too, with the attendance answer."""
+        stmt = (
+            select(Enrollment, Batch, Attendance)
+            .join(Batch, Enrollment.batch_id == Batch.id)
+            .outerjoin(Attendance, Attendance.enrollment_id == Enrollment.id)
+            .where(Enrollment.registration_id == registration_id)
+            .order_by(Enrollment.id)
+        )
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
 
     async def mark(self, enrollment_id: int, status: str, *, expected: str) -> bool:
         """Move from `expected` to `status`; False if another transaction moved it first."""

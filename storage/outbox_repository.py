@@ -98,6 +98,18 @@ class OutboxRepository:
         )
         return result.rowcount or 0
 
+    async def forget_answers_to(self, chat_id: int) -> int:
+        """Erasure (UU PDP): the copies of answers sent to the person, which quote their
+        data back to them. Unsettled ones are left to go out."""
+        result = await self.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.kind == REPLY,
+                OutboxMessage.status.not_in((PENDING, SENDING)),
+            )
+        )
+        return result.rowcount or 0
+
     async def cancel_pending_of_broadcast(self, broadcast_id: int) -> int:
         """Only pending rows: one the sender already claimed goes out as planned."""
         result = await self.session.execute(

@@ -68,6 +68,11 @@ class TicketRepository:
         )
         return list((await self.session.execute(stmt)).scalars())
 
+    async def all_of_user(self, telegram_id: int) -> list[Ticket]:
+        """Every ticket of the asker, oldest first (their right of access)."""
+        stmt = select(Ticket).where(Ticket.telegram_id == telegram_id).order_by(Ticket.id)
+        return list((await self.session.execute(stmt)).scalars())
+
     async def of_user(self, telegram_id: int, limit: int) -> tuple[list[Ticket], int]:
         """The asker's tickets, newest first, at most `limit`, and how many there are."""
         where = Ticket.telegram_id == telegram_id

@@ -22,8 +22,20 @@ from bot.registration.service import RegistrationService
 from bot.training.reminders import ReminderPlan
 from storage.database import Database
 from storage.fsm import TrackedStorage
-from storage.models import ConversationActivity, PhkProfile
+from storage.models import (
+    Attendance,
+    ConversationActivity,
+    Enrollment,
+    OutboxMessage,
+    OutboxStatus,
+    PhkProfile,
+    Ticket,
+    TicketMessage,
+)
+from storage.outbox_repository import REPLY
+from storage.repositories import Repositories
 from tests.clock import FixedClock
+from tests.enrollment_setup import add_batch, add_blk, register
 from tests.test_registration_service import NIK, NOW, form
 
 BOT = 42
@@ -122,3 +134,56 @@ async def test_retention_erases_old_registrations_answers_and_idle_conversations
     assert await conversations.inner.get_state(key(6)) == "Registration:nik_confirm"
     assert set(await activity(db)) == {6}
     assert await privacy.erase_expired() == Retention(0, 0, 0, 0)
+
+
+async def test_the_export_holds_seats_questions_and_open_conversations(
+    db: Database, cipher: PersonalDataCipher, conversations: TrackedStorage, privacy: PrivacyService
+) -> None:
+    """Then erasure leaves none of it, nor the copies of answers that quoted it."""
+    await register(RegistrationService(db, cipher), 1, serial=1)
+    batch = await add_batch(db, await add_blk(db), 5, title="Kuliner")
+    async with db.transaction() as session:
+        registration = await Repositories(session).registrations.by_telegram_id(1)
+        assert registration is not None
+        seat = Enrollment(registration_id=registration.id, batch_id=batch, status="active")
+        session.add(seat)
+        await session.flush()
+        session.add(Attendance(enrollment_id=seat.id, answer="yes", answered_at=NOW))
+        ticket = Ticket(telegram_id=1, origin="menu")
+        session.add(ticket)
+        await session.flush()
+        for author, text in (("user", "Kapan mulai?"), ("staff", "Senin depan")):
+            session.add(
+                TicketMessage(
+                    ticket_id=ticket.id,
+                    author_kind=author,
+                    author_id=1,
+                    text_cipher=cipher.encrypt(text),
+                )
+            )
+        for status in (OutboxStatus.SENT, OutboxStatus.PENDING):
+            session.add(OutboxMessage(chat_id=1, kind=REPLY, payload="Peserta 1", status=status))
+    await open_draft(conversations, 1, NOW)
+
+    export = await privacy.export(1)
+    assert export is not None
+    [training] = export["training"]  # type: ignore[misc]
+    assert (training["batch"], training["status"], training["attendance"]) == (
+        "Kuliner",
+        "active",
+        "yes",
+    )
+    [question] = export["questions_to_coordinators"]  # type: ignore[misc]
+    assert [(m["from"], m["text"]) for m in question["messages"]] == [
+        ("user", "Kapan mulai?"),
+        ("staff", "Senin depan"),
+    ]
+    [conversation] = export["open_conversations"]  # type: ignore[misc]
+    assert conversation["state"] == "Registration:nik_confirm"
+
+    assert (await privacy.erase(1)).erased
+    assert await privacy.export(1) is None
+    async with db.transaction() as session:
+        kept = (await session.execute(select(OutboxMessage.status))).scalars().all()
+        assert kept == [OutboxStatus.PENDING]  # still to go out; the sent copy is gone
+        assert (await session.execute(select(Enrollment))).first() is None
