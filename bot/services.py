@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from bot.coordinators.audiences import AudienceService
 from bot.coordinators.broadcasts import BroadcastService
+from bot.coordinators.exports import ExportService
 from bot.coordinators.roles import RoleService
+from bot.coordinators.rosters import RosterService
 from bot.coordinators.statistics import StatisticsService
 from bot.directory.service import DirectoryService
 from bot.faq.content import Faq
@@ -34,6 +36,8 @@ class Services:
     roles: RoleService
     audiences: AudienceService
     broadcasts: BroadcastService
+    rosters: RosterService
+    exports: ExportService
     reminders: ReminderService
     phk: PhkService
     statistics: StatisticsService

@@ -5,8 +5,8 @@ from aiogram import F, Router
 from handlers import phk, tickets
 from handlers.common import errors
 from handlers.common.blueprint import Blueprint
+from handlers.coordinators import desk, statistics
 from handlers.coordinators import roles as coordinators
-from handlers.coordinators import statistics
 from handlers.coordinators import uploads as coordinator_upload
 from handlers.coordinators.broadcast.router import broadcast_router
 from handlers.directory import nearest_blk
@@ -41,6 +41,7 @@ def root_router() -> Router:
         phk.router,
         tickets.router,
         statistics.router,
+        desk.router,
         faq.router,
         fallback.router,
     )

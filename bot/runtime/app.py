@@ -10,7 +10,9 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from bot.clock import Clock
 from bot.coordinators.audiences import AudienceService
 from bot.coordinators.broadcasts import BroadcastService
+from bot.coordinators.exports import ExportService
 from bot.coordinators.roles import RoleService
+from bot.coordinators.rosters import RosterService
 from bot.coordinators.statistics import StatisticsService
 from bot.directory.service import DirectoryService
 from bot.faq.content import load_faq
@@ -75,6 +77,7 @@ def create_app(
     regions = default_directory()
     roles = RoleService(db, settings.admin_ids, clock)
     audiences = AudienceService(db)
+    rosters = RosterService(db, roles, cipher, settings.timezone, clock)
     plan = ReminderPlan.from_settings(settings)
     rules = EligibilityRules.from_toml(settings.eligibility_rules)
     return App(
@@ -109,6 +112,8 @@ def create_app(
             roles=roles,
             audiences=audiences,
             broadcasts=BroadcastService(db, roles, audiences),
+            rosters=rosters,
+            exports=ExportService(db, rosters),
             reminders=ReminderService(db, plan, clock),
             phk=PhkService(
                 db,

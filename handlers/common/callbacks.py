@@ -7,6 +7,7 @@ from enum import StrEnum
 from aiogram.filters.callback_data import CallbackData
 
 from bot.coordinators.audiences import AudienceKind
+from bot.coordinators.sheets import SheetFormat
 
 
 class MenuAction(StrEnum):
@@ -224,3 +225,23 @@ class StatsCb(CallbackData, prefix="st1"):
     action: StatsAction
     level: str
     code: str = ""
+
+
+class DeskAction(StrEnum):
+    BATCHES = "b"  # the coordinator's batches, page `page`
+    ROSTER = "r"  # batch `batch`'s participants, page `page`
+
+
+class DeskCb(CallbackData, prefix="dk1"):
+    """The coordinators' desk; the batch is re-checked against the presser's scope."""
+
+    action: DeskAction
+    batch: int = 0
+    page: int = 0
+
+
+class SheetCb(CallbackData, prefix="ds1"):
+    """A spreadsheet of batch `batch`'s roster, or (batch 0) of everyone in scope."""
+
+    batch: int
+    fmt: SheetFormat

@@ -1,0 +1,240 @@
+"""Texts, keyboards and spreadsheet columns of the coordinators' desk (/peserta).
+
+A page holds as many entries as fit in one Telegram message: 4,096 characters counted
+in UTF-16 code units, as Telegram counts them (an emoji is two). The HTML is measured,
+which is never shorter than the text it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from aiogram import html
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n.context import get_i18n
+from babel.dates import format_date
+
+from bot.coordinators.rosters import BATCHES_PER_PAGE, BatchPage, BatchSummary, Roster, RosterEntry
+from bot.coordinators.sheets import Column, SheetFormat
+from bot.registration.nik import Sex
+from bot.registration.participants import BusinessStatus, Sector
+from bot.training.reminders import AttendanceAnswer
+from handlers.common.callbacks import DeskAction, DeskCb, SheetCb
+from handlers.common.render import BUSINESS_LABELS, SECTOR_LABELS, SEX_LABELS, phk_label
+from handlers.coordinators.broadcast.render import number
+from handlers.training.render import ZONE_ABBREVIATIONS
+
+MESSAGE_LIMIT = 4096
+ENTRIES_PER_PAGE = 8
+BUTTON_TITLE = 40  # characters of a batch title on its button
+ACTIVE, WAITLISTED = "active", "waitlisted"
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _short_date(day: date) -> str:
+    return format_date(day, "d MMM y", locale=get_i18n().current_locale)
+
+
+def _dates(batch: BatchSummary) -> str:
+    zone = ZoneInfo(batch.timezone)
+    first, last = batch.starts_at.astimezone(zone), batch.ends_at.astimezone(zone)
+    return _("desk-dates").format(
+        first_day=_short_date(first.date()),
+        last_day=_short_date(last.date()),
+        zone=ZONE_ABBREVIATIONS.get(batch.timezone, batch.timezone),
+    )
+
+
+def _fill(batch: BatchSummary) -> str:
+    return _("desk-fill").format(
+        enrolled=number(batch.enrolled),
+        capacity=number(batch.capacity),
+        waitlisted=number(batch.waitlisted),
+    )
+
+
+def _batch_block(position: int, batch: BatchSummary) -> str:
+    return _("desk-batch-item").format(
+        number=position,
+        title=html.quote(batch.title),
+        blk=html.quote(batch.blk_name),
+        dates=_dates(batch),
+        fill=_fill(batch),
+    )
+
+
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def _pager(page: int, pages: int, **target: object) -> list[InlineKeyboardButton]:
+    """◀️ / ▶️, only where there is a page to go to."""
+    buttons = []
+    if page > 0:
+        buttons.append(_button(_("btn-desk-previous"), DeskCb(page=page - 1, **target)))
+    if page + 1 < pages:
+        buttons.append(_button(_("btn-desk-next"), DeskCb(page=page + 1, **target)))
+    return buttons
+
+
+def _sheet_buttons(batch: int, xlsx: str, csv: str) -> list[InlineKeyboardButton]:
+    return [
+        _button(xlsx, SheetCb(batch=batch, fmt=SheetFormat.XLSX)),
+        _button(csv, SheetCb(batch=batch, fmt=SheetFormat.CSV)),
+    ]
+
+
+def batch_list(page: BatchPage) -> tuple[str, InlineKeyboardMarkup]:
+    """The batches of one page with a button each, paging, and everyone-in-scope files."""
+    first = page.page * BATCHES_PER_PAGE + 1
+    blocks = [_batch_block(first + i, batch) for i, batch in enumerate(page.batches)]
+    title = _("desk-batches-title").format(page=page.page + 1, pages=page.pages)
+    text = "\n\n".join([title, *blocks]) if blocks else _("desk-no-batches")
+    rows = [
+        [
+            _button(
+                _("btn-desk-batch").format(
+                    number=first + i,
+                    title=_shortened(batch.title),
+                    enrolled=batch.enrolled,
+                    capacity=batch.capacity,
+                ),
+                DeskCb(action=DeskAction.ROSTER, batch=batch.id),
+            )
+        ]
+        for i, batch in enumerate(page.batches)
+    ]
+    rows.append(_pager(page.page, page.pages, action=DeskAction.BATCHES))
+    rows.append(_sheet_buttons(0, _("btn-desk-all-xlsx"), _("btn-desk-all-csv")))
+    return text, InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
+
+
+def _shortened(title: str) -> str:
+    return title if len(title) <= BUTTON_TITLE else title[: BUTTON_TITLE - 1] + "…"
+
+
+def status_label(entry: RosterEntry) -> str:
+    if entry.status == ACTIVE:
+        return _("desk-status-seat")
+    if entry.status == WAITLISTED:
+        return _("desk-status-waiting").format(position=entry.waitlist_position or "?")
+    return _("desk-status-none")
+
+
+def attendance_label(answer: AttendanceAnswer | None) -> str:
+    if answer is AttendanceAnswer.YES:
+        return _("desk-attend-yes")
+    if answer is AttendanceAnswer.NO:
+        return _("desk-attend-no")
+    return _("desk-attend-none")
+
+
+def _entry_block(position: int, entry: RosterEntry) -> str:
+    return _("desk-entry").format(
+        number=position,
+        name=html.quote(entry.full_name),
+        code=html.quote(entry.code),
+        phone=entry.phone,
+        status=status_label(entry),
+        attendance=attendance_label(entry.attendance),
+        phk=phk_label(entry.phk_affected, entry.phk_month),
+    )
+
+
+def pages_of(header: str, blocks: Sequence[str]) -> list[range]:
+    """Which blocks go on which page: at most ENTRIES_PER_PAGE, within MESSAGE_LIMIT."""
+    pages: list[range] = []
+    start, length = 0, utf16_length(header)
+    for index, block in enumerate(blocks):
+        longer = length + 2 + utf16_length(block)
+        if index > start and (index - start == ENTRIES_PER_PAGE or longer > MESSAGE_LIMIT):
+            pages.append(range(start, index))
+            start, longer = index, utf16_length(header) + 2 + utf16_length(block)
+        length = longer
+    pages.append(range(start, len(blocks)))
+    return pages
+
+
+def roster_page(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of the roster, with paging, the two files and the way back."""
+    batch = roster.batch
+    blocks = [_entry_block(i + 1, entry) for i, entry in enumerate(roster.entries)]
+    # The header's page numbers are at most as long as these, so the split still holds.
+    widest = _roster_header(batch, len(blocks) or 1, len(blocks) or 1)
+    pages = pages_of(widest, blocks)
+    page = min(max(page, 0), len(pages) - 1)
+    header = _roster_header(batch, page + 1, len(pages))
+    shown = [blocks[i] for i in pages[page]]
+    body = shown if shown else [_("desk-roster-empty")]
+    rows = [
+        _pager(page, len(pages), action=DeskAction.ROSTER, batch=batch.id),
+        _sheet_buttons(batch.id, _("btn-desk-xlsx"), _("btn-desk-csv")) if blocks else [],
+        [_button(_("btn-desk-back"), DeskCb(action=DeskAction.BATCHES))],
+    ]
+    markup = InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
+    return "\n\n".join([header, *body]), markup
+
+
+def _roster_header(batch: BatchSummary, page: int, pages: int) -> str:
+    return _("desk-roster-title").format(
+        title=html.quote(batch.title),
+        blk=html.quote(batch.blk_name),
+        dates=_dates(batch),
+        fill=_fill(batch),
+        page=page,
+        pages=pages,
+    )
+
+
+def national_phone(e164: str) -> str:
+    """ "0812-3456-7890": what people dial, with no leading "+" or "0" that a spreadsheet
+    would take for a formula or a number. Stored numbers are Indonesian E.164 ("+62…")."""
+    digits = e164.removeprefix("+62")
+    return f"0{digits[:3]}-{digits[3:7]}-{digits[7:]}"
+
+
+def sheet_columns(*, with_place: bool) -> list[Column[RosterEntry]]:
+    """The columns a BLK works with; everyone-in-scope files add the BLK and batch.
+
+    Labels are translated once here, not once per row (an export may have 100,000).
+    """
+    sex = {value: str(SEX_LABELS[value]) for value in Sex}
+    business = {value: str(BUSINESS_LABELS[value]) for value in BusinessStatus}
+    sector = {value: str(SECTOR_LABELS[value]) for value in Sector}
+    attendance = {answer: attendance_label(answer) for answer in (*AttendanceAnswer, None)}
+    phk: dict[tuple[bool, date | None], str] = {}
+
+    def phk_cell(entry: RosterEntry) -> str:
+        key = (entry.phk_affected, entry.phk_month)
+        if key not in phk:
+            phk[key] = phk_label(*key)
+        return phk[key]
+
+    columns: list[Column[RosterEntry]] = [
+        Column(_("desk-col-name"), lambda e: e.full_name),
+        Column(_("desk-col-code"), lambda e: e.code),
+        Column(_("desk-col-phone"), lambda e: national_phone(e.phone)),
+        Column(_("desk-col-nik"), lambda e: e.nik_masked),
+        Column(_("desk-col-sex"), lambda e: sex[e.sex]),
+        Column(_("desk-col-age"), lambda e: e.age),
+        Column(_("desk-col-regency"), lambda e: e.regency),
+        Column(_("desk-col-business"), lambda e: business[e.business_status]),
+        Column(_("desk-col-sector"), lambda e: sector[e.business_sector]),
+        Column(_("desk-col-phk"), phk_cell),
+        Column(_("desk-col-status"), status_label),
+        Column(_("desk-col-enrolled-at"), lambda e: e.enrolled_at),
+        Column(_("desk-col-attendance"), lambda e: attendance[e.attendance] if e.status else ""),
+    ]
+    if with_place:
+        columns += [
+            Column(_("desk-col-blk"), lambda e: e.blk_name),
+            Column(_("desk-col-batch"), lambda e: e.batch_title),
+        ]
+    return columns
