@@ -32,7 +32,7 @@ from bot.coordinators.rosters import RosterService
 from bot.coordinators.sheets import SheetFormat
 from bot.registration.personal_data import PersonalDataCipher, generate_data_key
 from bot.runtime.i18n import create_i18n
-from handlers.coordinators.desk_render import sheet_columns
+from handlers.coordinators.desk_sheets import sheet_columns
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Batch, Blk, Enrollment, Province, Regency, Registration

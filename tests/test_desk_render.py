@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 from handlers.coordinators.desk_render import (
     ENTRIES_PER_PAGE,
     MESSAGE_LIMIT,
-    national_phone,
     pages_of,
     utf16_length,
 )
+from handlers.coordinators.desk_sheets import national_phone
 
 # Entries as long as a roster's can be (a 100-character name of emoji, and the rest).
 blocks = st.lists(st.text(alphabet="a😀", max_size=600), max_size=40)

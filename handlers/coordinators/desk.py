@@ -19,7 +19,8 @@ from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import DeskAction, DeskCb, SheetCb
 from handlers.common.filters import HasRole
 from handlers.coordinators.broadcast.render import number
-from handlers.coordinators.desk_render import batch_list, roster_page, sheet_columns
+from handlers.coordinators.desk_render import batch_list, roster_page
+from handlers.coordinators.desk_sheets import sheet_columns
 
 router = Blueprint(name=__name__)
 
