@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.coordinators.audiences import AudienceService
 from bot.coordinators.broadcasts import BroadcastService
 from bot.coordinators.exports import ExportService
+from bot.coordinators.place_finder import PlaceFinder
 from bot.coordinators.roles import RoleService
 from bot.coordinators.rosters import RosterService
 from bot.coordinators.statistics import StatisticsService
@@ -34,6 +35,7 @@ class Services:
     enrollment: EnrollmentService
     batch_importer: BatchImporter
     roles: RoleService
+    places: PlaceFinder
     audiences: AudienceService
     broadcasts: BroadcastService
     rosters: RosterService

@@ -7,11 +7,12 @@ from handlers.common import errors
 from handlers.common.blueprint import Blueprint
 from handlers.coordinators import desk, statistics
 from handlers.coordinators import roles as coordinators
+from handlers.coordinators import staff_menu as staff_help
 from handlers.coordinators import uploads as coordinator_upload
 from handlers.coordinators.broadcast.router import broadcast_router
 from handlers.directory import nearest_blk
 from handlers.faq import answers as faq
-from handlers.home import fallback, language, start
+from handlers.home import fallback, language, my_id, start
 from handlers.privacy import my_data
 from handlers.registration import registration_router
 from handlers.training import attendance, batches, schedule
@@ -26,7 +27,9 @@ def root_router() -> Router:
     private.message.filter(F.chat.type == "private")
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(
+        staff_help.router,  # staff's own /bantuan, before everyone's
         start.router,
+        my_id.router,
         language.router,
         my_data.router,
         registration_router(),

@@ -86,8 +86,8 @@ class PlaceRepository:
         stmt = select(Batch.id).where(Batch.external_id == code)
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def blks(self, province_code: str | None, limit: int) -> list[tuple[str, str]]:
-        """(id, name) of BLKs, all or of one province, by name."""
+    async def blks(self, province_code: str | None, limit: int | None) -> list[tuple[str, str]]:
+        """(id, name) of BLKs, all or of one province, by name; `limit` None: every one."""
         stmt = select(Blk.id, Blk.name).order_by(Blk.name, Blk.id).limit(limit)
         if province_code is not None:
             stmt = stmt.join(Regency, Blk.regency_code == Regency.code).where(

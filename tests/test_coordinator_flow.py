@@ -94,8 +94,8 @@ async def test_admin_grants_and_blk_coordinator_broadcasts_in_scope(
     await build_world(app.db, app.services.registrations, app.services.privacy)
     admin = Chat(fake_api, ADMIN_ID)
     await admin.send("/koordinator", "Belum ada koordinator", "/koordinator tambah")
-    await admin.send("/koordinator tambah 7001 provinsi 99", "Tidak ada provinsi dengan kode 99")
-    await admin.send("/koordinator tambah 7001 blk nowhere", "Tidak ada BLK dengan ID")
+    await admin.send("/koordinator tambah 7001 provinsi 99", "Tidak ada provinsi atau BLK")
+    await admin.send("/koordinator tambah 7001 blk nowhere", "yang cocok dengan «nowhere»")
     await admin.send("/koordinator tambah", "<b>Mengelola koordinator</b>")
     await admin.send(
         f"/koordinator tambah {COORDINATOR} blk {BLK_A}",

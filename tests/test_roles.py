@@ -11,10 +11,12 @@ from bot.audit import AuditAction, record
 from bot.coordinators.roles import (
     COUNTRY,
     AlreadyAdmin,
+    PlaceQuery,
     RoleCommand,
     RoleCommandKind,
     RoleService,
     Scope,
+    ScopeKind,
     UnknownPlace,
     parse_role_command,
 )
@@ -37,6 +39,14 @@ async def audit_rows(db: Database) -> list[tuple[int, str, dict[str, object]]]:
         return [(r.actor_id, r.action, json.loads(r.details)) for r in rows]
 
 
+def grant(telegram_id: int, kind: ScopeKind | None, text: str) -> RoleCommand:
+    return RoleCommand(RoleCommandKind.GRANT, telegram_id, place=PlaceQuery(kind, text))
+
+
+def blks(province: str) -> RoleCommand:
+    return RoleCommand(RoleCommandKind.BLKS, place=PlaceQuery(ScopeKind.PROVINCE, province))
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
@@ -44,19 +54,21 @@ async def audit_rows(db: Database) -> list[tuple[int, str, dict[str, object]]]:
         ("  ", RoleCommand(RoleCommandKind.LIST)),
         ("tambah 123 negara", RoleCommand(RoleCommandKind.GRANT, 123, COUNTRY)),
         ("add 123 country", RoleCommand(RoleCommandKind.GRANT, 123, COUNTRY)),
-        ("tambah 123 provinsi 32", RoleCommand(RoleCommandKind.GRANT, 123, Scope.province("32"))),
-        ("Tambah 123 Province 51", RoleCommand(RoleCommandKind.GRANT, 123, Scope.province("51"))),
-        ("tambah 123 blk ppkd-x", RoleCommand(RoleCommandKind.GRANT, 123, Scope.blk("ppkd-x"))),
+        ("tambah 123 provinsi 32", grant(123, ScopeKind.PROVINCE, "32")),
+        ("Tambah 123 Province 51", grant(123, ScopeKind.PROVINCE, "51")),
+        ("tambah 123 provinsi jawa  barat", grant(123, ScopeKind.PROVINCE, "jawa barat")),
+        ("tambah 123 blk ppkd-x", grant(123, ScopeKind.BLK, "ppkd-x")),
+        ("tambah 123 BLK Kota Bekasi", grant(123, ScopeKind.BLK, "Kota Bekasi")),
+        ("tambah 123 jabar", grant(123, None, "jabar")),
+        ("tambah 123 blk", grant(123, None, "blk")),
         ("hapus 123", RoleCommand(RoleCommandKind.REVOKE, 123)),
         ("remove 123", RoleCommand(RoleCommandKind.REVOKE, 123)),
+        ("blk", blks("")),
+        ("blk jawa barat", blks("jawa barat")),
         ("tambah 123", RoleCommand(RoleCommandKind.USAGE)),
-        ("tambah 123 provinsi jabar", RoleCommand(RoleCommandKind.USAGE)),
-        ("tambah 123 provinsi 320", RoleCommand(RoleCommandKind.USAGE)),
         ("tambah abc negara", RoleCommand(RoleCommandKind.USAGE)),
         ("tambah 0123 negara", RoleCommand(RoleCommandKind.USAGE)),
         ("hapus 123 negara", RoleCommand(RoleCommandKind.USAGE)),
-        ("blk a:b", RoleCommand(RoleCommandKind.USAGE)),
-        ("tambah 123 blk a:b", RoleCommand(RoleCommandKind.USAGE)),
     ],
 )
 def test_parse_role_command(args: str | None, expected: RoleCommand) -> None:

@@ -89,51 +89,69 @@ class RoleCommandKind(StrEnum):
     LIST = "list"
     GRANT = "grant"
     REVOKE = "revoke"
+    BLKS = "blks"  # BLKs with their ids, all or of one province
     USAGE = "usage"
+
+
+@dataclass(frozen=True)
+class PlaceQuery:
+    """A place as typed: a code, an id or a name, with its kind when the admin said it."""
+
+    kind: ScopeKind | None
+    text: str
 
 
 @dataclass(frozen=True)
 class RoleCommand:
     kind: RoleCommandKind
     telegram_id: int | None = None
-    scope: Scope | None = None
+    scope: Scope | None = None  # the whole country: nothing to look up
+    place: PlaceQuery | None = None  # a province or BLK still to be found
 
 
 _COUNTRY_WORDS = {"negara", "nasional", "indonesia", "country"}
 _PROVINCE_WORDS = {"provinsi", "prov", "province"}
 _ADD_WORDS = {"tambah", "add", "beri"}
 _REMOVE_WORDS = {"hapus", "cabut", "remove"}
+_BLK_WORDS = {"blk"}
 _TELEGRAM_ID = re.compile(r"[1-9][0-9]{0,15}")
-_BLK_ID = re.compile(r"[^\s:]{1,48}")
+MAX_PLACE_TEXT = 100
 
 
-def parse_scope(words: list[str]) -> Scope | None:
-    """`negara`, `provinsi 32` or `blk <id>`; None when it is none of these."""
+def _place(words: list[str]) -> Scope | PlaceQuery | None:
+    """`negara`, or a province or BLK by code, id or name, optionally after `provinsi` or
+    `blk` ("provinsi jabar", "blk bbpvp-bekasi", "Kota Bekasi"); None when nothing is given."""
     if len(words) == 1 and words[0].lower() in _COUNTRY_WORDS:
         return COUNTRY
-    if len(words) != 2:
-        return None
-    kind, code = words[0].lower(), words[1]
-    if kind in _PROVINCE_WORDS and re.fullmatch(r"[0-9]{2}", code):
-        return Scope.province(code)
-    if kind == "blk" and _BLK_ID.fullmatch(code):
-        return Scope.blk(code)
-    return None
+    kind = None
+    if len(words) > 1 and words[0].lower() in _PROVINCE_WORDS:
+        kind, words = ScopeKind.PROVINCE, words[1:]
+    elif len(words) > 1 and words[0].lower() in _BLK_WORDS:
+        kind, words = ScopeKind.BLK, words[1:]
+    text = " ".join(words)[:MAX_PLACE_TEXT]
+    return PlaceQuery(kind, text) if text else None
 
 
 def parse_role_command(args: str | None) -> RoleCommand:
-    """The text after /koordinator: nothing (list), tambah or hapus; anything else: usage."""
+    """The text after /koordinator: nothing (list), `blk [province]`, tambah or hapus;
+    anything else: usage."""
     words = (args or "").split()
     if not words:
         return RoleCommand(RoleCommandKind.LIST)
     action, rest = words[0].lower(), words[1:]
+    if action in _BLK_WORDS:
+        province = " ".join(rest)[:MAX_PLACE_TEXT]
+        return RoleCommand(RoleCommandKind.BLKS, place=PlaceQuery(ScopeKind.PROVINCE, province))
     if not rest or not _TELEGRAM_ID.fullmatch(rest[0]):
         return RoleCommand(RoleCommandKind.USAGE)
     telegram_id = int(rest[0])
     if action in _REMOVE_WORDS and len(rest) == 1:
         return RoleCommand(RoleCommandKind.REVOKE, telegram_id)
-    if action in _ADD_WORDS and (scope := parse_scope(rest[1:])) is not None:
-        return RoleCommand(RoleCommandKind.GRANT, telegram_id, scope)
+    place = _place(rest[1:])
+    if action in _ADD_WORDS and isinstance(place, Scope):
+        return RoleCommand(RoleCommandKind.GRANT, telegram_id, scope=place)
+    if action in _ADD_WORDS and place is not None:
+        return RoleCommand(RoleCommandKind.GRANT, telegram_id, place=place)
     return RoleCommand(RoleCommandKind.USAGE)
 
 
@@ -156,6 +174,10 @@ class RoleService:
         self._db = db
         self._admin_ids = admin_ids
         self.clock = clock or Clock()
+
+    @property
+    def admin_ids(self) -> frozenset[int]:
+        return self._admin_ids
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self._admin_ids

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.coordinators.audiences import AudienceService
 from bot.coordinators.broadcasts import BroadcastService
 from bot.coordinators.exports import ExportService
+from bot.coordinators.place_finder import PlaceFinder
 from bot.coordinators.roles import RoleService
 from bot.coordinators.rosters import RosterService
 from bot.coordinators.statistics import StatisticsService
@@ -110,6 +111,7 @@ def create_app(
             ),
             batch_importer=BatchImporter(db),
             roles=roles,
+            places=PlaceFinder(db, regions),
             audiences=audiences,
             broadcasts=BroadcastService(db, roles, audiences),
             rosters=rosters,

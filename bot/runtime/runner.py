@@ -16,6 +16,7 @@ from bot.runtime.background import every
 from bot.runtime.commands import publish_commands
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
+from handlers.coordinators.staff_menu import publish_staff_menus
 from handlers.delivery.templates import notice_renderer
 from storage.migrate import upgrade
 
@@ -44,6 +45,7 @@ async def poll(
     `limiter` is the outbox sender's, so answers and outbox messages share one budget.
     """
     await publish_commands(bot, app.i18n)
+    await publish_staff_menus(bot, app.i18n, app.services)
     await bot.delete_webhook(drop_pending_updates=False)
     context = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
     await dp.emit_startup(bot=bot, **context)

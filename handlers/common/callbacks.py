@@ -117,6 +117,14 @@ class CoordinatorCb(CallbackData, prefix="co1"):
     revoke: int
 
 
+class CoordinatorPlaceCb(CallbackData, prefix="co2"):
+    """A province ("p", code) or BLK ("b", id ≤ 48) chosen for `/koordinator tambah`; the
+    person comes from the command the choices reply to (admins only, re-checked)."""
+
+    kind: str
+    code: str
+
+
 class AudienceCb(CallbackData, prefix="au1"):
     """A broadcast audience; `target` is a province code, BLK id (≤ 48) or batch id, or ""."""
 
