@@ -123,7 +123,7 @@ def create_app(
                 phk_priority=rules.phk_priority,
                 clock=clock,
             ),
-            statistics=StatisticsService(db, rules, settings.timezone),
+            statistics=StatisticsService(db, rules, settings.timezone, clock.now),
             tickets=TicketService(
                 db,
                 cipher,
