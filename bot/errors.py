@@ -3,6 +3,8 @@
 Services raise a `DomainError`; `handlers.common.errors` puts it into the user's
 language, and the errors router answers any that no handler caught. A handler catches
 one only where the conversation goes on differently (ask again, offer the waitlist).
+`ConfigError` is the operator's counterpart: a setting or content file the process
+refuses to start with.
 """
 
 from __future__ import annotations
@@ -45,3 +47,8 @@ class NotPermitted(DomainError):
     """
 
     key = N_("error-stale-button")
+
+
+class ConfigError(RuntimeError):
+    """A setting or content file is missing or malformed; the message is one line for the
+    operator, and the process does not start."""

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from bot.faq.content import MAX_ANSWER_LENGTH, FaqError, load_faq
 from bot.faq.matching import Document, Matcher, Strength, normalise
-from bot.runtime.config import SUPPORTED_LOCALES, Settings
+from bot.languages import SUPPORTED_LOCALES
+from bot.runtime.config import Settings
 from handlers.common.callbacks import FaqAction, FaqCb, FaqVoteCb
 from tests.fake_bot_api.html_check import html_error
 

@@ -37,8 +37,8 @@ from sqlalchemy import Table, func, select, text
 
 from bot.coordinators.roles import COUNTRY, Scope
 from bot.runtime.app import App
-from bot.runtime.commands import COMMANDS
 from handlers.common.callbacks import BlkAction, BlkCb  # and every other CallbackData subclass
+from handlers.common.commands import COMMANDS
 from storage.models import Base
 from tests.enrollment_setup import add_batch, register
 from tests.fake_bot_api import FakeBotAPI

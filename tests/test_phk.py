@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.errors import ConfigError
 from bot.phk.content import Condition, PhkContent, PhkContentError, html_problem
 from bot.phk.pathway import (
     SKILLS_MAX_LENGTH,
@@ -23,7 +24,7 @@ from bot.phk.pathway import (
     jkp_window,
 )
 from bot.registration.participants import BusinessStatus, Sector
-from bot.runtime.config import ConfigError, Settings
+from bot.runtime.config import Settings
 
 TODAY = date(2026, 11, 24)
 CONTENT = PhkContent.from_toml()

@@ -129,6 +129,11 @@ class Progress:
     total: int
     counts: Mapping[str, int] = field(default_factory=dict)
 
+    @classmethod
+    def queued(cls, broadcast_id: int, total: int, sent: int) -> Progress:
+        """The count a progress message was queued with: only what had been sent."""
+        return cls(broadcast_id, total, {OutboxStatus.SENT: sent})
+
     def _sum(self, *statuses: OutboxStatus) -> int:
         return sum(self.counts.get(status, 0) for status in statuses)
 

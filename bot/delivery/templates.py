@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import Outgoing, enqueue
-from bot.delivery.recipient_language import RecipientLanguage
 from storage.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,13 @@ class Template(StrEnum):
 Payload = Mapping[str, Any]
 # Builds the message for one chat from the row's payload; None skips the row.
 Build = Callable[[int, Payload], Awaitable[Outgoing | None]]
+
+
+class Language(Protocol):
+    """Translations for one recipient (`bot.delivery.recipient_language.RecipientLanguage`,
+    which needs aiogram's i18n; the services that queue templates do not)."""
+
+    def of(self, chat_id: int) -> AbstractAsyncContextManager[str]: ...
 
 
 def template_of(payload: str) -> tuple[Template, Payload] | None:
@@ -89,7 +96,7 @@ async def enqueue_template(
 class TemplateRenderer:
     """The sender's render hook: the row's template built in its recipient's language."""
 
-    def __init__(self, builders: Mapping[Template, Build], language: RecipientLanguage) -> None:
+    def __init__(self, builders: Mapping[Template, Build], language: Language) -> None:
         missing = sorted(set(Template) - set(builders))
         if missing:
             raise ValueError(f"templates without a builder: {', '.join(missing)}")

@@ -17,8 +17,9 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from bot.errors import ConfigError
 from bot.faq.matching import Document, Matcher, Ranking
-from bot.runtime.config import SUPPORTED_LOCALES, ConfigError
+from bot.languages import SUPPORTED_LOCALES
 
 __all__ = ["Entry", "Faq", "FaqError", "Topic", "load_faq"]
 

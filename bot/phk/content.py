@@ -18,7 +18,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from bot.runtime.config import SUPPORTED_LOCALES, ConfigError
+from bot.errors import ConfigError
+from bot.languages import SUPPORTED_LOCALES
 
 _DEFAULT_NAME = "bot/data/phk.toml"
 _SECTIONS = ("offer", "jkp")

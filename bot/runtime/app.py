@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
@@ -56,6 +57,17 @@ class App:
         await self.db.close()
 
 
+def reminder_plan(settings: Settings) -> ReminderPlan:
+    """When reminders go out, from the settings (the domain does not know `Settings`)."""
+    return ReminderPlan(
+        days_before=settings.reminder_days_before,
+        day_time=settings.reminder_time,
+        hours_before=settings.reminder_hours_before,
+        fallback_zone=settings.timezone,
+        abandoned_after=timedelta(hours=settings.abandoned_registration_hours),
+    )
+
+
 def create_app(
     settings: Settings, *, data_key: str | None = None, clock: Clock | None = None
 ) -> App:
@@ -79,7 +91,7 @@ def create_app(
     roles = RoleService(db, settings.admin_ids, clock)
     audiences = AudienceService(db)
     rosters = RosterService(db, roles, cipher, settings.timezone, clock)
-    plan = ReminderPlan.from_settings(settings)
+    plan = reminder_plan(settings)
     rules = EligibilityRules.from_toml(settings.eligibility_rules)
     return App(
         settings=settings,

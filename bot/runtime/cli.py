@@ -8,8 +8,9 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.errors import ConfigError
 from bot.registration.personal_data import InvalidDataKey, generate_data_key
-from bot.runtime.config import ConfigError, Settings, load_settings
+from bot.runtime.config import Settings, load_settings
 from bot.runtime.console_text import plain
 
 CONSOLE_HELP = """\

@@ -11,16 +11,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.errors import ConfigError
+from bot.languages import SUPPORTED_LOCALES
+
 OFFICIAL_API_URL = "https://api.telegram.org"
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./data/blk-bot.sqlite3"
-SUPPORTED_LOCALES = ("id", "en")
 
 # Telegram tokens look like "123456789:AA...": a numeric bot id, a colon and a secret.
 _TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{20,}$")
-
-
-class ConfigError(RuntimeError):
-    """A setting is missing or malformed; the message is one line for the operator."""
 
 
 class Settings(BaseSettings):

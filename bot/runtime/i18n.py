@@ -13,8 +13,8 @@ from aiogram.utils.i18n import I18n, I18nMiddleware
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.languages import SUPPORTED_LOCALES
 from bot.preferences import PreferenceService
-from bot.runtime.config import SUPPORTED_LOCALES
 from locales import DOMAIN, LOCALES_DIR
 
 

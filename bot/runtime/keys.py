@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 
+from bot.errors import ConfigError
 from bot.registration.personal_data import generate_data_key
-from bot.runtime.config import ConfigError, Settings
+from bot.runtime.config import Settings
 
 logger = logging.getLogger(__name__)
 

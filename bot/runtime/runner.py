@@ -13,9 +13,9 @@ from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.sender import Sender
 from bot.runtime.app import App, create_app
 from bot.runtime.background import every
-from bot.runtime.commands import publish_commands
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
+from handlers.common.commands import publish_commands
 from handlers.coordinators.staff_menu import publish_staff_menus
 from handlers.delivery.templates import notice_renderer
 from storage.migrate import upgrade

@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery.templates import Template, enqueue_template
-from bot.runtime.config import Settings
 from storage.database import Database
 from storage.enrollment_repository import BatchRepository
 from storage.models import (
@@ -53,16 +52,6 @@ class ReminderPlan:
     # Only for a batch whose BLK has no known zone, which the schema does not allow.
     fallback_zone: str = "Asia/Jakarta"
     abandoned_after: timedelta = timedelta(hours=24)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ReminderPlan:
-        return cls(
-            days_before=settings.reminder_days_before,
-            day_time=settings.reminder_time,
-            hours_before=settings.reminder_hours_before,
-            fallback_zone=settings.timezone,
-            abandoned_after=timedelta(hours=settings.abandoned_registration_hours),
-        )
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot.languages import SUPPORTED_LOCALES
 from bot.preferences import PreferenceService
-from bot.runtime.config import SUPPORTED_LOCALES
 from handlers.common import keyboards
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import LangCb

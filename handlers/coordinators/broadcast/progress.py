@@ -15,7 +15,6 @@ from bot.delivery.outbox import Outgoing
 from bot.delivery.templates import Payload
 from bot.services import Services
 from handlers.coordinators.broadcast.render import cancel_button, progress_text, report_text
-from storage.models import OutboxStatus
 
 
 class BroadcastNotices:
@@ -27,7 +26,7 @@ class BroadcastNotices:
         info = await self._broadcasts.get(int(payload["broadcast"]))
         if info is None or info.finished_at is not None or info.progress_message_id is None:
             return None
-        progress = Progress(info.id, info.total, {OutboxStatus.SENT: int(payload["sent"])})
+        progress = Progress.queued(info.id, info.total, int(payload["sent"]))
         markup = None if payload["cancelled"] else cancel_button(info.id)
         return Outgoing.edit_text(
             info.progress_message_id,

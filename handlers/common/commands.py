@@ -7,7 +7,7 @@ from aiogram.types import BotCommand
 from aiogram.utils.i18n import I18n
 
 from bot.errors import N_
-from bot.runtime.config import SUPPORTED_LOCALES
+from bot.languages import SUPPORTED_LOCALES
 
 COMMANDS = {
     "start": N_("cmd-start"),
