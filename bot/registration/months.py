@@ -31,6 +31,11 @@ def _month_names() -> dict[str, int]:
 _MONTHS = _month_names()
 
 
+def month_number(name: str) -> int | None:
+    """1-12 for a month name as people type it ("Januari", "jan", "Agt.", "Pebruari")."""
+    return _MONTHS.get(name.lower().rstrip("."))
+
+
 class MonthProblem(StrEnum):
     UNREADABLE = "unreadable"
     FUTURE = "future"
@@ -55,8 +60,8 @@ def parse_month(text: str, today: date) -> date:
     """Return the first day of the typed month, which must lie in the last ten years."""
     if match := _NUMERIC.match(text):
         month, year = int(match[1]), int(match[2])
-    elif (match := _NAMED.match(text)) and match[1].lower() in _MONTHS:
-        month, year = _MONTHS[match[1].lower()], int(match[2])
+    elif (match := _NAMED.match(text)) and (number := month_number(match[1])):
+        month, year = number, int(match[2])
     else:
         raise MonthError(MonthProblem.UNREADABLE)
     if not 1 <= month <= 12:
