@@ -269,7 +269,9 @@ async def test_statistics_for_a_blk_coordinator_and_refusal_for_others(
     await add_pathway_answers(app.db)
     await app.services.roles.grant(ADMIN_ID, 7001, Scope.blk(BLK_A))
     coordinator = Chat(fake_api, 7001)
-    report = await coordinator.send("/statistik", "<b>Statistik</b> — BLK blk-a")
+    chart = await coordinator.send("/statistik", "BLK blk-a (<code>blk-a</code>)")
+    assert chart.method == "sendPhoto"
+    report = await coordinator.expect("<b>Statistik</b> — BLK blk-a")
     for fragment in (
         "<b>Pendaftaran:</b> 4\n• terdampak PHK: 1",
         "<b>Jalur Terdampak PHK selesai:</b> 1",
@@ -280,7 +282,8 @@ async def test_statistics_for_a_blk_coordinator_and_refusal_for_others(
     ):
         assert fragment in report.text
     admin = Chat(fake_api, ADMIN_ID)
-    await admin.send("/statistik", "Seluruh Indonesia", "<b>Pendaftaran:</b> 9")
+    await admin.send("/statistik", "Seluruh Indonesia")  # the chart
+    await admin.expect("<b>Statistik</b> — Seluruh Indonesia", "<b>Pendaftaran:</b> 9")
     stranger = Chat(fake_api, 5555)
     await stranger.send("/statistik", "Maaf, saya belum mengerti")
 

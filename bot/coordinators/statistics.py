@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.coordinators.audiences import scope_conditions as registration_scope
 from bot.coordinators.roles import Scope, ScopeKind, place_name
+from bot.errors import NotPermitted
 from bot.phk.pathway import PhkBusiness
 from bot.registration.participants import BusinessStatus
 from bot.tickets.rules import Place, covers
@@ -77,6 +78,14 @@ class Node:
         }[scope.kind]
         return cls(level, scope.code or "")
 
+    @classmethod
+    def parse(cls, level: str, code: str) -> Node:
+        """From button data, which comes from outside."""
+        try:
+            return cls(Level(level), code)
+        except ValueError:
+            raise OutOfReach from None
+
     def scope(self) -> Scope | None:
         """The same place as a scope; a batch is none."""
         match self.level:
@@ -89,8 +98,8 @@ class Node:
         return None
 
 
-class OutOfReach(Exception):
-    """Unknown, or outside the viewer's scope: the same answer for both."""
+class OutOfReach(NotPermitted):
+    """Unknown, or outside the viewer's scope: the same answer for both (a stale button)."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from aiogram import Bot, html
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -22,11 +21,12 @@ from bot.coordinators.roles import (
     ScopeKind,
     parse_role_command,
 )
+from bot.errors import NotPermitted
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import CoordinatorCb, CoordinatorPlaceCb
 from handlers.common.filters import HasRole
-from handlers.common.replies import alert, close_keyboard
+from handlers.common.replies import close_keyboard
 from handlers.coordinators.role_places import (
     blk_list_text,
     choices_markup,
@@ -156,16 +156,12 @@ async def revoke_chosen(
 
 @router.callback_query(CoordinatorPlaceCb.filter(), HasRole(admin_only=True))
 async def place_chosen(
-    callback: CallbackQuery,
-    callback_data: CoordinatorPlaceCb,
-    services: Services,
-    callback_answer: CallbackAnswer,
+    callback: CallbackQuery, callback_data: CoordinatorPlaceCb, services: Services
 ) -> None:
     """One of several places that fit a typed name: grant it to the person the command named."""
     command, scope = replied_grant(callback), chosen_scope(callback_data)
     if command is None or command.telegram_id is None or scope is None:
-        alert(callback_answer, _("error-stale-button"))
-        return
+        raise NotPermitted
     await close_keyboard(callback)
     actor, bot = callback.from_user.id, callback.bot
     await bot.send_message(actor, await _grant(bot, services, actor, command.telegram_id, scope))

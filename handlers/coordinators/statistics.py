@@ -10,17 +10,15 @@ from __future__ import annotations
 from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.coordinators.roles import Scope
-from bot.coordinators.statistics import Level, Node, OutOfReach, Report, Statistics
+from bot.coordinators.statistics import Node, Report, Statistics
 from bot.phk.pathway import PhkBusiness
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import StatsAction, StatsCb
 from handlers.common.filters import HasRole
-from handlers.common.replies import alert
 from handlers.coordinators.broadcast.render import number
 from handlers.coordinators.roles import scope_label
 from handlers.coordinators.statistics_views import send_report, send_workbook
@@ -54,40 +52,24 @@ async def cmd_statistik(message: Message, scope: Scope, services: Services) -> N
 
 @router.callback_query(StatsCb.filter(F.action == StatsAction.VIEW), HasRole())
 async def level_chosen(
-    callback: CallbackQuery,
-    callback_data: StatsCb,
-    scope: Scope,
-    services: Services,
-    callback_answer: CallbackAnswer,
+    callback: CallbackQuery, callback_data: StatsCb, scope: Scope, services: Services
 ) -> None:
-    """One level down (or up), re-checked against the presser's scope."""
-    if (report := await _report(services, scope, callback_data)) is None:
-        alert(callback_answer, _("error-stale-button"))
-        return
+    """One level down (or up), re-checked against the presser's scope: a level outside it
+    is refused like a stale button (`OutOfReach`)."""
+    node = Node.parse(callback_data.level, callback_data.code)
+    report = await services.statistics.report(scope, node)
     await send_report(callback.bot, callback.from_user.id, report, _summary_text(report))
 
 
 @router.callback_query(StatsCb.filter(F.action == StatsAction.SHEET), HasRole())
 async def sheet_chosen(
-    callback: CallbackQuery,
-    callback_data: StatsCb,
-    scope: Scope,
-    services: Services,
-    callback_answer: CallbackAnswer,
+    callback: CallbackQuery, callback_data: StatsCb, scope: Scope, services: Services
 ) -> None:
     """The level's figures, breakdown and daily series as an XLSX file."""
-    if (report := await _report(services, scope, callback_data)) is None:
-        alert(callback_answer, _("error-stale-button"))
-        return
-    await send_workbook(callback.bot, callback.from_user.id, report)
-
-
-async def _report(services: Services, scope: Scope, data: StatsCb) -> Report | None:
-    """None for a level that does not exist or lies outside the scope: one answer for both."""
-    try:
-        return await services.statistics.report(scope, Node(Level(data.level), data.code))
-    except (ValueError, OutOfReach):
-        return None
+    node = Node.parse(callback_data.level, callback_data.code)
+    await send_workbook(
+        callback.bot, callback.from_user.id, await services.statistics.report(scope, node)
+    )
 
 
 def _summary_text(report: Report) -> str | None:
