@@ -17,11 +17,11 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.errors import N_
-from bot.runtime.commands import COMMANDS
-from bot.runtime.config import SUPPORTED_LOCALES
+from bot.languages import SUPPORTED_LOCALES
 from bot.services import Services
 from handlers.common import keyboards
 from handlers.common.blueprint import Blueprint
+from handlers.common.commands import COMMANDS
 from handlers.common.filters import HasRole
 
 logger = logging.getLogger(__name__)
