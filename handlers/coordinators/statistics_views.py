@@ -25,7 +25,7 @@ from handlers.coordinators.broadcast.render import number
 from handlers.coordinators.roles import scope_label
 
 MAX_LINES = 25  # breakdown lines in the message; the spreadsheet has them all
-MAX_BUTTONS = 24
+MAX_BUTTONS = 40  # every province (38) can be opened; Telegram allows 100
 BUTTON_NAME = 30
 
 
