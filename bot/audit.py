@@ -33,6 +33,11 @@ class AuditAction(StrEnum):
     ROSTER_VIEWED = "roster.viewed"
     ROSTER_EXPORTED = "roster.exported"
     REGISTRANTS_EXPORTED = "registrants.exported"
+    BATCH_CREATED = "batch.created"
+    BATCH_EDITED = "batch.edited"
+    BATCH_CLOSED = "batch.closed"
+    BATCH_REOPENED = "batch.reopened"
+    BATCH_CANCELLED = "batch.cancelled"
 
 
 def _checked(details: Mapping[str, object]) -> str:

@@ -20,6 +20,7 @@ from bot.preferences import PreferenceService
 from bot.privacy import PrivacyService
 from bot.registration.service import RegistrationService
 from bot.tickets.service import TicketService
+from bot.training.batch_admin import BatchAdmin
 from bot.training.batch_import import BatchImporter
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderService
@@ -34,6 +35,7 @@ class Services:
     directory: DirectoryService
     enrollment: EnrollmentService
     batch_importer: BatchImporter
+    batch_admin: BatchAdmin
     roles: RoleService
     places: PlaceFinder
     audiences: AudienceService

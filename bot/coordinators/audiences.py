@@ -128,14 +128,6 @@ def _audience_conditions(audience: Audience) -> list[Condition]:
     return []
 
 
-def _covers(scope: Scope, blk_id: str, province_code: str) -> bool:
-    if scope.kind is ScopeKind.PROVINCE:
-        return province_code == scope.code
-    if scope.kind is ScopeKind.BLK:
-        return blk_id == scope.code
-    return True
-
-
 class AudienceService:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -181,11 +173,11 @@ class AudienceService:
             return ResolvedAudience(audience, place=name)
         if audience.kind is AudienceKind.BLK:
             blk = await places.blk(target)
-            if blk is None or not _covers(scope, target, blk[1]):
+            if blk is None or not scope.covers(target, blk[1]):
                 raise NotInScope
             return ResolvedAudience(audience, place=blk[0])
         batch = await places.batch(int(target)) if target.isdigit() else None
-        if batch is None or not _covers(scope, batch[1], batch[3]):
+        if batch is None or not scope.covers(batch[1], batch[3]):
             raise NotInScope
         return ResolvedAudience(audience, place=batch[2], batch_title=batch[0])
 

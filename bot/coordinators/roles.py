@@ -49,6 +49,14 @@ class Scope:
     def as_dict(self) -> dict[str, str | None]:
         return {"kind": self.kind.value, "code": self.code}
 
+    def covers(self, blk_id: str, province_code: str) -> bool:
+        """Whether a BLK (in the province with `province_code`) lies inside this scope."""
+        if self.kind is ScopeKind.PROVINCE:
+            return province_code == self.code
+        if self.kind is ScopeKind.BLK:
+            return blk_id == self.code
+        return True
+
 
 COUNTRY = Scope.country()
 

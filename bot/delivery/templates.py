@@ -36,6 +36,7 @@ class Template(StrEnum):
     BROADCAST_PROGRESS = "broadcast-progress"
     BROADCAST_REPORT = "broadcast-report"
     BROADCAST_FAILURES = "broadcast-failures"
+    BATCH_CANCELLED = "batch-cancelled"
 
 
 Payload = Mapping[str, Any]

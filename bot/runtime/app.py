@@ -31,6 +31,7 @@ from bot.runtime.i18n import CatalogI18n, create_i18n
 from bot.runtime.keys import resolve_data_key
 from bot.services import Services
 from bot.tickets.service import TicketService
+from bot.training.batch_admin import BatchAdmin
 from bot.training.batch_import import BatchImporter
 from bot.training.eligibility import EligibilityRules
 from bot.training.enrollment import EnrollmentService
@@ -92,6 +93,7 @@ def create_app(
     audiences = AudienceService(db)
     rosters = RosterService(db, roles, cipher, settings.timezone, clock)
     plan = reminder_plan(settings)
+    places = PlaceFinder(db, regions)
     rules = EligibilityRules.from_toml(settings.eligibility_rules)
     return App(
         settings=settings,
@@ -122,8 +124,9 @@ def create_app(
                 reminders=plan,
             ),
             batch_importer=BatchImporter(db),
+            batch_admin=BatchAdmin(db, roles, places, clock, plan),
             roles=roles,
-            places=PlaceFinder(db, regions),
+            places=places,
             audiences=audiences,
             broadcasts=BroadcastService(db, roles, audiences),
             rosters=rosters,

@@ -8,11 +8,12 @@ times in the BLK's own zone; "today" is today there.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import date, time
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from bot.errors import N_, DomainError
 from bot.training.batch_csv import MAX_CAPACITY, MAX_LENGTHS
@@ -20,6 +21,8 @@ from bot.training.typed_dates import parse_day, parse_hours
 
 MAX_TITLE = MAX_LENGTHS["title"]
 MIN_TITLE = 3
+# Registration closes at the end of the deadline day, BLK time.
+END_OF_DAY = time(23, 59, 59)
 
 
 class BatchField(StrEnum):
@@ -86,6 +89,110 @@ class BatchPlan:
     daily_end: time
     capacity: int
     deadline: date
+
+    def instants(self, zone: str) -> dict[str, datetime]:
+        """The batch's columns as stored: UTC instants of the first hour of the first day,
+        the last hour of the last day and the end of the deadline day, in `zone`."""
+        tz = ZoneInfo(zone)
+
+        def utc(day: date, clock: time) -> datetime:
+            return datetime.combine(day, clock, tz).astimezone(UTC)
+
+        return {
+            "starts_at": utc(self.first_day, self.daily_start),
+            "ends_at": utc(self.last_day, self.daily_end),
+            "registration_deadline": utc(self.deadline, END_OF_DAY),
+        }
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        title: str,
+        starts_at: datetime,
+        ends_at: datetime,
+        registration_deadline: datetime,
+        capacity: int,
+        zone: str,
+    ) -> BatchPlan:
+        """A stored batch in the BLK's calendar and clock again."""
+        tz = ZoneInfo(zone)
+        starts, ends = starts_at.astimezone(tz), ends_at.astimezone(tz)
+        return cls(
+            title=title,
+            first_day=starts.date(),
+            last_day=ends.date(),
+            daily_start=starts.time(),
+            daily_end=ends.time(),
+            capacity=capacity,
+            deadline=registration_deadline.astimezone(tz).date(),
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """For a conversation's data: dates and times as ISO text."""
+        return encode(vars(self))
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> BatchPlan:
+        return cls(**decode(data))
+
+    def with_answer(self, answer: Mapping[str, object]) -> BatchPlan:
+        """This plan with one field replaced by an answer (`read_answer`)."""
+        return replace(self, **answer)
+
+
+def encode(values: Mapping[str, object]) -> dict[str, object]:
+    return {
+        name: value.isoformat() if isinstance(value, date | time) else value
+        for name, value in values.items()
+    }
+
+
+_DAYS = frozenset({"first_day", "last_day", "deadline"})
+_CLOCKS = frozenset({"daily_start", "daily_end"})
+
+
+def decode(data: Mapping[str, object]) -> dict[str, object]:
+    """Answers stored by `encode`, typed again; names that are not fields are left out."""
+    names = {field.name for field in fields(BatchPlan)}
+    return {
+        name: date.fromisoformat(str(value))
+        if name in _DAYS
+        else time.fromisoformat(str(value))
+        if name in _CLOCKS
+        else value
+        for name, value in data.items()
+        if name in names
+    }
+
+
+def read_answer(
+    field: BatchField,
+    text: str,
+    *,
+    today: date,
+    first_day: date | None = None,
+    seats_taken: int = 0,
+) -> dict[str, object]:
+    """One answer of the conversation, read and checked against the answers it depends
+    on (`first_day`); the plan's attributes it sets. A button sends the text it shows."""
+    if field is BatchField.TITLE:
+        return {"title": read_title(text)}
+    if field is BatchField.HOURS:
+        start, end = read_hours(text)
+        return {"daily_start": start, "daily_end": end}
+    if field is BatchField.CAPACITY:
+        return {"capacity": read_capacity(text, seats_taken)}
+    day = read_day(text, today)
+    if field is BatchField.FIRST_DAY:
+        check_first_day(day, today)
+        return {"first_day": day}
+    assert first_day is not None, "the first day is asked before"
+    if field is BatchField.LAST_DAY:
+        check_last_day(day, first_day)
+        return {"last_day": day}
+    check_deadline(day, first_day, today)
+    return {"deadline": day}
 
 
 def read_title(text: str) -> str:

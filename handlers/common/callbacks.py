@@ -253,3 +253,30 @@ class SheetCb(CallbackData, prefix="ds1"):
 
     batch: int
     fmt: SheetFormat
+
+
+class BatchAdminAction(StrEnum):
+    NEW = "n"  # create a batch (batch 0)
+    VIEW = "v"  # the batch's card with what may be changed
+    EDIT = "e"  # ask for a new value of `field`
+    CLOSE = "c"  # close registration
+    REOPEN = "o"  # open registration again
+    CANCEL = "x"  # asks for confirmation
+    CANCEL_CONFIRMED = "xok"
+
+
+class BatchAdminCb(CallbackData, prefix="ba1"):
+    """Managing batch `batch` in chat; re-checked against the presser's scope."""
+
+    action: BatchAdminAction
+    batch: int = 0
+    field: str = ""
+
+
+class BatchFormCb(CallbackData, prefix="bf1"):
+    """A button answering the batch conversation's question `field` (a BatchField, "blk"
+    or "save"): `value` is the text it stands for, read like a typed answer (an ISO date,
+    "08.00-16.00", "30") or a BLK id (≤ 48)."""
+
+    field: str
+    value: str = ""

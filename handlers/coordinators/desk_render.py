@@ -21,7 +21,7 @@ from babel.dates import format_date
 from bot.coordinators.rosters import BATCHES_PER_PAGE, BatchPage, BatchSummary, Roster, RosterEntry
 from bot.coordinators.sheets import SheetFormat
 from bot.training.reminders import AttendanceAnswer
-from handlers.common.callbacks import DeskAction, DeskCb, SheetCb
+from handlers.common.callbacks import BatchAdminAction, BatchAdminCb, DeskAction, DeskCb, SheetCb
 from handlers.common.render import phk_label
 from handlers.coordinators.broadcast.render import number
 from handlers.training.render import ZONE_ABBREVIATIONS
@@ -111,6 +111,7 @@ def batch_list(page: BatchPage) -> tuple[str, InlineKeyboardMarkup]:
     ]
     rows.append(_pager(page.page, page.pages, action=DeskAction.BATCHES))
     rows.append(_sheet_buttons(0, _("btn-desk-all-xlsx"), _("btn-desk-all-csv")))
+    rows.append([_button(_("btn-desk-new-batch"), BatchAdminCb(action=BatchAdminAction.NEW))])
     return text, InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
 
 
@@ -174,6 +175,12 @@ def roster_page(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup]:
     rows = [
         _pager(page, len(pages), action=DeskAction.ROSTER, batch=batch.id),
         _sheet_buttons(batch.id, _("btn-desk-xlsx"), _("btn-desk-csv")) if blocks else [],
+        [
+            _button(
+                _("btn-desk-edit-batch"),
+                BatchAdminCb(action=BatchAdminAction.VIEW, batch=batch.id),
+            )
+        ],
         [_button(_("btn-desk-back"), DeskCb(action=DeskAction.BATCHES))],
     ]
     markup = InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])

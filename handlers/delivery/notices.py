@@ -1,4 +1,5 @@
-"""Builders of the training templates: reminders, promotion notices, registration nudges.
+"""Builders of the training templates: reminders, promotion notices, registration nudges,
+and the notice of a cancelled batch.
 
 They are written when sent, not when queued (`bot.delivery.templates`): from the seat as
 it is then, so a cancelled seat gets no reminder (None = skip).
@@ -21,13 +22,13 @@ from bot.delivery.templates import Payload
 from bot.directory.service import BlkInfo
 from bot.services import Services
 from bot.training.enrollment import BatchView
-from handlers.common.callbacks import AttendAction, AttendCb, BlkAction, BlkCb
+from handlers.common.callbacks import AttendAction, AttendCb, BlkAction, BlkCb, MenuAction, MenuCb
 from handlers.common.render import long_date
 from handlers.training.render import ZONE_ABBREVIATIONS, placement_text
 
 
 class TrainingNotices:
-    """The builders of `Template.REMINDER`, `PROMOTION` and `ABANDONED`."""
+    """The builders of `Template.REMINDER`, `PROMOTION`, `ABANDONED` and `BATCH_CANCELLED`."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
@@ -55,6 +56,30 @@ class TrainingNotices:
         if not await self._services.reminders.registration_unfinished(chat_id):
             return None
         return Outgoing.text(_("abandoned-registration"))
+
+    async def batch_cancelled(self, chat_id: int, payload: Payload) -> Outgoing | None:
+        """The seat or waitlist place (`status`) ended with the batch; other batches of
+        the BLK and the nearest BLKs are a tap away."""
+        batch = await self._services.enrollment.batch(int(payload["batch_id"]))
+        if batch is None or batch.status != "cancelled":
+            return None
+        seated = payload.get("status") == "active"
+        notice = _("batch-cancelled-seat") if seated else _("batch-cancelled-waiting")
+        text = notice.format(
+            title=html.quote(batch.title),
+            blk=html.quote(batch.blk_name),
+            first_day=long_date(batch.starts_at.astimezone(ZoneInfo(batch.timezone)).date()),
+        )
+        builder = InlineKeyboardBuilder()
+        builder.button(
+            text=_("btn-batch-cancelled-other"),
+            callback_data=BlkCb(action=BlkAction.BATCHES, blk=batch.blk_id),
+        )
+        builder.button(
+            text=_("menu-nearest-blk"), callback_data=MenuCb(action=MenuAction.NEAREST_BLK)
+        )
+        builder.adjust(1)
+        return Outgoing.text(text, builder.as_markup().model_dump(exclude_none=True))
 
 
 def _headline(batch: BatchView, now: datetime) -> str:

@@ -23,6 +23,7 @@ def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
             Template.REMINDER: training.reminder,
             Template.PROMOTION: training.promotion,
             Template.ABANDONED: training.abandoned,
+            Template.BATCH_CANCELLED: training.batch_cancelled,
             Template.TICKET: TicketNotices(services),
             Template.BROADCAST_PROGRESS: broadcasts.progress,
             Template.BROADCAST_REPORT: broadcasts.report,

@@ -1,0 +1,298 @@
+"""Batches managed in chat by coordinators: create, edit one field, close or reopen
+registration, cancel.
+
+Every action re-reads the actor's scope and the batch in its own transaction: a batch
+outside the scope is refused like one that does not exist (`NotInScope`), so a forged
+button learns nothing. The rules (`bot.training.batch_rules`) are checked again here
+whatever the conversation checked. Each change is written to the audit log (ids and
+field names only). Cancelling tells everyone holding a seat or waiting, through the
+outbox in their own language, and frees every seat; their reminders are dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audit import AuditAction, record
+from bot.clock import Clock
+from bot.coordinators.audiences import NotInScope
+from bot.coordinators.place_finder import PlaceFinder
+from bot.coordinators.roles import RoleService, Scope, ScopeKind
+from bot.delivery.outbox import drop_pending_for_enrollment
+from bot.delivery.templates import Template, enqueue_template
+from bot.errors import N_, DomainError, NotPermitted
+from bot.training.batch_rules import BatchField, BatchPlan, check_plan
+from bot.training.reminders import ReminderPlan, plan_reminders
+from storage.batch_admin_repository import BatchAdminRepository, BlkPlace
+from storage.database import Database
+from storage.enrollment_repository import ACTIVE, WAITLISTED, EnrollmentRepository
+from storage.models import Batch, Enrollment
+
+__all__ = [
+    "BatchAdmin",
+    "BatchCancelled",
+    "BlkOptions",
+    "BlkPlace",
+    "CancelOutcome",
+    "ManagedBatch",
+]
+
+OPEN, CLOSED, CANCELLED = "open", "closed", "cancelled"
+# A scope with more BLKs than this is asked to type the BLK's name instead of buttons.
+MAX_BLK_BUTTONS = 12
+
+
+class BatchCancelled(DomainError):
+    """A cancelled batch stays as it was: people were told, seats are gone."""
+
+    key = N_("batch-admin-already-cancelled")
+
+
+@dataclass(frozen=True)
+class ManagedBatch:
+    """A batch as its coordinators manage it: the plan in the BLK's calendar and clock."""
+
+    id: int
+    blk: BlkPlace
+    plan: BatchPlan
+    status: str
+    seats_taken: int
+    waitlisted: int
+
+
+@dataclass(frozen=True)
+class BlkOptions:
+    """BLKs a coordinator may create a batch for; `more`: too many for buttons."""
+
+    blks: list[BlkPlace]
+    more: bool
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    batch: ManagedBatch
+    enrolled: int
+    waitlisted: int
+
+
+class BatchAdmin:
+    def __init__(
+        self,
+        db: Database,
+        roles: RoleService,
+        places: PlaceFinder,
+        clock: Clock,
+        reminders: ReminderPlan,
+    ) -> None:
+        self._db = db
+        self._roles = roles
+        self._places = places
+        self.clock = clock
+        self._reminders = reminders
+
+    def today_in(self, zone: str) -> date:
+        """Today where the BLK is: dates typed for its batches are checked against it."""
+        return self.clock.today_in(zone)
+
+    async def blk_options(self, actor: int) -> BlkOptions:
+        """The BLKs of the actor's scope, by name; a BLK coordinator has exactly one."""
+        async with self._db.transaction() as session:
+            scope = await self._scope(session, actor)
+            repository = BatchAdminRepository(session)
+            if scope.kind is ScopeKind.BLK:
+                blk = await repository.blk(scope.code or "")
+                return BlkOptions([blk] if blk else [], more=False)
+            province = scope.code if scope.kind is ScopeKind.PROVINCE else None
+            blks = await repository.blks(province, MAX_BLK_BUTTONS + 1)
+        return BlkOptions(blks[:MAX_BLK_BUTTONS], more=len(blks) > MAX_BLK_BUTTONS)
+
+    async def find_blks(self, actor: int, typed: str) -> list[BlkPlace]:
+        """BLKs in scope whose id or name fits what the coordinator typed, best first."""
+        choices = await self._places.find(ScopeKind.BLK, typed)
+        async with self._db.transaction() as session:
+            scope = await self._scope(session, actor)
+            repository = BatchAdminRepository(session)
+            found = [await repository.blk(choice.scope.code or "") for choice in choices]
+        return [blk for blk in found if blk and scope.covers(blk.id, blk.province_code)]
+
+    async def blk(self, actor: int, blk_id: str) -> BlkPlace:
+        """A BLK chosen by button, or `NotInScope`."""
+        async with self._db.transaction() as session:
+            return await self._blk_in_scope(session, await self._scope(session, actor), blk_id)
+
+    async def create(self, actor: int, blk_id: str, plan: BatchPlan) -> ManagedBatch:
+        async with self._db.transaction() as session:
+            scope = await self._scope(session, actor)
+            blk = await self._blk_in_scope(session, scope, blk_id)
+            check_plan(
+                plan, today=self.today_in(blk.timezone), seats_taken=0, changed=set(BatchField)
+            )
+            batch = await BatchAdminRepository(session).add(
+                Batch(
+                    blk_id=blk.id,
+                    title=plan.title,
+                    capacity=plan.capacity,
+                    status=OPEN,
+                    seats_taken=0,
+                    **plan.instants(blk.timezone),
+                )
+            )
+            record(
+                session,
+                actor,
+                AuditAction.BATCH_CREATED,
+                scope=scope.as_dict(),
+                batch_id=batch.id,
+                blk_id=blk.id,
+            )
+            return ManagedBatch(batch.id, blk, plan, OPEN, 0, 0)
+
+    async def batch(self, actor: int, batch_id: int) -> ManagedBatch:
+        async with self._db.transaction() as session:
+            _, batch, blk = await self._batch_in_scope(session, actor, batch_id)
+            return await self._managed(session, batch, blk)
+
+    async def edit(
+        self, actor: int, batch_id: int, field: BatchField, answer: dict[str, object]
+    ) -> ManagedBatch:
+        """Set one field (`answer` from `read_answer`); the rest stays as stored now.
+
+        New dates or hours plan the reminders of everyone seated again.
+        """
+        async with self._db.transaction() as session:
+            scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
+            if batch.status == CANCELLED:
+                raise BatchCancelled
+            plan = self._plan(batch, blk).with_answer(answer)
+            check_plan(
+                plan,
+                today=self.today_in(blk.timezone),
+                seats_taken=batch.seats_taken,
+                changed={field},
+            )
+            starts_at = batch.starts_at
+            await BatchAdminRepository(session).change(
+                batch,
+                {"title": plan.title, "capacity": plan.capacity, **plan.instants(blk.timezone)},
+            )
+            if batch.starts_at != starts_at:
+                await self._plan_reminders_again(session, batch.id)
+            record(
+                session,
+                actor,
+                AuditAction.BATCH_EDITED,
+                scope=scope.as_dict(),
+                batch_id=batch.id,
+                field=field.value,
+            )
+            return await self._managed(session, batch, blk)
+
+    async def set_registration(self, actor: int, batch_id: int, *, open_: bool) -> ManagedBatch:
+        """Close registration (seats and waitlist stay) or open it again."""
+        async with self._db.transaction() as session:
+            scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
+            if batch.status == CANCELLED:
+                raise BatchCancelled
+            status = OPEN if open_ else CLOSED
+            if batch.status != status:
+                await BatchAdminRepository(session).change(batch, {"status": status})
+                record(
+                    session,
+                    actor,
+                    AuditAction.BATCH_REOPENED if open_ else AuditAction.BATCH_CLOSED,
+                    scope=scope.as_dict(),
+                    batch_id=batch.id,
+                )
+            return await self._managed(session, batch, blk)
+
+    async def cancel(self, actor: int, batch_id: int) -> CancelOutcome:
+        """Cancel the batch: every seat and waitlist place ends, and its holder is told."""
+        async with self._db.transaction() as session:
+            scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
+            if batch.status == CANCELLED:
+                raise BatchCancelled
+            repository = BatchAdminRepository(session)
+            seats = await repository.live_seats(batch.id)
+            await repository.cancel(batch.id, [seat.enrollment_id for seat in seats])
+            now = self.clock.now()
+            for seat in seats:
+                await drop_pending_for_enrollment(session, seat.enrollment_id)
+                await enqueue_template(
+                    session,
+                    seat.telegram_id,
+                    Template.BATCH_CANCELLED,
+                    {"batch_id": batch.id, "status": seat.status},
+                    dedupe_key=f"batch-cancelled:{seat.enrollment_id}",
+                    not_before=now,
+                    # Erasing the person's data (cascade) takes the notice with it.
+                    enrollment_id=seat.enrollment_id,
+                )
+            enrolled = sum(seat.status == ACTIVE for seat in seats)
+            waitlisted = sum(seat.status == WAITLISTED for seat in seats)
+            record(
+                session,
+                actor,
+                AuditAction.BATCH_CANCELLED,
+                scope=scope.as_dict(),
+                batch_id=batch.id,
+                enrolled=enrolled,
+                waitlisted=waitlisted,
+            )
+            await session.refresh(batch)
+            return CancelOutcome(await self._managed(session, batch, blk), enrolled, waitlisted)
+
+    # -- inside the caller's transaction --
+
+    async def _scope(self, session: AsyncSession, actor: int) -> Scope:
+        scope = await self._roles.scope_in(session, actor)
+        if scope is None:
+            raise NotPermitted
+        return scope
+
+    @staticmethod
+    async def _blk_in_scope(session: AsyncSession, scope: Scope, blk_id: str) -> BlkPlace:
+        blk = await BatchAdminRepository(session).blk(blk_id)
+        if blk is None or not scope.covers(blk.id, blk.province_code):
+            raise NotInScope
+        return blk
+
+    async def _batch_in_scope(
+        self, session: AsyncSession, actor: int, batch_id: int
+    ) -> tuple[Scope, Batch, BlkPlace]:
+        """The batch locked for the change, with its BLK; `NotInScope` for any other."""
+        scope = await self._scope(session, actor)
+        batch = await BatchAdminRepository(session).locked(batch_id)
+        if batch is None:
+            raise NotInScope
+        return scope, batch, await self._blk_in_scope(session, scope, batch.blk_id)
+
+    @staticmethod
+    def _plan(batch: Batch, blk: BlkPlace) -> BatchPlan:
+        return BatchPlan.of(
+            title=batch.title,
+            starts_at=batch.starts_at,
+            ends_at=batch.ends_at,
+            registration_deadline=batch.registration_deadline,
+            capacity=batch.capacity,
+            zone=blk.timezone,
+        )
+
+    async def _managed(self, session: AsyncSession, batch: Batch, blk: BlkPlace) -> ManagedBatch:
+        waitlisted = await EnrollmentRepository(session).count(batch.id, WAITLISTED)
+        return ManagedBatch(
+            batch.id, blk, self._plan(batch, blk), batch.status, batch.seats_taken, waitlisted
+        )
+
+    async def _plan_reminders_again(self, session: AsyncSession, batch_id: int) -> None:
+        """Reminders not sent yet follow the new start; ones already sent stay sent."""
+        now = self.clock.now()
+        for seat in await BatchAdminRepository(session).live_seats(batch_id):
+            if seat.status != ACTIVE:
+                continue
+            await drop_pending_for_enrollment(session, seat.enrollment_id)
+            enrollment = await session.get(Enrollment, seat.enrollment_id)
+            assert enrollment is not None
+            await plan_reminders(session, enrollment, seat.telegram_id, self._reminders, now)
