@@ -241,3 +241,40 @@ async def test_province_coordinators_choose_a_blk_of_their_province(
     assert answer.params["text"] == STALE
     await west_java.send("blk-b", "Gelombang baru untuk <b>BLK blk-b</b>")
     await west_java.expect("Tulis judul gelombang")
+
+
+async def test_a_coordinator_uploads_the_schedule_of_their_own_blk(
+    fake_api: FakeBotAPI, running_bot: RunningBot
+) -> None:
+    """A row of another BLK, and a row reusing the id of another BLK's batch, are refused."""
+    app, _ = await setup(running_bot)
+    header = b"id,blk_id,title,start_date,end_date,daily_start,daily_end,capacity\n"
+    theirs = header + b"c-1,blk-c,Bali Kuliner,2027-02-01,2027-02-05,08:00,16:00,20\n"
+    chat = Chat(fake_api, BLK_C_STAFF)
+    fake_api.document(chat.user_id, theirs, "jadwal.csv")
+    await chat.expect("Ditambah: 1")
+
+    schedule = header + (
+        b"a-1,blk-a,Kuliner Upload,12/01/2027,16/01/2027,08.00,16.00,20\n"
+        b"c-2,blk-c,Bukan Wilayahnya,2027-02-01,2027-02-05,08:00,16:00,20\n"
+        b"c-1,blk-a,Ambil Alih,2027-02-01,2027-02-05,08:00,16:00,20\n"
+    )
+    chat = Chat(fake_api, BLK_A_STAFF)
+    fake_api.document(chat.user_id, schedule, "jadwal.csv")
+    report = await chat.expect(
+        "Ditambah: 1",
+        "Ditolak: 2",
+        "Baris 3 (c-2): di luar wilayah Anda — kolom blk_id",
+        "Baris 4 (c-1): di luar wilayah Anda — kolom id",
+    )
+    assert "Ambil Alih" not in (report.text or "")
+    assert (await batch_row(app, "Kuliner Upload")).blk_id == BLK_A
+    assert (await batch_row(app, "Bali Kuliner")).blk_id == BLK_C
+    async with app.db.transaction() as session:
+        stmt = select(func.count()).where(Batch.title.in_(["Bukan Wilayahnya", "Ambil Alih"]))
+        assert (await session.execute(stmt)).scalar_one() == 0
+
+    fake_api.document(chat.user_id, b"id,name,type,regency_code\nx,BLK X,UPTD,32.01\n", "blk.csv")
+    await chat.expect("Daftar BLK hanya dapat dikirim oleh administrator")
+    uploads = await audit_of(app, "csv.imported")
+    assert [(entry["added"], entry["rejected"]) for entry in uploads] == [(1, 0), (1, 2)]

@@ -30,6 +30,7 @@ REJECT_KEYS = {
     "deadline_after_start": N_("import-reject-deadline-after-start"),
     "unknown_blk": N_("import-reject-unknown-blk"),
     "capacity_below_taken": N_("import-reject-capacity-below-taken"),
+    "out_of_scope": N_("import-reject-out-of-scope"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from bot.coordinators.import_reports import Translate, problem_text, report_text
+from bot.coordinators.roles import Scope
 from bot.csv_table import TableError, decode, read_table
 from bot.directory.service import DirectoryService
 from bot.training.batch_import import BatchImporter
@@ -37,17 +38,20 @@ async def import_csv(
     source_name: str,
     translate: Translate,
     actor_id: int | None = None,
+    scope: Scope | None = None,
 ) -> str:
     """Import and describe the outcome; whole-file problems are described, not raised.
 
-    `actor_id`: the person who uploaded it, for the audit log (None from the server's CLI).
+    `actor_id`: the person who uploaded it, for the audit log (None from the server's CLI);
+    `scope`: the batches they may touch (None: all). The BLK directory is not scoped: only
+    administrators send it (`handlers.coordinators.uploads`).
     """
     try:
         if kind is CsvKind.BLK:
             blk = await directory.import_blk_csv(raw, source_name=source_name, actor_id=actor_id)
             counts = (blk.added, blk.updated, blk.unchanged, blk.rejected)
         else:
-            report = await batches.import_csv(raw, actor_id=actor_id)
+            report = await batches.import_csv(raw, actor_id=actor_id, scope=scope)
             counts = (report.added, report.updated, report.unchanged, report.rejected)
     except TableError as exc:
         return problem_text(translate, exc)

@@ -36,6 +36,7 @@ class BatchReject(enum.Enum):
     DEADLINE_AFTER_START = "deadline_after_start"
     UNKNOWN_BLK = "unknown_blk"
     CAPACITY_BELOW_TAKEN = "capacity_below_taken"
+    OUT_OF_SCOPE = "out_of_scope"  # a coordinator's row for a BLK or batch not theirs
 
 
 @dataclass(frozen=True, slots=True)

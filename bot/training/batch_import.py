@@ -1,32 +1,36 @@
-"""Creating and updating batches from a coordinator's CSV: upsert by id, one transaction."""
+"""Creating and updating batches from a coordinator's CSV: upsert by id, one transaction.
+
+A coordinator's file (`scope`) may only add or change batches of BLKs in their scope:
+a row naming another BLK, or the id of another BLK's batch, is rejected with its line.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
-
 from bot.audit import audit_import
+from bot.coordinators.roles import Scope
 from bot.csv_table import ImportReport, RejectedRow, decode, read_table
 from bot.training.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, check_rows
+from bot.training.batch_rules import BatchPlan
+from storage.batch_admin_repository import BatchAdminRepository
 from storage.database import Database
 from storage.enrollment_repository import BatchRepository
 from storage.models import Batch
 
-# Registration closes at the end of the deadline day, BLK time.
-_END_OF_DAY = time(23, 59, 59)
 
-
-def _utc(day: date, clock: time, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, clock, zone).astimezone(UTC)
-
-
-def _values(row: BatchRow, zone: ZoneInfo) -> dict[str, object]:
+def _values(row: BatchRow, zone: str) -> dict[str, object]:
+    plan = BatchPlan(
+        title=row.title,
+        first_day=row.first_day,
+        last_day=row.last_day,
+        daily_start=row.daily_start,
+        daily_end=row.daily_end,
+        capacity=row.capacity,
+        deadline=row.deadline_day,
+    )
     return {
         "blk_id": row.blk_id,
         "title": row.title,
-        "starts_at": _utc(row.first_day, row.daily_start, zone),
-        "ends_at": _utc(row.last_day, row.daily_end, zone),
-        "registration_deadline": _utc(row.deadline_day, _END_OF_DAY, zone),
+        **plan.instants(zone),
         "capacity": row.capacity,
         "status": row.status,
     }
@@ -36,32 +40,41 @@ class BatchImporter:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def import_csv(self, raw: bytes, *, actor_id: int | None = None) -> ImportReport:
+    async def import_csv(
+        self, raw: bytes, *, actor_id: int | None = None, scope: Scope | None = None
+    ) -> ImportReport:
         """Raises `TableError` when the file cannot be read; bad rows are reported, not saved.
 
-        An upload by a person (`actor_id`) is written to the audit log with the counts.
+        An upload by a person (`actor_id`) is written to the audit log with the counts;
+        `scope` None (the server's CLI) may touch every BLK.
         """
         _header, records = read_table(decode(raw), REQUIRED_COLUMNS)
         rows, rejected = check_rows(records)
         report = ImportReport(rejected=rejected)
         async with self._db.transaction() as session:
             batches = BatchRepository(session)
+            places = BatchAdminRepository(session)
+
+            def reject(row: BatchRow, reason: BatchReject, field: str) -> None:
+                report.rejected.append(RejectedRow(row.line, row.id, reason, field))
+
             for row in rows:
-                facts = await batches.blk_name_and_zone(row.blk_id)
-                if facts is None:
-                    report.rejected.append(
-                        RejectedRow(row.line, row.id, BatchReject.UNKNOWN_BLK, "blk_id")
-                    )
+                blk = await places.blk(row.blk_id)
+                if blk is None:
+                    reject(row, BatchReject.UNKNOWN_BLK, "blk_id")
                     continue
-                values = _values(row, ZoneInfo(facts[1]))
+                if scope is not None and not scope.covers(blk.id, blk.province_code):
+                    reject(row, BatchReject.OUT_OF_SCOPE, "blk_id")
+                    continue
+                values = _values(row, blk.timezone)
                 existing = await batches.by_external_id(row.id)
                 if existing is None:
                     batches.add(Batch(external_id=row.id, **values))
                     report.added += 1
+                elif scope is not None and not await self._covers(places, scope, existing):
+                    reject(row, BatchReject.OUT_OF_SCOPE, "id")
                 elif row.capacity < existing.seats_taken:
-                    report.rejected.append(
-                        RejectedRow(row.line, row.id, BatchReject.CAPACITY_BELOW_TAKEN, "capacity")
-                    )
+                    reject(row, BatchReject.CAPACITY_BELOW_TAKEN, "capacity")
                 elif all(getattr(existing, k) == v for k, v in values.items()):
                     report.unchanged += 1
                 else:
@@ -72,3 +85,9 @@ class BatchImporter:
             if actor_id is not None:
                 audit_import(session, actor_id, "batches", report)
         return report
+
+    @staticmethod
+    async def _covers(places: BatchAdminRepository, scope: Scope, batch: Batch) -> bool:
+        """Whether the batch already stored under a row's id is in the uploader's scope."""
+        blk = await places.blk(batch.blk_id)
+        return blk is not None and scope.covers(blk.id, blk.province_code)

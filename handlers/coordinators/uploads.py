@@ -1,4 +1,6 @@
-"""Administrators send a CSV (BLK directory or batch schedule) and get the import report."""
+"""Staff send a CSV and get the import report: coordinators a batch schedule for their own
+scope (rows of other BLKs are rejected with their line), administrators also the BLK
+directory."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from aiogram.filters import StateFilter
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.coordinators.uploads import guess_kind, import_csv
+from bot.coordinators.roles import Scope
+from bot.coordinators.uploads import CsvKind, guess_kind, import_csv
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.filters import HasRole
@@ -18,8 +21,8 @@ router = Blueprint(name=__name__)
 MAX_CSV_BYTES = 5 * 1024 * 1024
 
 
-@router.message(F.document, HasRole(admin_only=True), StateFilter(None))
-async def csv_uploaded(message: Message, bot: Bot, services: Services) -> None:
+@router.message(F.document, HasRole(), StateFilter(None))
+async def csv_uploaded(message: Message, bot: Bot, services: Services, scope: Scope) -> None:
     document = message.document
     if (document.file_size or 0) > MAX_CSV_BYTES:
         await message.answer(_("import-too-big"))
@@ -29,6 +32,9 @@ async def csv_uploaded(message: Message, bot: Bot, services: Services) -> None:
     if kind is None:
         await message.answer(_("import-unknown-csv"))
         return
+    if kind is CsvKind.BLK and not services.roles.is_admin(message.from_user.id):
+        await message.answer(_("import-blk-admins-only"))
+        return
     report = await import_csv(
         kind,
         raw,
@@ -37,5 +43,6 @@ async def csv_uploaded(message: Message, bot: Bot, services: Services) -> None:
         source_name=f"telegram:{message.from_user.id}:{document.file_name or 'upload.csv'}",
         translate=_,
         actor_id=message.from_user.id,
+        scope=scope,
     )
     await message.answer(report)
