@@ -28,6 +28,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.clock import Clock
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.delivery.sender import Sender
 from storage.database import Database
@@ -83,9 +84,10 @@ async def prepare(db: Database, recipients: list[int]) -> int:
         broadcast = Broadcast(coordinator_id=1, audience="{}", text=TEXT, total=len(recipients))
         session.add(broadcast)
         await session.flush()
+        message, now = Outgoing.text(TEXT), Clock().now()
         for chat in recipients:
             await enqueue(
-                session, chat, "broadcast", Outgoing.text(TEXT), broadcast_id=broadcast.id
+                session, chat, "broadcast", message, not_before=now, broadcast_id=broadcast.id
             )
     return broadcast.id
 

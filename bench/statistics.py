@@ -36,6 +36,7 @@ from handlers.coordinators.statistics_views import chart_spec, report_text
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Attendance, Batch, Blk, Enrollment, Regency, Registration
+from tests.clock import FixedClock
 from tests.databases import empty_database
 
 SEED = 20261206
@@ -155,7 +156,7 @@ async def busiest(db: Database) -> tuple[str, str, int]:
 
 
 async def measure(db: Database, repeat: int) -> None:
-    service = StatisticsService(db, clock=lambda: NOW)
+    service = StatisticsService(db, clock=FixedClock(NOW))
     province, blk, batch = await busiest(db)
     levels = [
         ("country", COUNTRY, Node(Level.COUNTRY)),

@@ -10,10 +10,9 @@ personal data adds it here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
+from bot.clock import Clock
 from bot.phk.service import answers_of
 from bot.registration.months import months_before
 from bot.registration.personal_data import PersonalDataCipher
@@ -30,7 +29,6 @@ from storage.models import (
     Enrollment,
     Ticket,
     TicketMessage,
-    utcnow,
 )
 from storage.outbox_repository import OutboxRepository
 from storage.phk_repository import PhkRepository
@@ -63,14 +61,14 @@ class PrivacyService:
         *,
         plan: ReminderPlan,
         retention_months: int = 24,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock | None = None,
     ) -> None:
         self._db = db
         self._cipher = cipher
         self._conversations = conversations
         self._plan = plan
         self.retention_months = retention_months
-        self.clock = clock
+        self.clock = clock or Clock()
 
     async def export(self, telegram_id: int) -> dict[str, object] | None:
         """Everything stored about the account, unmasked (right of access)."""
@@ -112,7 +110,7 @@ class PrivacyService:
             promoted = None
             row = await repos.registrations.by_telegram_id(telegram_id, lock=True)
             if row is not None and (live := await EnrollmentRepository(session).live_for(row.id)):
-                promoted = await release(session, live, plan=self._plan, now=self.clock())
+                promoted = await release(session, live, plan=self._plan, now=self.clock.now())
             deleted += await repos.registrations.delete(telegram_id)
             deleted += await PhkRepository(session).delete(telegram_id)
             deleted += await TicketRepository(session).delete_for_user(telegram_id)
@@ -128,7 +126,7 @@ class PrivacyService:
         who never registered, and so do conversations idle that long (a half-finished
         registration holds a NIK).
         """
-        cutoff = months_before(self.clock(), self.retention_months)
+        cutoff = months_before(self.clock.now(), self.retention_months)
         async with self._db.transaction() as session:
             expired = await Repositories(session).registrations.consented_before(cutoff)
         promoted = [(await self.erase(telegram_id)).promoted_telegram_id for telegram_id in expired]

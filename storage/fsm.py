@@ -6,17 +6,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
 from sqlalchemy import select
 
 from storage.database import Database
-from storage.models import ConversationActivity, FsmRecord, utcnow
+from storage.models import ConversationActivity, FsmRecord
 from storage.repositories import ConversationRepository
 
 Seal = Callable[[str], str]
+
+
+class Clock(Protocol):
+    """The app's one clock (`bot.clock.Clock`) as storage sees it: storage imports no `bot`."""
+
+    def now(self) -> datetime: ...
+
 
 # One key format for both storages and the activity rows: "fsm:<bot>:<chat>:<user>:<destiny>".
 KEYS = DefaultKeyBuilder(with_destiny=True, with_bot_id=True)
@@ -99,9 +106,7 @@ class TrackedStorage(BaseStorage):
     where no SQL query can see them.
     """
 
-    def __init__(
-        self, inner: BaseStorage, db: Database, clock: Callable[[], datetime] = utcnow
-    ) -> None:
+    def __init__(self, inner: BaseStorage, db: Database, clock: Clock) -> None:
         self.inner = inner
         self._db = db
         self.clock = clock
@@ -157,7 +162,7 @@ class TrackedStorage(BaseStorage):
         async with self._db.transaction() as session:
             conversations = ConversationRepository(session)
             row = await conversations.get(KEYS.build(key), lock=True)
-            now = self.clock()
+            now = self.clock.now()
             if row is None:
                 if not any(values.values()):
                     return

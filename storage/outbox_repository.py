@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, OutboxStatus, UnreachableChat, utcnow
+from storage.models import OutboxMessage, OutboxStatus, UnreachableChat
 from storage.receipts import Receipts
 
 ERROR_LENGTH = 300  # OutboxMessage.last_error is String(300); PostgreSQL enforces it
@@ -42,13 +42,14 @@ class OutboxRepository:
         kind: str,
         payload: str,
         *,
+        not_before: datetime,
         dedupe_key: str | None = None,
-        not_before: datetime | None = None,
         expires_at: datetime | None = None,
         broadcast_id: int | None = None,
         enrollment_id: int | None = None,
     ) -> bool:
-        """Queue one pending row; False when `dedupe_key` was queued before (nothing added)."""
+        """Queue one pending row, due at `not_before` (the caller's clock: "now" for at once);
+        False when `dedupe_key` was queued before (nothing added)."""
         if dedupe_key is not None:
             found = await self.session.execute(
                 select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
@@ -61,7 +62,7 @@ class OutboxRepository:
                 kind=kind,
                 payload=payload,
                 dedupe_key=dedupe_key,
-                not_before=not_before or utcnow(),
+                not_before=not_before,
                 expires_at=expires_at,
                 broadcast_id=broadcast_id,
                 enrollment_id=enrollment_id,
@@ -172,12 +173,15 @@ class OutboxRepository:
         """
         return await self._recover(
             receipts,
+            now,
             OutboxMessage.status == SENDING,
             OutboxMessage.claimed_at < now - lease,
             OutboxMessage.kind != REPLY,
         )
 
-    async def release_orphan_replies(self, poller_id: str, receipts: Receipts) -> int:
+    async def release_orphan_replies(
+        self, poller_id: str, receipts: Receipts, now: datetime
+    ) -> int:
         """Answers a dead poller committed but did not confirm as sent go to the sender.
 
         Telegram serves one getUpdates consumer per bot, so at start-up every other
@@ -185,13 +189,17 @@ class OutboxRepository:
         """
         return await self._recover(
             receipts,
+            now,
             OutboxMessage.status == SENDING,
             OutboxMessage.kind == REPLY,
             OutboxMessage.claimed_by != poller_id,
         )
 
-    async def _recover(self, receipts: Receipts, *claimed: ColumnElement[bool]) -> int:
-        """Settle the claimed rows matching `claimed`; returns how many go back to pending."""
+    async def _recover(
+        self, receipts: Receipts, now: datetime, *claimed: ColumnElement[bool]
+    ) -> int:
+        """Settle the claimed rows matching `claimed` (those with a receipt as sent at `now`);
+        returns how many go back to pending."""
         ids = (await self.session.execute(select(OutboxMessage.id).where(*claimed))).scalars()
         accepted = await receipts.among(ids)
         for row_id, message_id in accepted.items():
@@ -200,7 +208,7 @@ class OutboxRepository:
                 None,
                 status=OutboxStatus.SENT,
                 telegram_message_id=message_id,
-                sent_at=utcnow(),
+                sent_at=now,
                 attempts=OutboxMessage.attempts + 1,
             )
         result = await self.session.execute(

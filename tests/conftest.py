@@ -13,6 +13,7 @@ from bot.training.reminders import ReminderPlan
 from storage.database import Database
 from storage.fsm import SqlStorage, TrackedStorage, redis_storage
 from storage.migrate import upgrade
+from tests.clock import NOW, FixedClock
 from tests.databases import empty_database
 
 pytest_plugins = ["tests.fake_bot_api.fixtures", "tests.e2e_fixtures"]
@@ -70,8 +71,14 @@ async def redis_url() -> AsyncIterator[str | None]:
 
 
 @pytest.fixture
+def clock() -> FixedClock:
+    """The services' one clock, standing at `tests.clock.NOW` until a test moves it."""
+    return FixedClock(NOW)
+
+
+@pytest.fixture
 async def conversations(
-    db: Database, cipher: PersonalDataCipher, redis_url: str | None
+    db: Database, cipher: PersonalDataCipher, redis_url: str | None, clock: FixedClock
 ) -> AsyncIterator[TrackedStorage]:
     """The FSM storage as `create_app` builds it: in Redis when TEST_REDIS_URL is set."""
     inner = (
@@ -79,13 +86,13 @@ async def conversations(
         if redis_url
         else SqlStorage(db, cipher.encrypt, cipher.decrypt)
     )
-    storage = TrackedStorage(inner, db)
+    storage = TrackedStorage(inner, db, clock)
     yield storage
     await storage.close()
 
 
 @pytest.fixture
 def privacy(
-    db: Database, cipher: PersonalDataCipher, conversations: TrackedStorage
+    db: Database, cipher: PersonalDataCipher, conversations: TrackedStorage, clock: FixedClock
 ) -> PrivacyService:
-    return PrivacyService(db, cipher, conversations, plan=ReminderPlan())
+    return PrivacyService(db, cipher, conversations, plan=ReminderPlan(), clock=clock)

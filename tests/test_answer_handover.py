@@ -8,7 +8,6 @@ import pytest
 from aiogram import Bot
 
 from bot.delivery.sender import Sender
-from storage.models import utcnow
 from storage.outbox_repository import REPLY
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import RunningBot
@@ -48,12 +47,15 @@ async def test_answer_refused_for_now_is_delivered_later_by_the_sender(
     update_id = fake_api.message(USER, "/bantuan")
     await fake_api.wait_confirmed(update_id)
     [row] = await rows_for(running_bot, USER, REPLY)
+    clock = running_bot.clock
     assert row.status == "pending" and row.claimed_by is None
-    assert row.not_before > utcnow() + timedelta(seconds=(retry_after or 2) - 1)
+    assert row.not_before == clock.now() + timedelta(seconds=retry_after or 2)
     assert help_messages(fake_api) == [False]
 
-    later = utcnow() + timedelta(seconds=5)
-    assert await Sender(running_bot.app.db, sender_bot, clock=lambda: later).run_once() == 1
+    sender = Sender(running_bot.app.db, sender_bot, clock=clock)
+    assert await sender.run_once() == 0  # not before the delay has passed on the app's clock
+    clock.set(row.not_before)
+    assert await sender.run_once() == 1
     assert help_messages(fake_api) == [False, True]
     [row] = await rows_for(running_bot, USER, REPLY)
     assert row.status == "sent"

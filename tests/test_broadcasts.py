@@ -123,8 +123,10 @@ async def build_world(
 
 
 @pytest.fixture
-def registrations(db: Database, cipher: PersonalDataCipher) -> RegistrationService:
-    return RegistrationService(db, cipher, clock=FixedClock(NOW))
+def registrations(
+    db: Database, cipher: PersonalDataCipher, clock: FixedClock
+) -> RegistrationService:
+    return RegistrationService(db, cipher, clock=clock)
 
 
 @pytest.fixture
@@ -138,8 +140,10 @@ def audiences(db: Database) -> AudienceService:
 
 
 @pytest.fixture
-def broadcasts(db: Database, roles: RoleService, audiences: AudienceService) -> BroadcastService:
-    return BroadcastService(db, roles, audiences)
+def broadcasts(
+    db: Database, roles: RoleService, audiences: AudienceService, clock: FixedClock
+) -> BroadcastService:
+    return BroadcastService(db, roles, audiences, clock)
 
 
 @pytest.fixture

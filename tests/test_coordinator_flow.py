@@ -23,7 +23,7 @@ from bot.runtime.i18n import create_i18n
 from handlers.common.callbacks import BroadcastAction, BroadcastCb, CoordinatorCb
 from handlers.coordinators.broadcast.render import progress_text
 from handlers.delivery.templates import notice_renderer
-from storage.models import Broadcast, OutboxMessage, utcnow
+from storage.models import Broadcast, OutboxMessage
 from tests.fake_bot_api import REPLY_METHODS, ApiCall, FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
 from tests.test_broadcasts import BLK_A, build_world
@@ -208,15 +208,15 @@ async def postpone_broadcast(app: App) -> None:
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.kind == "broadcast")
-            .values(not_before=utcnow() + timedelta(days=1))
+            .values(not_before=app.clock.now() + timedelta(days=1))
         )
 
 
-async def progress_round(app: App, bot: Bot, later: timedelta = timedelta(0)) -> None:
-    """The runner's progress job, then the sender (its clock `later` than now)."""
+async def progress_round(app: App, bot: Bot) -> None:
+    """The runner's progress job, then the sender, both on the app's clock."""
     await app.services.broadcasts.update_progress()
     render = notice_renderer(app.services, app.i18n)
-    sender = Sender(app.db, bot, render=render, per_chat_interval=0, clock=lambda: utcnow() + later)
+    sender = Sender(app.db, bot, render=render, per_chat_interval=0, clock=app.clock)
     await sender.run_once()
 
 
@@ -271,7 +271,8 @@ async def test_report_refused_for_now_is_delivered_later(
     done = await app.services.broadcasts.get(1)
     assert done is not None and done.finished_at is not None
 
-    await progress_round(app, sender_bot, later=timedelta(seconds=5))  # after the backoff
+    running_bot.clock.set(running_bot.clock.now() + timedelta(seconds=5))  # after the backoff
+    await progress_round(app, sender_bot)
     report = await chat.expect("<b>Siaran #1 selesai</b>", "Terkirim: 3 dari 3")
     assert report.method == "editMessageText"
     assert report.params["message_id"] == progress.result["message_id"]

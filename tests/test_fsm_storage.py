@@ -15,6 +15,7 @@ from storage.database import Database
 from storage.fsm import SqlStorage, TrackedStorage
 from storage.migrate import alembic_config, upgrade
 from storage.models import ConversationActivity, FsmRecord
+from tests.clock import FixedClock
 
 KEY = StorageKey(bot_id=42, chat_id=7, user_id=7)
 
@@ -66,13 +67,12 @@ async def activity(db: Database) -> list[ConversationActivity]:
 
 
 async def test_activity_follows_the_conversation(
-    db: Database, conversations: TrackedStorage
+    db: Database, conversations: TrackedStorage, clock: FixedClock
 ) -> None:
     """With TEST_REDIS_URL the conversation itself is in Redis; the record is the same."""
-    start = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
-    conversations.clock = lambda: start
+    start = clock.now()
     await conversations.set_state(KEY, "Registration:full_name")
-    conversations.clock = lambda: start + timedelta(minutes=5)
+    clock.set(start + timedelta(minutes=5))
     await conversations.update_data(KEY, {"full_name": "Budi"})
     [row] = await activity(db)
     assert (row.telegram_id, row.chat_id, row.bot_id, row.destiny) == (7, 7, 42, "default")

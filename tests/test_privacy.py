@@ -48,9 +48,8 @@ def key(user: int) -> StorageKey:
 PHK_ANSWERS = PhkAnswers(date(2026, 5, 1), Sector.CRAFT, "menjahit", PhkBusiness.IDEA, True, False)
 
 
-async def open_draft(conversations: TrackedStorage, user: int, at: datetime) -> None:
-    """A registration left at the NIK question, with the answers so far."""
-    conversations.clock = lambda: at
+async def open_draft(conversations: TrackedStorage, user: int) -> None:
+    """A registration left at the NIK question (at the clock's now), with the answers so far."""
     await conversations.set_state(key(user), "Registration:nik_confirm")
     await conversations.update_data(key(user), {"full_name": "Siti", "nik": NIK})
 
@@ -85,8 +84,8 @@ async def test_export_then_erase_everything(
 async def test_erasure_clears_the_persons_conversations_in_the_storage(
     db: Database, conversations: TrackedStorage, privacy: PrivacyService
 ) -> None:
-    await open_draft(conversations, 1, NOW)
-    await open_draft(conversations, 2, NOW)
+    await open_draft(conversations, 1)
+    await open_draft(conversations, 2)
 
     assert (await privacy.erase(1)).erased is True  # the draft held a NIK
     assert await conversations.inner.get_state(key(1)) is None
@@ -96,17 +95,12 @@ async def test_erasure_clears_the_persons_conversations_in_the_storage(
 
 
 async def test_retention_erases_old_registrations_answers_and_idle_conversations(
-    db: Database, cipher: PersonalDataCipher, conversations: TrackedStorage
+    db: Database, cipher: PersonalDataCipher, conversations: TrackedStorage, clock: FixedClock
 ) -> None:
     privacy = PrivacyService(
-        db,
-        cipher,
-        conversations,
-        plan=ReminderPlan(),
-        retention_months=24,
-        clock=lambda: NOW,
+        db, cipher, conversations, plan=ReminderPlan(), retention_months=24, clock=clock
     )
-    registrations = RegistrationService(db, cipher, clock=FixedClock(NOW))
+    registrations = RegistrationService(db, cipher, clock=clock)
     await registrations.register(1, form(consent_at=datetime(2024, 11, 23, tzinfo=UTC)))
     await registrations.register(
         2, form(nik="3201011201900002", consent_at=datetime(2024, 11, 25, tzinfo=UTC))
@@ -120,8 +114,11 @@ async def test_retention_erases_old_registrations_answers_and_idle_conversations
             .where(PhkProfile.telegram_id == 3)
             .values(updated_at=datetime(2024, 11, 23, tzinfo=UTC))
         )
-    await open_draft(conversations, 5, datetime(2024, 11, 23, tzinfo=UTC))
-    await open_draft(conversations, 6, NOW - timedelta(days=1))
+    clock.set(datetime(2024, 11, 23, tzinfo=UTC))
+    await open_draft(conversations, 5)
+    clock.set(NOW - timedelta(days=1))
+    await open_draft(conversations, 6)
+    clock.set(NOW)
 
     retention = await privacy.erase_expired()
 
@@ -163,7 +160,7 @@ async def test_the_export_holds_seats_questions_and_open_conversations(
             )
         for status in (OutboxStatus.SENT, OutboxStatus.PENDING):
             session.add(OutboxMessage(chat_id=1, kind=REPLY, payload="Peserta 1", status=status))
-    await open_draft(conversations, 1, NOW)
+    await open_draft(conversations, 1)
 
     export = await privacy.export(1)
     assert export is not None

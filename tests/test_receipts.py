@@ -8,17 +8,18 @@ from sqlalchemy import select
 
 from bot.delivery.outbox import Outgoing, enqueue
 from storage.database import Database
-from storage.models import OutboxMessage, utcnow
+from storage.models import OutboxMessage
 from storage.outbox_repository import REPLY, OutboxRepository
 from storage.receipts import SideFileReceipts
+from tests.clock import NOW
 
 
 async def _claimed_rows(db: Database, kind: str, worker: str, count: int) -> list[int]:
     async with db.transaction() as session:
         for chat_id in range(1, count + 1):
-            await enqueue(session, chat_id, kind, Outgoing.text("Halo"))
+            await enqueue(session, chat_id, kind, Outgoing.text("Halo"), not_before=NOW)
     async with db.transaction() as session:
-        rows = await OutboxRepository(session).claim(worker, utcnow(), count)
+        rows = await OutboxRepository(session).claim(worker, NOW, count)
         for row in rows:
             row.kind = kind  # claim() takes any kind; replies are written claimed
     return [row.id for row in rows]
@@ -37,7 +38,7 @@ async def test_stale_claims_with_a_receipt_are_marked_sent_the_rest_retried(
     await db.receipts.record(first, 501)
     async with db.transaction() as session:
         released = await OutboxRepository(session).recover_stale(
-            utcnow() + timedelta(minutes=5), timedelta(minutes=1), db.receipts
+            NOW + timedelta(minutes=5), timedelta(minutes=1), db.receipts
         )
     assert released == 1
     assert await _statuses(db) == {first: ("sent", 501), second: ("pending", None)}
@@ -47,7 +48,9 @@ async def test_orphan_answers_with_a_receipt_are_not_sent_again(db: Database) ->
     first, second = await _claimed_rows(db, REPLY, "poller:1", 2)
     await db.receipts.record(second, 77)
     async with db.transaction() as session:
-        released = await OutboxRepository(session).release_orphan_replies("poller:2", db.receipts)
+        released = await OutboxRepository(session).release_orphan_replies(
+            "poller:2", db.receipts, NOW
+        )
     assert released == 1
     assert await _statuses(db) == {first: ("pending", None), second: ("sent", 77)}
 
@@ -55,7 +58,8 @@ async def test_orphan_answers_with_a_receipt_are_not_sent_again(db: Database) ->
 async def test_a_live_pollers_answers_are_left_alone(db: Database) -> None:
     [row] = await _claimed_rows(db, REPLY, "poller:1", 1)
     async with db.transaction() as session:
-        assert await OutboxRepository(session).release_orphan_replies("poller:1", db.receipts) == 0
+        repo = OutboxRepository(session)
+        assert await repo.release_orphan_replies("poller:1", db.receipts, NOW) == 0
     assert await _statuses(db) == {row: ("sending", None)}
 
 

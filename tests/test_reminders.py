@@ -43,11 +43,6 @@ FIRST_DAY_0800 = {
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
-
-
-@pytest.fixture
 def registrations(
     db: Database, cipher: PersonalDataCipher, clock: FixedClock
 ) -> RegistrationService:
@@ -292,14 +287,14 @@ async def test_promotion_notice_in_the_promoted_persons_language(app: App) -> No
     assert await renderer(app)(notice) is None
 
 
-async def test_abandoned_registration_is_nudged_once(app: App) -> None:
+async def test_abandoned_registration_is_nudged_once(app: App, clock: FixedClock) -> None:
     """Found through the conversation activity, so the same with Redis (TEST_REDIS_URL)."""
     db, storage = app.db, app.storage
     assert isinstance(storage, TrackedStorage)
     long_ago, lately = NOW - timedelta(hours=25), NOW - timedelta(hours=2)
 
     async def answered(user: int, state: str | None, at: datetime, chat: int | None = None) -> None:
-        storage.clock = lambda: at
+        clock.set(at)
         await storage.set_state(StorageKey(bot_id=42, chat_id=chat or user, user_id=user), state)
 
     await answered(700, "Registration:phone", long_ago)

@@ -19,23 +19,26 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from sqlalchemy import select
 
+from bot.clock import Clock
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.sender import Sender
 from storage.database import Database
-from storage.models import Broadcast, OutboxMessage, UnreachableChat, utcnow
+from storage.models import Broadcast, OutboxMessage, UnreachableChat
 from storage.outbox_repository import OutboxRepository
+from tests.clock import NOW, FixedClock
 from tests.fake_bot_api import FakeBotAPI
 from tests.fake_bot_api.fixtures import make_bot
 
 KEYBOARD = {"inline_keyboard": [[{"text": "Hadir", "callback_data": "att:1:yes"}]]}
 
 
-class FakeClock:
+class FakeClock(Clock):
     """Wall clock for the sender and monotonic clock for the limiter; sleeping advances both."""
 
     def __init__(self) -> None:
-        self.start = utcnow()
+        super().__init__()
+        self.start = NOW
         self.t = 0.0
 
     def now(self) -> datetime:
@@ -65,14 +68,15 @@ async def bot(fake_api: FakeBotAPI) -> AsyncIterator[Bot]:
 def make_sender(db: Database, bot: Bot, clock: FakeClock) -> Callable[..., Sender]:
     def build(**kwargs: Any) -> Sender:
         limiter = RateLimiter(29.5, 1.0, clock=clock.monotonic, sleep=clock.sleep)
-        return Sender(db, bot, clock=clock.now, limiter=limiter, **kwargs)
+        return Sender(db, bot, clock=clock, limiter=limiter, **kwargs)
 
     return build
 
 
 async def queue(
-    db: Database, clock: FakeClock, chat_id: int, message: Outgoing | str = "Halo", **kw: Any
+    db: Database, clock: Clock, chat_id: int, message: Outgoing | str = "Halo", **kw: Any
 ) -> bool:
+    """Due at the clock's now unless `not_before` says otherwise."""
     outgoing = Outgoing.text(message) if isinstance(message, str) else message
     kw.setdefault("not_before", clock.now())
     async with db.transaction() as session:
@@ -218,6 +222,23 @@ async def test_dedupe_key_prevents_double_enqueue(
     assert sends(fake_api) == [(6, 200)]
 
 
+async def test_a_row_is_due_by_the_apps_clock_not_the_wall_clock(
+    db: Database, bot: Bot, fake_api: FakeBotAPI
+) -> None:
+    """The sender reads the one clock it is given: a row due an hour after the tests' fixed
+    "now" (a date already past on the wall clock) waits until that clock is moved."""
+    clock = FixedClock(NOW)
+    await queue(db, clock, 91, not_before=NOW + timedelta(hours=1))
+    sender = Sender(db, bot, clock=clock)
+    assert await sender.run_once() == 0
+    clock.set(NOW + timedelta(minutes=59))
+    assert await sender.run_once() == 0
+    assert sends(fake_api) == []
+    clock.set(NOW + timedelta(hours=1))
+    assert await sender.run_once() == 1
+    assert sends(fake_api) == [(91, 200)]
+
+
 async def test_rows_of_a_crashed_sender_are_recovered_after_the_lease(
     db: Database, fake_api: FakeBotAPI, clock: FakeClock, make_sender: Callable[..., Sender]
 ) -> None:
@@ -329,14 +350,14 @@ async def test_broadcast_counts_by_status(
 async def test_run_delivers_on_wake_and_stops_cleanly(
     db: Database, bot: Bot, fake_api: FakeBotAPI
 ) -> None:
-    clock = FakeClock()
-    sender = Sender(db, bot, poll_interval=60)  # only wake() can make it look again in time
+    clock = Clock()
+    sender = Sender(db, bot, poll_interval=60, clock=clock)  # only wake() makes it look in time
     stop = asyncio.Event()
     runner = asyncio.create_task(sender.run(stop))
-    await queue(db, clock, 51, not_before=utcnow())
+    await queue(db, clock, 51)
     sender.wake()
     await fake_api.reply(51)
-    await queue(db, clock, 52, not_before=utcnow())
+    await queue(db, clock, 52)
     sender.wake()
     await fake_api.reply(52)
     stop.set()
@@ -347,10 +368,10 @@ async def test_run_delivers_on_wake_and_stops_cleanly(
 async def test_stop_releases_rows_still_waiting_for_the_limiter(
     db: Database, bot: Bot, fake_api: FakeBotAPI
 ) -> None:
-    clock = FakeClock()
+    clock = Clock()
     for chat in range(61, 65):
-        await queue(db, clock, chat, not_before=utcnow())
-    sender = Sender(db, bot, rate_per_second=0.01)  # one send, then 100 s for the next
+        await queue(db, clock, chat)
+    sender = Sender(db, bot, rate_per_second=0.01, clock=clock)  # one send, then 100 s wait
     stop = asyncio.Event()
     runner = asyncio.create_task(sender.run(stop))
     await fake_api.reply(61)
@@ -367,11 +388,13 @@ async def test_two_senders_share_one_database_without_duplicates(
     """SKIP LOCKED on PostgreSQL; on SQLite the IMMEDIATE transactions serialise claims."""
     dbs = [Database(database_url), Database(database_url)]
     bots = [make_bot(fake_api), make_bot(fake_api)]
+    clock = Clock()
     async with dbs[0].transaction() as session:
         for chat in range(1000, 1300):
-            await enqueue(session, chat, "broadcast", Outgoing.text(f"Info {chat}"))
+            message = Outgoing.text(f"Info {chat}")
+            await enqueue(session, chat, "broadcast", message, not_before=clock.now())
     senders = [
-        Sender(d, b, rate_per_second=2000, per_chat_interval=0.01, worker_id=f"w{i}")
+        Sender(d, b, rate_per_second=2000, per_chat_interval=0.01, worker_id=f"w{i}", clock=clock)
         for i, (d, b) in enumerate(zip(dbs, bots, strict=True))
     ]
     stop = asyncio.Event()
@@ -395,13 +418,13 @@ async def test_two_senders_share_one_database_without_duplicates(
 async def test_real_pacing_stays_within_telegram_limits(db: Database) -> None:
     """Real time (about 2 s): one chat with three messages among 40 others, against a fake
     that answers 429 beyond 30/s or 1/s per chat."""
-    clock = FakeClock()
+    clock = Clock()
     async with FakeBotAPI(rate_limit=30) as fake:
         bot = make_bot(fake)
         for chat in [7, 7, 7, *range(100, 140)]:
-            await queue(db, clock, chat, not_before=utcnow())
+            await queue(db, clock, chat)
         stop = asyncio.Event()
-        runner = asyncio.create_task(Sender(db, bot).run(stop))
+        runner = asyncio.create_task(Sender(db, bot, clock=clock).run(stop))
         try:
             await fake.changed.wait_for(lambda: len(sends(fake)) >= 43, 20)
         finally:
@@ -418,8 +441,9 @@ async def test_real_pacing_stays_within_telegram_limits(db: Database) -> None:
 async def test_cancelled_run_still_records_the_send_in_flight(
     db: Database, bot: Bot, fake_api: FakeBotAPI
 ) -> None:
-    await queue(db, FakeClock(), 71, not_before=utcnow())
-    sender = Sender(db, bot)
+    clock = Clock()
+    await queue(db, clock, 71)
+    sender = Sender(db, bot, clock=clock)
     runner = asyncio.create_task(sender.run(asyncio.Event()))
     await fake_api.reply(71)
     runner.cancel()

@@ -25,7 +25,7 @@ from bot.training.eligibility import EligibilityRules, Verdict
 from storage.database import Database
 from storage.models import Attendance, Batch, Enrollment, Registration
 from storage.statistics_repository import UnitCounts
-from tests.harness import NOW
+from tests.clock import NOW, FixedClock
 from tests.test_broadcasts import BLK_A, BLK_C, registrations, world  # noqa: F401 (fixtures)
 
 PROVINCE_32, PROVINCE_51 = Node(Level.PROVINCE, "32"), Node(Level.PROVINCE, "51")
@@ -33,7 +33,7 @@ PROVINCE_32, PROVINCE_51 = Node(Level.PROVINCE, "32"), Node(Level.PROVINCE, "51"
 
 @pytest.fixture
 def service(db: Database) -> StatisticsService:
-    return StatisticsService(db, clock=lambda: NOW)
+    return StatisticsService(db, clock=FixedClock(NOW))
 
 
 async def batch_id(db: Database, title: str) -> int:

@@ -46,7 +46,8 @@ async def deliver(running_bot: RunningBot, bot: Bot) -> int:
     app = running_bot.app
     assert app is not None
     render = notice_renderer(app.services, app.i18n)
-    return await Sender(app.db, bot, render=render, per_chat_interval=0).run_once()
+    sender = Sender(app.db, bot, render=render, per_chat_interval=0, clock=app.clock)
+    return await sender.run_once()
 
 
 def reply_to(fake: FakeBotAPI, user_id: int, text: str, message: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import AuditAction, record
+from bot.clock import Clock
 from bot.coordinators.audiences import Audience, AudienceService
 from bot.coordinators.roles import RoleService
 from bot.delivery.outbox import Outgoing, enqueue
@@ -30,7 +31,7 @@ from bot.delivery.templates import Template, enqueue_template
 from bot.errors import N_, DomainError, NotPermitted
 from storage.coordinator_repository import BroadcastRepository
 from storage.database import Database
-from storage.models import Broadcast, OutboxStatus, utcnow
+from storage.models import Broadcast, OutboxStatus
 from storage.outbox_repository import OutboxRepository
 
 __all__ = [
@@ -225,11 +226,13 @@ class BroadcastService:
         db: Database,
         roles: RoleService,
         audiences: AudienceService,
+        clock: Clock | None = None,
         throttle: ProgressThrottle | None = None,
     ) -> None:
         self._db = db
         self._roles = roles
         self._audiences = audiences
+        self.clock = clock or Clock()
         self.throttle = throttle or ProgressThrottle()
 
     async def create(self, actor: int, draft: Draft, audience: Audience) -> BroadcastInfo:
@@ -255,9 +258,9 @@ class BroadcastService:
                     total=len(recipients),
                 )
             )
-            message = draft.outgoing()
+            message, now = draft.outgoing(), self.clock.now()
             for chat_id in recipients:
-                await enqueue(session, chat_id, KIND, message, broadcast_id=row.id)
+                await enqueue(session, chat_id, KIND, message, not_before=now, broadcast_id=row.id)
             record(
                 session,
                 actor,
@@ -336,9 +339,10 @@ class BroadcastService:
             if any(counts.get(status) for status in IN_FLIGHT):
                 return False
             final = Status.CANCELLED if row.status == Status.CANCELLED else Status.DONE
-            if not await broadcasts.finish(broadcast_id, final.value, utcnow()):
+            now = self.clock.now()
+            if not await broadcasts.finish(broadcast_id, final.value, now):
                 return False
-            await _queue_report(session, row, Progress(broadcast_id, row.total, counts))
+            await _queue_report(session, row, Progress(broadcast_id, row.total, counts), now)
             return True
 
     async def update_progress(self) -> bool:
@@ -361,7 +365,7 @@ class BroadcastService:
         shown_as = progress.shown_as(info.cancelled)
         if not self.throttle.due(info.id, shown_as):
             return False
-        now = utcnow()
+        now = self.clock.now()
         async with self._db.transaction() as session:
             queued = await enqueue_template(
                 session,
@@ -391,12 +395,14 @@ class BroadcastService:
         return buffer.getvalue().encode("utf-8")
 
 
-async def _queue_report(session: AsyncSession, row: Broadcast, progress: Progress) -> None:
+async def _queue_report(
+    session: AsyncSession, row: Broadcast, progress: Progress, now: datetime
+) -> None:
     """The final counts for the coordinator, and the undelivered rows as a CSV file if any,
-    in the transaction that closes the broadcast."""
+    in the transaction that closes the broadcast (at `now`)."""
     if row.progress_chat_id is None:
         return
-    now, fields = utcnow(), {"broadcast": row.id}
+    fields = {"broadcast": row.id}
     await enqueue_template(
         session,
         row.progress_chat_id,

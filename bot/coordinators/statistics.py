@@ -9,7 +9,6 @@ as if it did not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.coordinators.audiences import scope_conditions as registration_scope
 from bot.coordinators.roles import Scope, ScopeKind, place_name
 from bot.errors import NotPermitted
@@ -27,7 +27,6 @@ from bot.training.eligibility import Applicant, EligibilityRules, Verdict, asses
 from storage.coordinator_repository import Condition, PlaceRepository, enrolled_in_batch
 from storage.database import Database
 from storage.enrollment_repository import ACTIVE, WAITLISTED
-from storage.models import utcnow
 from storage.statistics_repository import BatchFilter, StatisticsRepository, UnitCounts
 
 DAYS = 30  # the daily series: this many days up to today
@@ -164,12 +163,12 @@ class StatisticsService:
         db: Database,
         rules: EligibilityRules | None = None,
         timezone: str = "Asia/Jakarta",
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock | None = None,
     ) -> None:
         self._db = db
         self._rules = rules or EligibilityRules()
         self._zone = ZoneInfo(timezone)  # days of the series are the programme's days
-        self.clock = clock
+        self.clock = clock or Clock(timezone)
 
     async def collect(self, scope: Scope) -> Statistics:
         """Every count in one transaction, so they agree with each other."""
@@ -197,7 +196,7 @@ class StatisticsService:
                 registrations, phk = await stats.registrations(conditions)
             where = _batch_filter(node)
             capacity, taken, waitlisted = await stats.seats(where)
-            today = self.clock().astimezone(self._zone).date()
+            today = self.clock.today_in(self._zone)
             young_after = years_before(today, self._rules.min_age)
             old_until = (
                 years_before(today, self._rules.max_age + 1)

@@ -79,13 +79,14 @@ async def enqueue(
     kind: str,
     message: Outgoing | dict[str, Any],
     *,
+    not_before: datetime,
     dedupe_key: str | None = None,
-    not_before: datetime | None = None,
     expires_at: datetime | None = None,
     broadcast_id: int | None = None,
     enrollment_id: int | None = None,
 ) -> bool:
-    """Queue one message; False when `dedupe_key` was queued before (nothing added).
+    """Queue one message, due at `not_before` (the caller's clock's now for at once);
+    False when `dedupe_key` was queued before (nothing added).
 
     `message` is a ready call, or a template (a dict) the sender's render hook turns into
     one when it is sent.

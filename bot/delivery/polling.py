@@ -24,7 +24,7 @@ import logging
 import os
 from collections import defaultdict
 from contextlib import suppress
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import (
@@ -34,6 +34,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import Update
 
+from bot.clock import Clock
 from bot.delivery.deferred_replies import deferring
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.replies_outbox import HeldAnswers, deliver_now, hold
@@ -65,6 +66,7 @@ class ReliablePolling:
         limit: int = 100,
         concurrency: int | None = None,
         limiter: RateLimiter | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._dp = dp
         self._bot = bot
@@ -78,12 +80,13 @@ class ReliablePolling:
         self._allowed = dp.resolve_used_update_types()
         self._worker = f"poller:{os.getpid()}"
         self._limiter = limiter or RateLimiter()
+        self._clock = clock or Clock()  # the app's, which the outbox sender shares
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; the batch in hand is always finished first."""
         async with self._db.transaction() as session:
             orphans = await OutboxRepository(session).release_orphan_replies(
-                self._worker, self._db.receipts
+                self._worker, self._db.receipts, self._clock.now()
             )
         if orphans:
             logger.warning("%d answers of a stopped process go out through the outbox", orphans)
@@ -147,7 +150,9 @@ class ReliablePolling:
                     async with self._db.transaction() as session:
                         UpdateLog(session).record(update.update_id)
                     continue
-                await deliver_now(self._db, self._bot, held, self._worker, self._limiter)
+                await deliver_now(
+                    self._db, self._bot, held, self._worker, self._limiter, self._clock
+                )
 
     async def _handle(self, update: Update) -> HeldAnswers:
         """Handle one update in one transaction; returns its answers, committed, to send."""
@@ -162,13 +167,20 @@ class ReliablePolling:
                     # The errors router already answered; a poison update must not loop.
                     logger.exception("update %s failed", update.update_id)
             log.record(update.update_id)
-            return await hold(session, self._bot, _chat_key(update), deferred.calls, self._worker)
+            return await hold(
+                session,
+                self._bot,
+                _chat_key(update),
+                deferred.calls,
+                self._worker,
+                self._clock.now(),
+            )
 
 
-async def forget_old_updates(db: Database) -> None:
+async def forget_old_updates(db: Database, clock: Clock) -> None:
     """Periodic, not per batch: the delete scans the log and takes SQLite's write lock."""
     async with db.transaction() as session:
-        await UpdateLog(session).forget_before(datetime.now(UTC) - RETENTION)
+        await UpdateLog(session).forget_before(clock.now() - RETENTION)
     await db.receipts.prune()
 
 

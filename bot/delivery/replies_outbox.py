@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from aiogram import Bot
@@ -21,11 +22,11 @@ from aiogram.exceptions import (
 from aiogram.methods import TelegramMethod
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
 from bot.delivery.deferred_replies import as_outgoing
 from bot.delivery.outbox_calls import Outcome, OutcomeKind, record_outcome
 from bot.delivery.rate_limit import RateLimiter
 from storage.database import Database
-from storage.models import utcnow
 from storage.outbox_repository import REPLY, OutboxRepository
 
 logger = logging.getLogger(__name__)
@@ -41,18 +42,25 @@ class HeldAnswers:
 
 
 async def hold(
-    session: AsyncSession, bot: Bot, chat_id: int, calls: list[TelegramMethod[Any]], worker: str
+    session: AsyncSession,
+    bot: Bot,
+    chat_id: int,
+    calls: list[TelegramMethod[Any]],
+    worker: str,
+    now: datetime,
 ) -> HeldAnswers:
-    """Write the answers as claimed outbox rows; the sender only takes them after a crash."""
+    """Write the answers as outbox rows claimed at `now`; the sender only takes them after
+    a crash."""
     payloads = [as_outgoing(bot, call).to_json() for call in calls]
-    ids = await OutboxRepository(session).add_claimed(chat_id, REPLY, payloads, worker, utcnow())
+    ids = await OutboxRepository(session).add_claimed(chat_id, REPLY, payloads, worker, now)
     return HeldAnswers(chat_id, list(zip(ids, calls, strict=True)))
 
 
 async def deliver_now(
-    db: Database, bot: Bot, held: HeldAnswers, worker: str, limiter: RateLimiter
+    db: Database, bot: Bot, held: HeldAnswers, worker: str, limiter: RateLimiter, clock: Clock
 ) -> None:
-    """Send in order, each with its receipt at once, then record the outcomes.
+    """Send in order, each with its receipt at once, then record the outcomes (a handed-over
+    answer is due after its delay by `clock`, the sender's).
 
     The receipt, not the status update after the loop, is what keeps a crash from
     sending an answer twice (storage.receipts).
@@ -85,7 +93,7 @@ async def deliver_now(
         await db.receipts.record(row_id, message_id)
         outcomes[row_id] = Outcome(OutcomeKind.SENT, message_id=message_id)
     async with db.transaction() as session:
-        repo, now = OutboxRepository(session), utcnow()
+        repo, now = OutboxRepository(session), clock.now()
         for row_id, outcome in outcomes.items():
             await record_outcome(repo, row_id, held.chat_id, outcome, now, worker)
 

@@ -26,7 +26,7 @@ import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot
@@ -45,11 +45,12 @@ from aiogram.exceptions import (
 from aiogram.methods import TelegramMethod
 from pydantic import ValidationError
 
+from bot.clock import Clock
 from bot.delivery.outbox import Outgoing
 from bot.delivery.outbox_calls import Outcome, OutcomeKind, build_method, record_outcome
 from bot.delivery.rate_limit import RateLimiter
 from storage.database import Database
-from storage.models import OutboxMessage, utcnow
+from storage.models import OutboxMessage
 from storage.outbox_repository import OutboxRepository
 
 logger = logging.getLogger(__name__)
@@ -95,11 +96,12 @@ class Sender:
         max_attempts: int = 5,
         lease_seconds: float = 60,
         worker_id: str | None = None,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock | None = None,
         limiter: RateLimiter | None = None,
         poll_interval: float = 1.0,
     ) -> None:
-        self.db, self.bot, self.render, self.clock = db, bot, render, clock
+        self.db, self.bot, self.render = db, bot, render
+        self.clock = clock or Clock()  # the app's: rows fall due by the clock that queued them
         self.limiter = limiter or RateLimiter(rate_per_second, per_chat_interval)
         self.concurrency, self.max_attempts = concurrency, max_attempts
         self.lease = timedelta(seconds=lease_seconds)
@@ -230,7 +232,7 @@ class Sender:
 
         Expired rows and rows for unreachable chats are settled at once and not returned.
         """
-        now = self.clock()
+        now = self.clock.now()
         async with self.db.transaction() as session:
             repo = OutboxRepository(session)
             for row, outcome in finished:
@@ -299,7 +301,7 @@ class Sender:
             return Outcome(OutcomeKind.RELEASE)  # our own cancel at stop: back to pending, not sent
         finally:
             self._waiting.discard(task)
-        now = self.clock()
+        now = self.clock.now()
         if row.expires_at is not None and row.expires_at <= now:
             return Outcome(OutcomeKind.EXPIRED)
         if row.claimed_at is None or now - row.claimed_at > self.lease / 2:

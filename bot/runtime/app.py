@@ -46,6 +46,7 @@ REDIS_LOCK_SECONDS = 5
 class App:
     settings: Settings
     db: Database
+    clock: Clock
     services: Services
     i18n: CatalogI18n
     storage: BaseStorage
@@ -87,7 +88,7 @@ def create_app(
     else:
         storage = SqlStorage(db, cipher.encrypt, cipher.decrypt)
         isolation = SimpleEventIsolation()
-    conversations = TrackedStorage(storage, db, clock.now)
+    conversations = TrackedStorage(storage, db, clock)
     regions = default_directory()
     roles = RoleService(db, settings.admin_ids, clock)
     audiences = AudienceService(db)
@@ -98,6 +99,7 @@ def create_app(
     return App(
         settings=settings,
         db=db,
+        clock=clock,
         services=Services(
             regions=regions,
             registrations=RegistrationService(
@@ -113,7 +115,7 @@ def create_app(
                 conversations,
                 plan=plan,
                 retention_months=settings.data_retention_months,
-                clock=clock.now,
+                clock=clock,
             ),
             directory=DirectoryService(db, regions),
             enrollment=EnrollmentService(
@@ -128,7 +130,7 @@ def create_app(
             roles=roles,
             places=places,
             audiences=audiences,
-            broadcasts=BroadcastService(db, roles, audiences),
+            broadcasts=BroadcastService(db, roles, audiences, clock),
             rosters=rosters,
             exports=ExportService(db, rosters),
             reminders=ReminderService(db, plan, clock),
@@ -138,7 +140,7 @@ def create_app(
                 phk_priority=rules.phk_priority,
                 clock=clock,
             ),
-            statistics=StatisticsService(db, rules, settings.timezone, clock.now),
+            statistics=StatisticsService(db, rules, settings.timezone, clock),
             tickets=TicketService(
                 db,
                 cipher,

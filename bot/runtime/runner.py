@@ -51,7 +51,7 @@ async def poll(
     await dp.emit_startup(bot=bot, **context)
     try:
         limiter = limiter or RateLimiter(app.settings.outbox_rate)
-        await ReliablePolling(dp, bot, app.db, limiter=limiter).run(stop)
+        await ReliablePolling(dp, bot, app.db, limiter=limiter, clock=app.clock).run(stop)
     finally:
         await dp.emit_shutdown(bot=bot, **context)
 
@@ -66,6 +66,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         render=notice_renderer(app.services, app.i18n),
         limiter=limiter,
         lease_seconds=settings.outbox_lease_seconds,
+        clock=app.clock,
     )
 
     async def progress() -> None:
@@ -73,7 +74,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
             sender.wake()
 
     async def forget_updates() -> None:
-        await forget_old_updates(app.db)
+        await forget_old_updates(app.db, app.clock)
 
     async def retention() -> None:
         done = await app.services.privacy.erase_expired()

@@ -40,7 +40,7 @@ from bot.tickets.views import (
     view_of,
 )
 from storage.database import Database
-from storage.models import Ticket, TicketMessage, utcnow
+from storage.models import Ticket, TicketMessage
 from storage.ticket_repository import TicketRepository
 
 logger = logging.getLogger(__name__)
@@ -357,9 +357,13 @@ class TicketService:
                 return set(coordinators)
         return set(self._admin_ids)
 
-    @staticmethod
     async def _queue(
-        session: AsyncSession, chat_id: int, ticket: Ticket, message: TicketMessage, event: Event
+        self,
+        session: AsyncSession,
+        chat_id: int,
+        ticket: Ticket,
+        message: TicketMessage,
+        event: Event,
     ) -> None:
         await enqueue_template(
             session,
@@ -367,6 +371,5 @@ class TicketService:
             Template.TICKET,
             {"event": event.value, "ticket": ticket.id, "message": message.id},
             dedupe_key=f"ticket:{message.id}:{event.value}:{chat_id}",
-            # Due at once by the sender's clock (the service's clock may be a test's).
-            not_before=utcnow(),
+            not_before=self.clock.now(),
         )
