@@ -1,5 +1,6 @@
-"""Queries behind batches managed in chat: the BLK's place and zone, a batch locked for a
-change, and the people a cancellation must tell. Callers own the transaction."""
+"""Queries behind batches managed in chat: the BLK's place and zone, adding and changing a
+batch, and the people a cancellation must tell. Callers own the transaction; a batch is
+locked for a change with `BatchRepository.locked`."""
 
 from __future__ import annotations
 
@@ -55,12 +56,6 @@ class BatchAdminRepository:
         if province_code is not None:
             stmt = stmt.where(Regency.province_code == province_code)
         return [BlkPlace(*row) for row in await self.session.execute(stmt)]
-
-    async def locked(self, batch_id: int) -> Batch | None:
-        """The batch, locked until the transaction ends (PostgreSQL; SQLite writes one at a
-        time anyway), so seats cannot be taken while it is changed or cancelled."""
-        stmt = select(Batch).where(Batch.id == batch_id).with_for_update()
-        return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def add(self, batch: Batch) -> Batch:
         self.session.add(batch)

@@ -23,6 +23,17 @@ class BatchRepository:
     async def get(self, batch_id: int) -> Batch | None:
         return await self.session.get(Batch, batch_id)
 
+    async def locked(self, batch_id: int) -> Batch | None:
+        """The batch, locked until the transaction ends (PostgreSQL; SQLite writes one at a
+        time anyway): a seat taken and the batch cancelled or changed never interleave."""
+        stmt = (
+            select(Batch)
+            .where(Batch.id == batch_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def by_external_id(self, external_id: str) -> Batch | None:
         stmt = select(Batch).where(Batch.external_id == external_id)
         return (await self.session.execute(stmt)).scalar_one_or_none()

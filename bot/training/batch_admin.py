@@ -28,7 +28,12 @@ from bot.training.batch_rules import BatchField, BatchPlan, check_plan
 from bot.training.reminders import ReminderPlan, plan_reminders
 from storage.batch_admin_repository import BatchAdminRepository, BlkPlace
 from storage.database import Database
-from storage.enrollment_repository import ACTIVE, WAITLISTED, EnrollmentRepository
+from storage.enrollment_repository import (
+    ACTIVE,
+    WAITLISTED,
+    BatchRepository,
+    EnrollmentRepository,
+)
 from storage.models import Batch, Enrollment
 
 __all__ = [
@@ -264,7 +269,7 @@ class BatchAdmin:
     ) -> tuple[Scope, Batch, BlkPlace]:
         """The batch locked for the change, with its BLK; `NotInScope` for any other."""
         scope = await self._scope(session, actor)
-        batch = await BatchAdminRepository(session).locked(batch_id)
+        batch = await BatchRepository(session).locked(batch_id)
         if batch is None:
             raise NotInScope
         return scope, batch, await self._blk_in_scope(session, scope, batch.blk_id)

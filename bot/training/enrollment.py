@@ -266,7 +266,9 @@ class EnrollmentService:
         return registration
 
     async def _bookable(self, session: AsyncSession, batch_id: int) -> Batch:
-        batch = await BatchRepository(session).get(batch_id)
+        """Locked, so a coordinator cancelling or closing it waits for this seat, or this
+        seat for them (and then sees the batch cancelled)."""
+        batch = await BatchRepository(session).locked(batch_id)
         now = self.clock.now()
         if batch is None:
             raise BatchUnavailable(Unavailable.NOT_FOUND)
