@@ -79,7 +79,7 @@ STEPS = {
     BatchCreation.deadline.state: BatchField.DEADLINE,
 }
 STATES = {field: state for state, field in STEPS.items()}
-ORDER = list(BatchField)
+ORDER = list(BatchField)  # BatchField lists the fields in the order they are asked
 ANSWERING = StateFilter(*STEPS)
 
 
@@ -182,6 +182,7 @@ async def _answered(
 
 @router.message(ANSWERING, F.text & ~F.text.startswith("/"), HasRole())
 async def answer_typed(message: Message, state: FSMContext, services: Services) -> None:
+    """A typed answer to the current question; stored, then the next question."""
     await _answered(message.bot, message.chat.id, message.text, state, services)
 
 
@@ -220,6 +221,7 @@ async def saved(callback: CallbackQuery, state: FSMContext, services: Services) 
 
 @router.callback_query(BatchCreation.review, BatchFormCb.filter(F.field == DROP), HasRole())
 async def dropped(callback: CallbackQuery, state: FSMContext) -> None:
+    """Nothing saved; the answers are forgotten."""
     await state.clear()
     await close_keyboard(callback)
     await callback.bot.send_message(callback.from_user.id, _("batch-admin-dropped"))
@@ -227,4 +229,5 @@ async def dropped(callback: CallbackQuery, state: FSMContext) -> None:
 
 @retry_router.message(StateFilter(*BatchCreation.__all_states__))
 async def answer_unsupported(message: Message) -> None:
+    """A photo, sticker or command mid-conversation: the question stands."""
     await message.answer(_("batch-admin-type-or-press"))

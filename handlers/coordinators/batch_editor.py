@@ -53,6 +53,7 @@ async def _show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup
 async def batch_chosen(
     callback: CallbackQuery, callback_data: BatchAdminCb, services: Services
 ) -> None:
+    """The batch's card with its actions, in place of the roster."""
     batch = await services.batch_admin.batch(callback.from_user.id, callback_data.batch)
     await _show(callback, batch_card(batch), editor_markup(batch))
 
@@ -60,6 +61,7 @@ async def batch_chosen(
 async def _ask(
     bot: Bot, chat_id: int, batch: ManagedBatch, field: BatchField, services: Services
 ) -> None:
+    """The creation's question for `field`, with its value now."""
     text, markup = question(
         field,
         zone=batch.blk.timezone,
@@ -116,6 +118,7 @@ async def _edited(bot: Bot, actor: int, text: str, state: FSMContext, services: 
 
 @router.message(BatchEdit.value, F.text & ~F.text.startswith("/"), HasRole())
 async def value_typed(message: Message, state: FSMContext, services: Services) -> None:
+    """The new value typed; saved, and the card shown again."""
     await _edited(message.bot, message.from_user.id, message.text, state, services)
 
 
@@ -127,6 +130,7 @@ async def value_pressed(
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
+    """A quick pick of the field being edited; one of another question is stale."""
     if (await state.get_data()).get("field") != callback_data.field:
         alert(callback_answer, _("error-stale-button"))
         return
@@ -141,6 +145,7 @@ async def value_pressed(
 async def registration_switched(
     callback: CallbackQuery, callback_data: BatchAdminCb, services: Services
 ) -> None:
+    """Close registration (seats and waitlist stay) or open it again."""
     batch = await services.batch_admin.set_registration(
         callback.from_user.id,
         callback_data.batch,
@@ -164,6 +169,7 @@ async def cancel_chosen(
 async def cancel_confirmed(
     callback: CallbackQuery, callback_data: BatchAdminCb, services: Services
 ) -> None:
+    """Cancelled; the notices wait in the outbox, and the card says how many."""
     outcome = await services.batch_admin.cancel(callback.from_user.id, callback_data.batch)
     done = _("batch-admin-cancelled").format(
         enrolled=outcome.enrolled, waitlisted=outcome.waitlisted
@@ -174,4 +180,5 @@ async def cancel_confirmed(
 
 @retry_router.message(BatchEdit.value)
 async def value_unsupported(message: Message) -> None:
+    """Anything but text mid-edit: the question stands."""
     await message.answer(_("batch-admin-type-or-press"))
