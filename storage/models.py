@@ -76,6 +76,8 @@ class Registration(Base):
     nik_cipher: Mapped[str] = mapped_column(Text)
     nik_fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     phone_cipher: Mapped[str] = mapped_column(Text)
+    # Keyed HMAC of the E.164 number, so staff find a phone without decrypting everyone.
+    phone_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
     birth_date: Mapped[date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(1))
     province_code: Mapped[str] = mapped_column(String(2), index=True)

@@ -107,6 +107,11 @@ class RegistrationService:
             row = await Repositories(session).registrations.by_telegram_id(telegram_id)
             return participant_of(row, self._cipher) if row else None
 
+    def stored_phone_fingerprint(self, phone_cipher: str) -> str:
+        """The fingerprint of a stored phone (E.164, encrypted): migration 007 back-fills
+        registrations made before phones had one."""
+        return self._cipher.fingerprint(self._cipher.decrypt(phone_cipher))
+
     async def _check_nik_free(self, repos: Repositories, telegram_id: int, nik: str) -> None:
         owner = await repos.registrations.owner_of_fingerprint(self._cipher.fingerprint(nik))
         if owner is not None and owner != telegram_id:
@@ -125,6 +130,7 @@ class RegistrationService:
         row.nik_cipher = self._cipher.encrypt(nik.value)
         row.nik_fingerprint = self._cipher.fingerprint(nik.value)
         row.phone_cipher = self._cipher.encrypt(form.phone)
+        row.phone_fingerprint = self._cipher.fingerprint(form.phone)
         row.birth_date = nik.birth_date
         row.sex = nik.sex.value
         row.province_code = form.province_code

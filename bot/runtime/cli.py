@@ -75,13 +75,18 @@ async def _import(settings: Settings, kind: str, raw: bytes, name: str) -> str:
 
 
 async def _migrate(settings: Settings) -> None:
+    from bot.registration.personal_data import PersonalDataCipher
+    from bot.registration.service import RegistrationService
+    from bot.runtime.keys import resolve_data_key
     from storage.database import Database
     from storage.migrate import upgrade
 
     db = Database(settings.database_url)
     try:
         await db.ping()
-        await upgrade(db)
+        # Migrations that back-fill fingerprints of personal data need the key.
+        registrations = RegistrationService(db, PersonalDataCipher(resolve_data_key(settings)))
+        await upgrade(db, phone_fingerprint=registrations.stored_phone_fingerprint)
     finally:
         await db.close()
 

@@ -33,7 +33,7 @@ TICKET_ESCALATION_CHECK_SECONDS = 5 * 60
 async def prepare(app: App) -> None:
     """Fail fast on an unreachable database, bring its schema and reference data up to date."""
     await app.db.ping()
-    await upgrade(app.db)
+    await upgrade(app.db, phone_fingerprint=app.services.registrations.stored_phone_fingerprint)
     await app.services.directory.sync_reference_data()
 
 
