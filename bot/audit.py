@@ -38,6 +38,11 @@ class AuditAction(StrEnum):
     BATCH_CLOSED = "batch.closed"
     BATCH_REOPENED = "batch.reopened"
     BATCH_CANCELLED = "batch.cancelled"
+    PARTICIPANT_SEARCHED = "participant.searched"
+    PARTICIPANT_VIEWED = "participant.viewed"
+    PARTICIPANT_MOVED = "participant.moved"
+    PARTICIPANT_SEAT_CANCELLED = "participant.seat_cancelled"
+    NIK_RELEASED = "participant.nik_released"
 
 
 def _checked(details: Mapping[str, object]) -> str:

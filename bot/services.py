@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from bot.coordinators.audiences import AudienceService
 from bot.coordinators.broadcasts import BroadcastService
 from bot.coordinators.exports import ExportService
+from bot.coordinators.participant_actions import ParticipantActions
+from bot.coordinators.participant_search import ParticipantSearch
 from bot.coordinators.place_finder import PlaceFinder
 from bot.coordinators.roles import RoleService
 from bot.coordinators.rosters import RosterService
@@ -42,6 +44,8 @@ class Services:
     broadcasts: BroadcastService
     rosters: RosterService
     exports: ExportService
+    participants: ParticipantSearch
+    participant_actions: ParticipantActions
     reminders: ReminderService
     phk: PhkService
     statistics: StatisticsService

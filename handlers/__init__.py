@@ -5,7 +5,14 @@ from aiogram import F, Router
 from handlers import phk, tickets
 from handlers.common import errors
 from handlers.common.blueprint import Blueprint
-from handlers.coordinators import batch_creator, batch_editor, desk, statistics
+from handlers.coordinators import (
+    batch_creator,
+    batch_editor,
+    desk,
+    participant_card,
+    participant_search,
+    statistics,
+)
 from handlers.coordinators import roles as coordinators
 from handlers.coordinators import staff_menu as staff_help
 from handlers.coordinators import uploads as coordinator_upload
@@ -45,6 +52,8 @@ def root_router() -> Router:
         tickets.router,
         statistics.router,
         desk.router,
+        participant_search.router,
+        participant_card.router,
         batch_creator.router,
         batch_editor.router,
         batch_creator.retry_router,

@@ -75,6 +75,7 @@ async def test_blk_coordinator_downloads_the_roster_of_their_batch(
         "2. A satu · 3/10",
         "📥 Semua pendaftar (XLSX)",
         "📥 Semua pendaftar (CSV)",
+        "🔎 Cari peserta",
         "➕ Gelombang baru",
     ]
     roster = await chat.press("A satu", "<b>A satu</b>", "3/10 kursi terisi", "Halaman 1/1")

@@ -37,6 +37,8 @@ class Template(StrEnum):
     BROADCAST_REPORT = "broadcast-report"
     BROADCAST_FAILURES = "broadcast-failures"
     BATCH_CANCELLED = "batch-cancelled"
+    STAFF_MOVED_SEAT = "staff-moved-seat"
+    STAFF_CANCELLED_SEAT = "staff-cancelled-seat"
 
 
 Payload = Mapping[str, Any]

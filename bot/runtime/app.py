@@ -12,6 +12,8 @@ from bot.clock import Clock
 from bot.coordinators.audiences import AudienceService
 from bot.coordinators.broadcasts import BroadcastService
 from bot.coordinators.exports import ExportService
+from bot.coordinators.participant_actions import ParticipantActions
+from bot.coordinators.participant_search import ParticipantSearch
 from bot.coordinators.place_finder import PlaceFinder
 from bot.coordinators.roles import RoleService
 from bot.coordinators.rosters import RosterService
@@ -96,6 +98,15 @@ def create_app(
     plan = reminder_plan(settings)
     places = PlaceFinder(db, regions)
     rules = EligibilityRules.from_toml(settings.eligibility_rules)
+    privacy = PrivacyService(
+        db,
+        cipher,
+        conversations,
+        plan=plan,
+        retention_months=settings.data_retention_months,
+        clock=clock,
+    )
+    enrollment = EnrollmentService(db, rules, settings.timezone, clock, reminders=plan)
     return App(
         settings=settings,
         db=db,
@@ -109,22 +120,9 @@ def create_app(
                 clock,
             ),
             preferences=PreferenceService(db),
-            privacy=PrivacyService(
-                db,
-                cipher,
-                conversations,
-                plan=plan,
-                retention_months=settings.data_retention_months,
-                clock=clock,
-            ),
+            privacy=privacy,
             directory=DirectoryService(db, regions),
-            enrollment=EnrollmentService(
-                db,
-                rules,
-                settings.timezone,
-                clock,
-                reminders=plan,
-            ),
+            enrollment=enrollment,
             batch_importer=BatchImporter(db),
             batch_admin=BatchAdmin(db, roles, places, clock, plan),
             roles=roles,
@@ -133,6 +131,10 @@ def create_app(
             broadcasts=BroadcastService(db, roles, audiences, clock),
             rosters=rosters,
             exports=ExportService(db, rosters),
+            participants=ParticipantSearch(
+                db, roles, rosters, cipher, settings.registration_code_prefix
+            ),
+            participant_actions=ParticipantActions(db, roles, rosters, enrollment, privacy, clock),
             reminders=ReminderService(db, plan, clock),
             phk=PhkService(
                 db,

@@ -191,42 +191,53 @@ class EnrollmentService:
     async def cancel(self, telegram_id: int) -> Cancellation:
         """Give up the seat or waitlist place; the first waitlisted person gets the seat."""
         async with self._db.transaction() as session:
-            registration = await self._registration(session, telegram_id)
-            live = await EnrollmentRepository(session).live_for(registration.id)
-            if live is None:
-                raise NothingToCancel
-            try:
-                promoted = await self._release(session, live)
-            except SeatTaken:
-                raise NothingToCancel from None
-            batches = BatchRepository(session)
-            view = await self._view_of(batches, await batches.get(live.batch_id))
-            return Cancellation(view, promoted)
+            return await self.cancel_in(session, await self._registration(session, telegram_id))
+
+    async def cancel_in(self, session: AsyncSession, registration: Registration) -> Cancellation:
+        """`cancel` inside the caller's transaction (coordinators cancel for a person)."""
+        live = await EnrollmentRepository(session).live_for(registration.id)
+        if live is None:
+            raise NothingToCancel
+        try:
+            promoted = await self._release(session, live)
+        except SeatTaken:
+            raise NothingToCancel from None
+        batches = BatchRepository(session)
+        view = await self._view_of(batches, await batches.get(live.batch_id))
+        return Cancellation(view, promoted)
 
     async def reschedule(self, telegram_id: int, batch_id: int) -> Move:
         """Move to another batch in one step; if it is full the old seat is kept."""
         async with self._db.transaction() as session:
             registration = await self._registration(session, telegram_id)
-            live = await EnrollmentRepository(session).live_for(registration.id)
-            if live is None:
-                raise NothingToCancel
-            if live.batch_id == batch_id:
-                raise AlreadyEnrolled
-            batch = await self._bookable(session, batch_id)
-            await self._check_eligible(session, registration, batch)
-            status = await take_seat(session, batch.id, waitlist=False)
-            if status is None:
-                raise BatchFull
-            try:
-                promoted = await self._release(session, live)
-            except SeatTaken:
-                raise NothingToCancel from None
-            await session.flush()  # the old place is cancelled before the new one exists
-            moved = Enrollment(registration_id=registration.id, batch_id=batch.id, status=status)
-            session.add(moved)
-            await session.flush()
-            await plan_reminders(session, moved, telegram_id, self.reminders, self.clock.now())
-            return Move(await self._placement(session, moved), promoted)
+            return await self.reschedule_in(session, registration, batch_id)
+
+    async def reschedule_in(
+        self, session: AsyncSession, registration: Registration, batch_id: int
+    ) -> Move:
+        """`reschedule` inside the caller's transaction (coordinators move a person)."""
+        live = await EnrollmentRepository(session).live_for(registration.id)
+        if live is None:
+            raise NothingToCancel
+        if live.batch_id == batch_id:
+            raise AlreadyEnrolled
+        batch = await self._bookable(session, batch_id)
+        await self._check_eligible(session, registration, batch)
+        status = await take_seat(session, batch.id, waitlist=False)
+        if status is None:
+            raise BatchFull
+        try:
+            promoted = await self._release(session, live)
+        except SeatTaken:
+            raise NothingToCancel from None
+        await session.flush()  # the old place is cancelled before the new one exists
+        moved = Enrollment(registration_id=registration.id, batch_id=batch.id, status=status)
+        session.add(moved)
+        await session.flush()
+        await plan_reminders(
+            session, moved, registration.telegram_id, self.reminders, self.clock.now()
+        )
+        return Move(await self._placement(session, moved), promoted)
 
     async def active_placement(self, enrollment_id: int) -> Placement | None:
         """The seat a reminder or promotion notice is about; None once it was given up."""

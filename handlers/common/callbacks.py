@@ -280,3 +280,25 @@ class BatchFormCb(CallbackData, prefix="bf1"):
 
     field: str
     value: str = ""
+
+
+class PersonAction(StrEnum):
+    SEARCH = "s"  # ask what to search for
+    CARD = "c"  # registration `person`'s card
+    MOVE = "m"  # batches seat `seat` may move to
+    MOVE_TO = "mt"  # confirm moving seat `seat` to batch `batch`
+    MOVE_CONFIRMED = "mk"
+    CANCEL = "x"  # confirm cancelling seat `seat`
+    CANCEL_CONFIRMED = "xk"
+    RELEASE = "r"  # confirm erasing the registration to free its NIK (admins)
+    RELEASE_CONFIRMED = "rk"
+
+
+class PersonCb(CallbackData, prefix="pc1"):
+    """A participant found from the desk: registration `person`, its live enrollment
+    `seat`, a target `batch`; all re-checked against the presser's scope."""
+
+    action: PersonAction
+    person: int = 0
+    seat: int = 0
+    batch: int = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 
@@ -21,3 +21,11 @@ def alert(callback_answer: CallbackAnswer, text: str) -> None:
     """Answer the button press with a pop-up; the middleware sends it exactly once."""
     callback_answer.text = text
     callback_answer.show_alert = True
+
+
+async def show_in_place(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
+    """Browsing replaces the pressed message, so the chat does not fill with screens."""
+    if isinstance(callback.message, Message):
+        await callback.message.edit_text(text, reply_markup=markup)
+    else:
+        await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)

@@ -21,7 +21,15 @@ from babel.dates import format_date
 from bot.coordinators.rosters import BATCHES_PER_PAGE, BatchPage, BatchSummary, Roster, RosterEntry
 from bot.coordinators.sheets import SheetFormat
 from bot.training.reminders import AttendanceAnswer
-from handlers.common.callbacks import BatchAdminAction, BatchAdminCb, DeskAction, DeskCb, SheetCb
+from handlers.common.callbacks import (
+    BatchAdminAction,
+    BatchAdminCb,
+    DeskAction,
+    DeskCb,
+    PersonAction,
+    PersonCb,
+    SheetCb,
+)
 from handlers.common.render import phk_label
 from handlers.coordinators.broadcast.render import number
 from handlers.training.render import ZONE_ABBREVIATIONS
@@ -111,6 +119,7 @@ def batch_list(page: BatchPage) -> tuple[str, InlineKeyboardMarkup]:
     ]
     rows.append(_pager(page.page, page.pages, action=DeskAction.BATCHES))
     rows.append(_sheet_buttons(0, _("btn-desk-all-xlsx"), _("btn-desk-all-csv")))
+    rows.append([_button(_("btn-desk-search"), PersonCb(action=PersonAction.SEARCH))])
     rows.append([_button(_("btn-desk-new-batch"), BatchAdminCb(action=BatchAdminAction.NEW))])
     return text, InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
 

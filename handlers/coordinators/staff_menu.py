@@ -32,6 +32,7 @@ COORDINATOR_COMMANDS = {
     "statistik": N_("cmd-statistik"),
     "siaran": N_("cmd-siaran"),
     "tiket": N_("cmd-tiket-staff"),
+    "cari": N_("cmd-cari"),
 }
 ADMIN_COMMANDS = {"koordinator": N_("cmd-koordinator"), **COORDINATOR_COMMANDS}
 

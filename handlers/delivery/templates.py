@@ -12,18 +12,22 @@ from bot.delivery.recipient_language import RecipientLanguage
 from bot.delivery.templates import Template, TemplateRenderer
 from bot.services import Services
 from handlers.coordinators.broadcast.progress import BroadcastNotices
+from handlers.coordinators.participant_notices import StaffSeatNotices
 from handlers.delivery.notices import TrainingNotices
 from handlers.tickets.notices import TicketNotices
 
 
 def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
     training, broadcasts = TrainingNotices(services), BroadcastNotices(services)
+    staff_seats = StaffSeatNotices(services)
     return TemplateRenderer(
         {
             Template.REMINDER: training.reminder,
             Template.PROMOTION: training.promotion,
             Template.ABANDONED: training.abandoned,
             Template.BATCH_CANCELLED: training.batch_cancelled,
+            Template.STAFF_MOVED_SEAT: staff_seats.moved,
+            Template.STAFF_CANCELLED_SEAT: staff_seats.cancelled,
             Template.TICKET: TicketNotices(services),
             Template.BROADCAST_PROGRESS: broadcasts.progress,
             Template.BROADCAST_REPORT: broadcasts.report,
