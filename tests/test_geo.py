@@ -140,7 +140,8 @@ def test_nearest_index_matches_brute_force(
     located = [Located(f"p{i:02d}", la, lo, (f"p{i:02d}",)) for i, (la, lo) in enumerate(points)]
     got = [d for _, d in NearestIndex(located, cell_degrees=cell).nearest(lat, lon, limit)]
     expected = sorted(haversine_km(lat, lon, la, lo) for la, lo in points)[:limit]
-    assert got == pytest.approx(expected, abs=1e-6)
+    # Near-ties are chosen by dot product, which can differ from haversine by millimetres.
+    assert got == pytest.approx(expected, abs=1e-4)
 
 
 @settings(max_examples=100)
@@ -161,4 +162,5 @@ def test_nearest_index_in_indonesia_matches_brute_force(
     index = _index([(f"p{i:03d}", la, lo) for i, (la, lo) in enumerate(points)])
     got = [d for _, d in index.nearest(lat, lon, 5)]
     expected = sorted(haversine_km(lat, lon, la, lo) for la, lo in points)[:5]
-    assert got == pytest.approx(expected, abs=1e-6)
+    # Near-ties are chosen by dot product, which can differ from haversine by millimetres.
+    assert got == pytest.approx(expected, abs=1e-4)
