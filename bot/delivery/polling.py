@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections import defaultdict
 from contextlib import suppress
 from datetime import timedelta
@@ -38,6 +37,7 @@ from bot.clock import Clock
 from bot.delivery.deferred_replies import deferring
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.replies_outbox import HeldAnswers, deliver_now, hold
+from bot.delivery.worker_identity import new_worker_id
 from storage.database import Database
 from storage.outbox_repository import OutboxRepository
 from storage.update_log import UpdateLog
@@ -78,7 +78,7 @@ class ReliablePolling:
         # must get to an answer's receipt the moment Telegram accepted it.
         self._slots = asyncio.Semaphore(concurrency or (4 if db.is_sqlite else 8))
         self._allowed = dp.resolve_used_update_types()
-        self._worker = f"poller:{os.getpid()}"
+        self._worker = new_worker_id("poller")
         self._limiter = limiter or RateLimiter()
         self._clock = clock or Clock()  # the app's, which the outbox sender shares
 

@@ -20,9 +20,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import secrets
-import socket
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -49,6 +46,7 @@ from bot.clock import Clock
 from bot.delivery.outbox import Outgoing
 from bot.delivery.outbox_calls import Outcome, OutcomeKind, build_method, record_outcome
 from bot.delivery.rate_limit import RateLimiter
+from bot.delivery.worker_identity import new_worker_id
 from storage.database import Database
 from storage.models import OutboxMessage
 from storage.outbox_repository import OutboxRepository
@@ -106,8 +104,7 @@ class Sender:
         self.concurrency, self.max_attempts = concurrency, max_attempts
         self.lease = timedelta(seconds=lease_seconds)
         self.request_timeout = max(1, int(lease_seconds / 4))  # claim age <= lease/2 + this
-        host = socket.gethostname()[:40]
-        self.worker_id = worker_id or f"{host}-{os.getpid()}-{secrets.token_hex(3)}"
+        self.worker_id = worker_id or new_worker_id("sender")
         self.poll_interval = poll_interval
         self.stats: Counter[str] = Counter()  # outcomes by kind (OutcomeKind's values)
         self._wake = asyncio.Event()
