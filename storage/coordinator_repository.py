@@ -8,6 +8,7 @@ SQL stays here and runs unchanged on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
@@ -48,6 +49,18 @@ class CoordinatorRepository:
         await self.session.execute(
             delete(Coordinator).where(Coordinator.telegram_id == telegram_id)
         )
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """A batch as an audience picker shows it: the BLK's name and its dates in its zone."""
+
+    id: int
+    title: str
+    blk_name: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
 
 
 class PlaceRepository:
@@ -96,21 +109,36 @@ class PlaceRepository:
         return [(row[0], row[1]) for row in await self.session.execute(stmt)]
 
     async def batches(
-        self, *, blk_id: str | None, province_code: str | None, limit: int
-    ) -> list[tuple[int, str, str | None]]:
-        """(id, title, CSV id) of batches, newest start first, optionally of one BLK/province."""
+        self,
+        *,
+        blk_id: str | None,
+        province_code: str | None,
+        ending_after: datetime,
+        limit: int | None,
+    ) -> list[BatchRow]:
+        """Batches not ended by `ending_after`, soonest start first, optionally of one
+        BLK/province; `limit` None: every one."""
         stmt = (
-            select(Batch.id, Batch.title, Batch.external_id)
+            select(
+                Batch.id,
+                Batch.title,
+                Blk.name,
+                Batch.starts_at,
+                Batch.ends_at,
+                Province.timezone,
+            )
             .join(Blk, Batch.blk_id == Blk.id)
             .join(Regency, Blk.regency_code == Regency.code)
-            .order_by(Batch.starts_at.desc(), Batch.id.desc())
+            .join(Province, Regency.province_code == Province.code)
+            .where(Batch.ends_at >= ending_after)
+            .order_by(Batch.starts_at, Batch.id)
             .limit(limit)
         )
         if blk_id is not None:
             stmt = stmt.where(Batch.blk_id == blk_id)
         if province_code is not None:
             stmt = stmt.where(Regency.province_code == province_code)
-        return [(row[0], row[1], row[2]) for row in await self.session.execute(stmt)]
+        return [BatchRow(*row) for row in await self.session.execute(stmt)]
 
 
 # -- audience conditions over Registration ----------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -13,6 +13,7 @@ from bot.coordinators.audiences import (
     Audience,
     AudienceKind,
     AudienceService,
+    Matches,
     NotInScope,
     choices,
 )
@@ -24,9 +25,11 @@ from bot.coordinators.broadcasts import (
     NoRecipients,
     ProgressThrottle,
 )
+from bot.coordinators.place_finder import PlaceFinder
 from bot.coordinators.roles import COUNTRY, RoleService, Scope
 from bot.delivery.outbox import Outgoing
 from bot.errors import NotPermitted
+from bot.places.regions import default_directory
 from bot.privacy import PrivacyService
 from bot.registration.participants import BusinessStatus, RegistrationForm, Sector
 from bot.registration.personal_data import PersonalDataCipher
@@ -135,8 +138,8 @@ def roles(db: Database) -> RoleService:
 
 
 @pytest.fixture
-def audiences(db: Database) -> AudienceService:
-    return AudienceService(db)
+def audiences(db: Database, clock: FixedClock) -> AudienceService:
+    return AudienceService(db, PlaceFinder(db, default_directory()), clock)
 
 
 @pytest.fixture
@@ -245,21 +248,51 @@ async def test_typed_targets(db: Database, audiences: AudienceService, world: Wo
             update(Batch).where(Batch.id == world.batches["a1"]).values(external_id="JKT-01")
         )
     scope = Scope.province("32")
-    found = await audiences.find(scope, AudienceKind.BATCH, " JKT-01 ")
-    assert found.audience == audience(AudienceKind.BATCH, world.batches["a1"])
+    a = AudienceKind
+    found = (await audiences.find(scope, a.BATCH, " JKT-01 ")).found
+    assert found is not None and found.audience == audience(a.BATCH, world.batches["a1"])
     assert (found.batch_title, found.place) == ("A satu", "BLK blk-a")
-    by_number = await audiences.find(scope, AudienceKind.BATCH, f"#{world.batches['b1']}")
-    assert by_number.place == "BLK blk-b"
-    assert (await audiences.find(scope, AudienceKind.BLK, BLK_B)).place == "BLK blk-b"
+    by_number = (await audiences.find(scope, a.BATCH, f"#{world.batches['b1']}")).found
+    assert by_number is not None and by_number.place == "BLK blk-b"
+    by_id = (await audiences.find(scope, a.BLK, BLK_B)).found
+    assert by_id is not None and by_id.place == "BLK blk-b"
+    by_title = (await audiences.find(scope, a.BATCH, "a dua")).found
+    assert by_title is not None and by_title.audience == audience(a.BATCH, world.batches["a2"])
+    several = await audiences.find(scope, a.BATCH, "satu")
+    assert [b.title for b in several.batches] == ["A satu", "B satu"]
+    assert several.found is None and not several.outside
     for kind, typed in (
-        (AudienceKind.BLK, BLK_C),
-        (AudienceKind.BLK, "no-such-blk"),
-        (AudienceKind.BATCH, str(world.batches["c1"])),
-        (AudienceKind.BATCH, "nothing"),
-        (AudienceKind.ALL, "x"),
+        (a.BLK, "zzz"),
+        (a.BATCH, str(world.batches["c1"])),
+        (a.BATCH, "nothing"),
+        (a.PROVINCE, "Bali"),  # a province coordinator has no province audience
+        (a.ALL, "x"),
     ):
-        with pytest.raises(NotInScope):
-            await audiences.find(scope, kind, typed)
+        assert await audiences.find(scope, kind, typed) == Matches(), typed
+    # Another province's BLK by id: said to lie outside, since BLKs are public anyway.
+    assert await audiences.find(scope, a.BLK, BLK_C) == Matches(outside=True)
+
+
+async def test_province_typed_by_name(audiences: AudienceService, world: World) -> None:
+    for typed in ("jabar", "Jawa  Barat", "32"):
+        found = (await audiences.find(COUNTRY, AudienceKind.PROVINCE, typed)).found
+        assert found is not None and found.audience == audience(AudienceKind.PROVINCE, "32")
+
+
+async def test_ended_batches_are_not_offered(
+    db: Database, audiences: AudienceService, world: World, clock: FixedClock
+) -> None:
+    async with db.transaction() as session:
+        await session.execute(
+            update(Batch)
+            .where(Batch.id == world.batches["a2"])
+            .values(starts_at=NOW - timedelta(days=9), ends_at=NOW - timedelta(seconds=1))
+        )
+    offered = await audiences.batches_in(Scope.blk(BLK_A), limit=None)
+    assert [b.title for b in offered] == ["A satu"]
+    assert (await audiences.find(Scope.blk(BLK_A), AudienceKind.BATCH, "A dua")).found is None
+    clock.set(NOW - timedelta(seconds=2))  # before its last moment it is still offered
+    assert len(await audiences.batches_in(Scope.blk(BLK_A), limit=None)) == 2
 
 
 async def outbox_rows(db: Database) -> list[OutboxMessage]:

@@ -173,8 +173,8 @@ async def test_province_coordinator_sends_a_photo_to_a_typed_blk(
     fake_api.photo(COORDINATOR, caption="Jadwal gelombang baru")
     await chat.expect("Kepada siapa")
     # Real directory data is loaded too, so province 32 has too many BLKs for buttons.
-    await chat.press("Peserta satu BLK", "Ketik ID BLK")
-    await chat.send("blk-c", "Tidak ditemukan di wilayah Anda")
+    await chat.press("Peserta satu BLK", "Ketik nama BLK")
+    await chat.send("blk-c", "«blk-c» berada di luar wilayah Anda")
     await chat.send("blk-b", "Pratinjau")
     photo = await chat.expect("Jadwal gelombang baru")
     assert photo.method == "sendPhoto"
@@ -182,7 +182,12 @@ async def test_province_coordinator_sends_a_photo_to_a_typed_blk(
     await chat.press("Ganti penerima", "Kepada siapa")
     # Few batches in province 32: buttons, and typing works as well.
     batches = await chat.press("Peserta satu gelombang", "Pilih gelombang, atau ketik")
-    assert [label for label, _ in batches.buttons] == ["B satu · #3", "A dua · #2", "A satu · #1"]
+    dates = "24 Des 2026 – 29 Des 2026"
+    assert [label for label, _ in batches.buttons] == [
+        f"BLK blk-a · A satu · {dates}",
+        f"BLK blk-a · A dua · {dates}",
+        f"BLK blk-b · B satu · {dates}",
+    ]
     await chat.send(f"#{world.batches['c1']}", "Tidak ditemukan")
     await chat.send(f"#{world.batches['a1']}", "Pratinjau")
     await chat.expect("Jadwal gelombang baru")

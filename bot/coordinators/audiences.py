@@ -13,19 +13,27 @@ Rules, for every audience and scope alike:
 
 The audience is checked against the scope (a target outside it is refused as if it did
 not exist, so nothing leaks about other regions) and then intersected with it in SQL.
+
+Targets may be typed by name: provinces and BLKs through `PlaceFinder` (BLKs of the
+coordinator's province only; a name that fits BLKs elsewhere is reported as outside the
+scope, since the BLK directory is public), batches by title or BLK name among those not
+yet ended. Pickers offer only batches that have not ended.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import Clock
+from bot.coordinators.place_finder import PlaceChoice, PlaceFinder, closest
 from bot.coordinators.roles import Scope, ScopeKind
 from bot.errors import N_, DomainError
 from storage.coordinator_repository import (
     AudienceRepository,
+    BatchRow,
     Condition,
     PlaceRepository,
     enrolled_anywhere,
@@ -91,10 +99,14 @@ class ResolvedAudience:
 
 
 @dataclass(frozen=True)
-class BatchChoice:
-    id: int
-    title: str
-    external_id: str | None
+class Matches:
+    """What a typed target found: one clear audience, or choices inside the scope, or
+    nothing inside it (`outside`: the name fits places outside the scope)."""
+
+    found: ResolvedAudience | None = None
+    places: list[PlaceChoice] = field(default_factory=list)
+    batches: list[BatchRow] = field(default_factory=list)
+    outside: bool = False
 
 
 class NotInScope(DomainError):
@@ -129,8 +141,10 @@ def _audience_conditions(audience: Audience) -> list[Condition]:
 
 
 class AudienceService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, places: PlaceFinder, clock: Clock) -> None:
         self._db = db
+        self._places = places
+        self._clock = clock
 
     async def resolve(self, scope: Scope, audience: Audience) -> ResolvedAudience:
         async with self._db.transaction() as session:
@@ -181,19 +195,42 @@ class AudienceService:
             raise NotInScope
         return ResolvedAudience(audience, place=batch[2], batch_title=batch[0])
 
-    async def find(self, scope: Scope, kind: AudienceKind, typed: str) -> ResolvedAudience:
-        """An audience from a typed target: a BLK id, a batch id from the schedule CSV
-        (or its number, "#12"), or a province code."""
-        text = typed.strip()
+    async def find(self, scope: Scope, kind: AudienceKind, typed: str) -> Matches:
+        """A target typed for `kind`: a province by code or name, a BLK by id or name, a
+        batch by the id from the schedule CSV, its number ("#12"), or its title or BLK."""
+        text = " ".join(typed.split())
+        if kind not in NEEDS_TARGET or kind not in choices(scope) or not text:
+            return Matches()
+        if kind is AudienceKind.BATCH:
+            return await self._find_batch(scope, text)
+        province = scope.code if scope.kind is ScopeKind.PROVINCE else None
+        place_kind = ScopeKind.PROVINCE if kind is AudienceKind.PROVINCE else ScopeKind.BLK
+        found = await self._places.find(place_kind, text, province=province)
+        if len(found) == 1:
+            audience = Audience(kind, found[0].scope.code)
+            return Matches(found=await self.resolve(scope, audience))
+        outside = (
+            not found and province is not None and bool(await self._places.find(place_kind, text))
+        )
+        return Matches(places=found, outside=outside)
+
+    async def _find_batch(self, scope: Scope, text: str) -> Matches:
         async with self._db.transaction() as session:
-            target: str | None = text
-            if kind is AudienceKind.BATCH:
-                found = await PlaceRepository(session).batch_id_by_code(text)
-                number = text.removeprefix("#")
-                target = str(found) if found is not None else number if number.isdigit() else None
-            if not target or kind not in NEEDS_TARGET:
-                raise NotInScope
-            return await self.resolve_in(session, scope, Audience(kind, target))
+            by_code = await PlaceRepository(session).batch_id_by_code(text)
+            number = text.removeprefix("#")
+            target = str(by_code) if by_code is not None else number if number.isdigit() else None
+            if target is not None:
+                try:
+                    audience = Audience(AudienceKind.BATCH, target)
+                    return Matches(found=await self.resolve_in(session, scope, audience))
+                except NotInScope:
+                    return Matches()
+        batches = {str(b.id): b for b in await self.batches_in(scope, limit=None)}
+        fitting = closest(text, {key: f"{b.title} {b.blk_name}" for key, b in batches.items()})
+        if len(fitting) == 1:
+            audience = Audience(AudienceKind.BATCH, fitting[0])
+            return Matches(found=await self.resolve(scope, audience))
+        return Matches(batches=[batches[key] for key in fitting])
 
     async def blks_in(self, scope: Scope, limit: int) -> list[tuple[str, str]]:
         """(id, name) of BLKs a scope may address, by name, at most `limit`."""
@@ -203,15 +240,14 @@ class AudienceService:
         async with self._db.transaction() as session:
             return await PlaceRepository(session).blks(province, limit)
 
-    async def batches_in(self, scope: Scope, limit: int) -> list[BatchChoice]:
-        """Batches a scope may address, newest start first, at most `limit`."""
+    async def batches_in(self, scope: Scope, limit: int | None) -> list[BatchRow]:
+        """Batches a scope may address that have not ended, soonest start first."""
         blk = scope.code if scope.kind is ScopeKind.BLK else None
         province = scope.code if scope.kind is ScopeKind.PROVINCE else None
         async with self._db.transaction() as session:
-            rows = await PlaceRepository(session).batches(
-                blk_id=blk, province_code=province, limit=limit
+            return await PlaceRepository(session).batches(
+                blk_id=blk, province_code=province, ending_after=self._clock.now(), limit=limit
             )
-        return [BatchChoice(*row) for row in rows]
 
     @staticmethod
     def _conditions(scope: Scope, audience: Audience) -> list[Condition]:

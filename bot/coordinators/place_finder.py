@@ -1,4 +1,5 @@
-"""Provinces and BLKs found by code or by typed name, for granting a coordinator's scope.
+"""Provinces and BLKs found by code or by typed name: for granting a coordinator's scope,
+a new batch's BLK and a broadcast's audience.
 
 Administrators know places by name ("jabar", "BLK Bekasi"), not by Kemendagri code or
 directory id. A code or id that exists is taken as it is; otherwise provinces are matched
@@ -19,8 +20,8 @@ from storage.coordinator_repository import PlaceRepository
 from storage.database import Database
 
 MAX_CHOICES = 6
-MIN_SCORE = 75.0  # below this a BLK name is not offered at all
-CLEAR_MARGIN = 8.0  # the best BLK wins alone when this far ahead of the next
+MIN_SCORE = 75.0  # below this a name is not offered at all
+CLEAR_MARGIN = 8.0  # the best name wins alone when this far ahead of the next
 MAX_LISTED_BLKS = 200
 
 
@@ -35,19 +36,23 @@ class PlaceFinder:
         self._db = db
         self._regions = regions
 
-    async def find(self, kind: ScopeKind | None, text: str) -> list[PlaceChoice]:
+    async def find(
+        self, kind: ScopeKind | None, text: str, province: str | None = None
+    ) -> list[PlaceChoice]:
         """Best first: one item when the place is clear, several when it is not, or none.
 
-        `kind` None looks at provinces and BLKs alike.
+        `kind` None looks at provinces and BLKs alike; `province` (a code) keeps only the
+        BLKs there, so a coordinator's choices are not crowded out by other regions'.
         """
         text = " ".join(text.split())
         async with self._db.transaction() as session:
             places = PlaceRepository(session)
             if kind in (None, ScopeKind.PROVINCE) and (name := await places.province_name(text)):
                 return [PlaceChoice(Scope.province(text), name)]
-            if kind in (None, ScopeKind.BLK) and (blk := await places.blk(text)):
-                return [PlaceChoice(Scope.blk(text), blk[0])]
-            blks = await places.blks(None, limit=None) if kind is not ScopeKind.PROVINCE else []
+            blk = await places.blk(text) if kind in (None, ScopeKind.BLK) else None
+            if blk:
+                return [PlaceChoice(Scope.blk(text), blk[0])] if province in (None, blk[1]) else []
+            blks = await places.blks(province, limit=None) if kind is not ScopeKind.PROVINCE else []
         provinces = (
             [
                 PlaceChoice(Scope.province(match.code), match.name)
@@ -79,20 +84,27 @@ class PlaceFinder:
 
     @staticmethod
     def _blks(text: str, blks: list[tuple[str, str]]) -> list[PlaceChoice]:
-        query = utils.default_process(text)
-        if not query:
-            return []
-        # Token sets: "semarang" fits every Semarang BLK alike (choices), "bbpvp semarang"
-        # only the one whose name has both words.
-        scored = process.extract(
-            query,
-            {blk_id: utils.default_process(name) for blk_id, name in blks},
-            scorer=fuzz.token_set_ratio,
-            processor=None,
-            score_cutoff=MIN_SCORE,
-            limit=MAX_CHOICES,
-        )
         names = dict(blks)
-        if len(scored) > 1 and scored[0][1] - scored[1][1] >= CLEAR_MARGIN:
-            scored = scored[:1]
-        return [PlaceChoice(Scope.blk(blk_id), names[blk_id]) for _, _, blk_id in scored]
+        return [PlaceChoice(Scope.blk(blk_id), names[blk_id]) for blk_id in closest(text, names)]
+
+
+def closest(text: str, names: dict[str, str]) -> list[str]:
+    """Keys of the names that fit typed text, best first: one when it is clearly ahead.
+
+    Token sets: "semarang" fits every Semarang BLK alike (choices), "bbpvp semarang" only
+    the one whose name has both words.
+    """
+    query = utils.default_process(text)
+    if not query:
+        return []
+    scored = process.extract(
+        query,
+        {key: utils.default_process(name) for key, name in names.items()},
+        scorer=fuzz.token_set_ratio,
+        processor=None,
+        score_cutoff=MIN_SCORE,
+        limit=MAX_CHOICES,
+    )
+    if len(scored) > 1 and scored[0][1] - scored[1][1] >= CLEAR_MARGIN:
+        scored = scored[:1]
+    return [key for _, _, key in scored]

@@ -93,10 +93,10 @@ def create_app(
     conversations = TrackedStorage(storage, db, clock)
     regions = default_directory()
     roles = RoleService(db, settings.admin_ids, clock)
-    audiences = AudienceService(db)
+    places = PlaceFinder(db, regions)
+    audiences = AudienceService(db, places, clock)
     rosters = RosterService(db, roles, cipher, settings.timezone, clock)
     plan = reminder_plan(settings)
-    places = PlaceFinder(db, regions)
     rules = EligibilityRules.from_toml(settings.eligibility_rules)
     privacy = PrivacyService(
         db,

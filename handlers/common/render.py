@@ -41,6 +41,11 @@ def long_date(day: date) -> str:
     return format_date(day, "EEEE, d MMMM y", locale=get_i18n().current_locale)
 
 
+def short_date(day: date) -> str:
+    """ "12 Jan 2027": for buttons and lists, where a weekday would crowd the line."""
+    return format_date(day, "d MMM y", locale=get_i18n().current_locale)
+
+
 def month_label(month: date) -> str:
     """ "Maret 2025": the standalone month name, as on a calendar."""
     return format_date(month, "LLLL y", locale=get_i18n().current_locale)

@@ -3,7 +3,7 @@ with the message exactly as recipients get it and the exact recipient count."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F
+from aiogram import Bot, F, html
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
@@ -13,7 +13,7 @@ from bot.coordinators.audiences import (
     NEEDS_TARGET,
     Audience,
     AudienceKind,
-    NotInScope,
+    Matches,
     ResolvedAudience,
 )
 from bot.coordinators.broadcasts import Draft
@@ -36,7 +36,7 @@ from handlers.coordinators.broadcast.render import (
 
 router = Blueprint(name=__name__)
 
-# More BLKs or batches than this in scope: the coordinator types the id instead.
+# More BLKs or batches than this in scope: the coordinator types a name instead.
 PICKER_LIMIT = 20
 
 
@@ -66,9 +66,10 @@ async def show_preview(
 
 
 async def _ask_target(
-    bot: Bot, chat_id: int, scope: Scope, kind: AudienceKind, services: Services
+    bot: Bot, chat_id: int, state: FSMContext, scope: Scope, kind: AudienceKind, services: Services
 ) -> None:
-    """Buttons when the choice is short (provinces; BLKs/batches of a small scope), else typing."""
+    """Buttons when the choice is short (provinces; BLKs/batches of a small scope), else
+    typing; typed names work either way. No batch left to run: the audiences again."""
     if kind is AudienceKind.PROVINCE:
         items = [(p.code, p.name) for p in services.regions.provinces()]
         await bot.send_message(
@@ -80,12 +81,20 @@ async def _ask_target(
         pick, type_it = _("bc-pick-blk"), _("bc-type-blk")
     else:
         batches = await services.audiences.batches_in(scope, PICKER_LIMIT + 1)
+        if not batches:
+            await ask_audience(bot, chat_id, state, scope, _("bc-no-batches"))
+            return
         items = [(str(b.id), batch_label(b)) for b in batches]
         pick, type_it = _("bc-pick-batch"), _("bc-type-batch")
     if 0 < len(items) <= PICKER_LIMIT:
         await bot.send_message(chat_id, pick, reply_markup=target_menu(kind, items))
     else:
         await bot.send_message(chat_id, type_it)
+
+
+def _choice_items(matches: Matches) -> list[tuple[str, str]]:
+    places = [(p.scope.code or "", p.name) for p in matches.places]
+    return places + [(str(b.id), batch_label(b)) for b in matches.batches]
 
 
 @router.callback_query(
@@ -107,7 +116,7 @@ async def audience_chosen(
         await close_keyboard(callback)
         await state.update_data(kind=kind.value)
         await state.set_state(Compose.target)
-        await _ask_target(callback.bot, chat_id, scope, kind, services)
+        await _ask_target(callback.bot, chat_id, state, scope, kind, services)
         return
     resolved = await services.audiences.resolve(scope, Audience(kind, target))
     await close_keyboard(callback)
@@ -118,11 +127,16 @@ async def audience_chosen(
 async def target_typed(
     message: Message, state: FSMContext, scope: Scope, services: Services
 ) -> None:
-    """A typed BLK id, batch id or province code; unknown and out-of-scope look the same."""
+    """A typed province, BLK or batch, by name or id: the preview when one fits, buttons
+    when several do; else whether the name lies outside the scope or fits nothing."""
     kind = AudienceKind((await state.get_data())["kind"])
-    try:
-        resolved = await services.audiences.find(scope, kind, message.text)
-    except NotInScope:
+    text = message.text or ""
+    matches = await services.audiences.find(scope, kind, text)
+    if matches.found is not None:
+        await show_preview(message.bot, message.chat.id, state, scope, matches.found, services)
+    elif choices := _choice_items(matches):
+        await message.answer(_("bc-target-choices"), reply_markup=target_menu(kind, choices))
+    elif matches.outside:
+        await message.answer(_("bc-target-outside").format(text=html.quote(text)))
+    else:
         await message.answer(_("bc-target-not-found"))
-        return
-    await show_preview(message.bot, message.chat.id, state, scope, resolved, services)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from aiogram import html
 from aiogram.methods import SendDocument, SendMessage, SendPhoto
 from aiogram.types import InlineKeyboardMarkup
@@ -11,7 +13,7 @@ from aiogram.utils.i18n.context import get_i18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.numbers import format_decimal
 
-from bot.coordinators.audiences import AudienceKind, BatchChoice, ResolvedAudience, choices
+from bot.coordinators.audiences import AudienceKind, BatchRow, ResolvedAudience, choices
 from bot.coordinators.broadcasts import Progress
 from bot.coordinators.roles import Scope
 from bot.delivery.outbox import Outgoing
@@ -22,6 +24,7 @@ from handlers.common.callbacks import (
     DraftAction,
     DraftCb,
 )
+from handlers.common.render import short_date
 
 AUDIENCE_LABELS = {
     AudienceKind.ALL: __("btn-bc-aud-all"),
@@ -97,8 +100,17 @@ def target_menu(kind: AudienceKind, items: list[tuple[str, str]]) -> InlineKeybo
     return builder.as_markup()
 
 
-def batch_label(batch: BatchChoice) -> str:
-    return f"{batch.title} · {batch.external_id or f'#{batch.id}'}"
+def batch_label(batch: BatchRow) -> str:
+    """BLK, title and first and last day in the BLK's zone: coordinators know batches by
+    these, not by id."""
+    zone = ZoneInfo(batch.timezone)
+    first, last = (moment.astimezone(zone).date() for moment in (batch.starts_at, batch.ends_at))
+    return _("bc-batch-label").format(
+        blk=batch.blk_name,
+        title=batch.title,
+        first_day=short_date(first),
+        last_day=short_date(last),
+    )
 
 
 def confirm_menu() -> InlineKeyboardMarkup:
