@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.roles import ColumnsClauseRole
 
 from storage.enrollment_repository import LIVE
 from storage.models import (
@@ -49,6 +50,25 @@ class CoordinatorRepository:
         await self.session.execute(
             delete(Coordinator).where(Coordinator.telegram_id == telegram_id)
         )
+
+
+def placed_batches(
+    *columns: ColumnsClauseRole, blk_id: str | None, province_code: str | None
+) -> Select:
+    """`columns` of batches joined to their BLK, its regency and province (for names and
+    the timezone), narrowed to one BLK and/or one province when given: every batch list
+    for coordinators is scoped the same way."""
+    stmt = (
+        select(*columns)
+        .join(Blk, Batch.blk_id == Blk.id)
+        .join(Regency, Blk.regency_code == Regency.code)
+        .join(Province, Regency.province_code == Province.code)
+    )
+    if blk_id is not None:
+        stmt = stmt.where(Batch.blk_id == blk_id)
+    if province_code is not None:
+        stmt = stmt.where(Regency.province_code == province_code)
+    return stmt
 
 
 @dataclass(frozen=True)
@@ -119,25 +139,20 @@ class PlaceRepository:
         """Batches not ended by `ending_after`, soonest start first, optionally of one
         BLK/province; `limit` None: every one."""
         stmt = (
-            select(
+            placed_batches(
                 Batch.id,
                 Batch.title,
                 Blk.name,
                 Batch.starts_at,
                 Batch.ends_at,
                 Province.timezone,
+                blk_id=blk_id,
+                province_code=province_code,
             )
-            .join(Blk, Batch.blk_id == Blk.id)
-            .join(Regency, Blk.regency_code == Regency.code)
-            .join(Province, Regency.province_code == Province.code)
             .where(Batch.ends_at >= ending_after)
             .order_by(Batch.starts_at, Batch.id)
             .limit(limit)
         )
-        if blk_id is not None:
-            stmt = stmt.where(Batch.blk_id == blk_id)
-        if province_code is not None:
-            stmt = stmt.where(Regency.province_code == province_code)
         return [BatchRow(*row) for row in await self.session.execute(stmt)]
 
 

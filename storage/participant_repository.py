@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.coordinator_repository import Condition
+from storage.coordinator_repository import Condition, placed_batches
 from storage.enrollment_repository import WAITLISTED
 from storage.models import (
     Attendance,
@@ -173,17 +173,16 @@ class ParticipantRepository:
     ) -> list[TargetRow]:
         """Batches taking registrations in a BLK, a province or everywhere, soonest first."""
         stmt = (
-            select(
+            placed_batches(
                 Batch.id,
                 Batch.title,
                 Blk.name,
                 Batch.starts_at,
                 Province.timezone,
                 Batch.capacity - Batch.seats_taken,
+                blk_id=blk_id,
+                province_code=province_code,
             )
-            .join(Blk, Batch.blk_id == Blk.id)
-            .join(Regency, Blk.regency_code == Regency.code)
-            .join(Province, Regency.province_code == Province.code)
             .where(
                 Batch.status == "open",
                 Batch.registration_deadline > now,
@@ -193,8 +192,4 @@ class ParticipantRepository:
             .order_by(Batch.starts_at, Batch.id)
             .limit(limit)
         )
-        if blk_id is not None:
-            stmt = stmt.where(Batch.blk_id == blk_id)
-        if province_code is not None:
-            stmt = stmt.where(Regency.province_code == province_code)
         return [TargetRow(*row) for row in await self.session.execute(stmt)]

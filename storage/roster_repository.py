@@ -16,7 +16,7 @@ from sqlalchemy import ScalarSelect, Select, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from storage.coordinator_repository import Condition
+from storage.coordinator_repository import Condition, placed_batches
 from storage.enrollment_repository import ACTIVE, LIVE, WAITLISTED
 from storage.models import (
     Attendance,
@@ -76,28 +76,20 @@ def _count(status: str) -> ScalarSelect[int]:
 
 
 def _batches(blk_id: str | None, province_code: str | None) -> Select:
-    stmt = (
-        select(
-            Batch.id,
-            Batch.title,
-            Batch.status,
-            Batch.starts_at,
-            Batch.ends_at,
-            Batch.capacity,
-            _count(ACTIVE),
-            _count(WAITLISTED),
-            Blk.name,
-            Province.timezone,
-        )
-        .join(Blk, Batch.blk_id == Blk.id)
-        .join(Regency, Blk.regency_code == Regency.code)
-        .join(Province, Regency.province_code == Province.code)
+    return placed_batches(
+        Batch.id,
+        Batch.title,
+        Batch.status,
+        Batch.starts_at,
+        Batch.ends_at,
+        Batch.capacity,
+        _count(ACTIVE),
+        _count(WAITLISTED),
+        Blk.name,
+        Province.timezone,
+        blk_id=blk_id,
+        province_code=province_code,
     )
-    if blk_id is not None:
-        stmt = stmt.where(Batch.blk_id == blk_id)
-    if province_code is not None:
-        stmt = stmt.where(Regency.province_code == province_code)
-    return stmt
 
 
 def _participants(batch_id: int | None) -> Select:
