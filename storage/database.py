@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -36,8 +37,15 @@ def create_engine(url: str) -> AsyncEngine:
     _prepare_sqlite_path(url)
     is_sqlite = make_url(url).get_backend_name() == "sqlite"
     connect_args = {"timeout": 30} if is_sqlite else {}
-    engine = create_async_engine(url, connect_args=connect_args, pool_pre_ping=not is_sqlite)
+    engine = create_async_engine(
+        url,
+        connect_args=connect_args,
+        pool_pre_ping=not is_sqlite,
+        hide_parameters=True,  # statement parameters (names, answers) stay out of errors and logs
+    )
     if is_sqlite:
+        # aiosqlite logs every statement with its parameters at DEBUG, past hide_parameters.
+        logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -124,6 +124,7 @@ class RowReceipts:
             pool_size=1,
             max_overflow=0,
             isolation_level="AUTOCOMMIT",
+            hide_parameters=True,  # as the main engine: no parameters in error messages
             connect_args={"server_settings": {"synchronous_commit": "off"}},
         )
         self._conn: AsyncConnection | None = None

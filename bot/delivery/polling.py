@@ -34,6 +34,7 @@ from aiogram.exceptions import (
 from aiogram.types import Update
 
 from bot.clock import Clock
+from bot.crash_log import crash_trace
 from bot.delivery.deferred_replies import deferring
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.replies_outbox import HeldAnswers, deliver_now, hold
@@ -144,9 +145,11 @@ class ReliablePolling:
             for update in queue:
                 try:
                     held = await self._handle(update)
-                except Exception:
+                except Exception as error:
                     # Its transaction failed as a whole: record it so it cannot loop forever.
-                    logger.exception("update %s could not be handled", update.update_id)
+                    logger.error(
+                        "update %s could not be handled: %s", update.update_id, crash_trace(error)
+                    )
                     async with self._db.transaction() as session:
                         UpdateLog(session).record(update.update_id)
                     continue
@@ -163,9 +166,9 @@ class ReliablePolling:
             with deferring() as deferred:
                 try:
                     await self._dp.feed_update(self._bot, update)
-                except Exception:
+                except Exception as error:
                     # The errors router already answered; a poison update must not loop.
-                    logger.exception("update %s failed", update.update_id)
+                    logger.error("update %s failed: %s", update.update_id, crash_trace(error))
             log.record(update.update_id)
             return await hold(
                 session,

@@ -43,6 +43,7 @@ from aiogram.methods import TelegramMethod
 from pydantic import ValidationError
 
 from bot.clock import Clock
+from bot.crash_log import crash_trace
 from bot.delivery.outbox import Outgoing
 from bot.delivery.outbox_calls import Outcome, OutcomeKind, build_method, record_outcome
 from bot.delivery.rate_limit import RateLimiter
@@ -181,9 +182,13 @@ class Sender:
             rows, settled = await self._record_and_claim(
                 batch, free, busy | self.limiter.cooling_chats(), recover
             )
-        except Exception:
+        except Exception as error:
             deliveries.failures += 1
-            logger.exception("outbox: database cycle failed (%d in a row)", deliveries.failures)
+            logger.error(
+                "outbox: database cycle failed (%d in a row): %s",
+                deliveries.failures,
+                crash_trace(error),
+            )
             return False, timeout
         del deliveries.finished[: len(batch)]
         deliveries.failures = 0
@@ -341,8 +346,10 @@ class Sender:
         """Telegram took it: say so durably now, not at the next cycle's commit."""
         try:
             await self.db.receipts.record(row_id, message_id)
-        except Exception:  # the outcome is still recorded by the cycle
-            logger.exception("outbox row %d: delivery receipt not written", row_id)
+        except Exception as error:  # the outcome is still recorded by the cycle
+            logger.error(
+                "outbox row %d: delivery receipt not written: %s", row_id, crash_trace(error)
+            )
 
     def _transient(self, row: OutboxMessage, reason: str) -> Outcome:
         attempts = row.attempts + 1

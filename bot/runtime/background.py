@@ -7,6 +7,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
+from bot.crash_log import crash_trace
+
 logger = logging.getLogger(__name__)
 
 
@@ -15,7 +17,8 @@ async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyn
     while not stop.is_set():
         try:
             await job()
-        except Exception:
-            logger.exception("background job %s failed", getattr(job, "__name__", job))
+        except Exception as error:
+            name = getattr(job, "__name__", job)
+            logger.error("background job %s failed: %s", name, crash_trace(error))
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), seconds)

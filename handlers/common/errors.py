@@ -18,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.coordinators.audiences import NotInScope
 from bot.coordinators.broadcasts import AlreadyFinished, BroadcastNotFound
+from bot.crash_log import crash_trace
 from bot.errors import DomainError, NotPermitted
 from bot.tickets.views import TicketClosed, TicketNotFound
 from handlers.common.blueprint import Blueprint
@@ -85,13 +86,8 @@ async def refused(event: ErrorEvent, bot: Bot) -> bool:
 async def unexpected_error(event: ErrorEvent, bot: Bot) -> bool:
     """Services commit in one transaction, so a failure leaves nothing half-saved."""
     update = event.update
-    # Only ids and the exception type: the update text may hold a NIK or phone number.
-    logger.error(
-        "update %s failed: %s",
-        update.update_id,
-        type(event.exception).__name__,
-        exc_info=(type(event.exception), event.exception, event.exception.__traceback__),
-    )
+    # Only ids and where it failed: the update text may hold a NIK or phone number.
+    logger.error("update %s failed: %s", update.update_id, crash_trace(event.exception))
     user = update.event.from_user if hasattr(update.event, "from_user") else None
     if user is not None:
         try:

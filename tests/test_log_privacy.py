@@ -1,0 +1,39 @@
+"""Logs hold no personal data: a registration whose save fails in the database leaves no
+fragment of the name, NIK or phone typed in any log line, SQL statement logs included."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from storage.models import Registration
+from storage.repositories import RegistrationRepository
+from tests.harness import Chat
+from tests.test_registration_flow import NIK, register_until_review
+
+TYPED = ("Budi", "Santoso", NIK, NIK[6:12], "81234567890")
+
+
+def _refused(self: RegistrationRepository, registration: Registration) -> None:
+    """The database refuses the row, quoting it as PostgreSQL's DETAIL does."""
+    detail = f"Key (full_name)=({registration.full_name}) already exists."
+    raise IntegrityError("INSERT INTO registrations", None, Exception(detail))
+
+
+async def test_a_failed_save_logs_nothing_the_person_typed(
+    chat: Chat, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every logger at DEBUG, and SQLAlchemy's statement log on (INFO, as echo=True: its
+    # parameters are hidden by the engine; DEBUG would add result rows, by choice).
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    monkeypatch.setattr(RegistrationRepository, "add", _refused)
+    await register_until_review(chat)
+    await chat.press("Kirim pendaftaran", "terjadi gangguan")
+
+    logged = caplog.text
+    assert "INSERT INTO" in logged  # statements were logged...
+    assert "IntegrityError" in logged  # ...and so was the crash, by type and place
+    assert [fragment for fragment in TYPED if fragment in logged] == []
