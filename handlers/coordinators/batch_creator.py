@@ -40,7 +40,7 @@ from bot.training.batch_rules import (
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BatchAdminAction, BatchAdminCb, BatchFormCb
 from handlers.common.filters import HasRole
-from handlers.common.replies import alert, close_keyboard
+from handlers.common.replies import close_keyboard
 from handlers.coordinators.batch_forms import (
     BLK,
     DROP,
@@ -50,6 +50,7 @@ from handlers.coordinators.batch_forms import (
     card,
     editor_markup,
     question,
+    quick_pick_taken,
     refusal_text,
     review_markup,
 )
@@ -195,11 +196,9 @@ async def answer_pressed(
     callback_answer: CallbackAnswer,
 ) -> None:
     """A quick pick of the question being asked; one of an earlier question is stale."""
-    if STEPS[await state.get_state() or ""].value != callback_data.field:
-        alert(callback_answer, _("error-stale-button"))
-        return
-    await close_keyboard(callback)
-    await _answered(callback.bot, callback.from_user.id, callback_data.value, state, services)
+    asked = STEPS[await state.get_state() or ""].value
+    if await quick_pick_taken(callback, callback_data, asked, callback_answer):
+        await _answered(callback.bot, callback.from_user.id, callback_data.value, state, services)
 
 
 @router.callback_query(BatchCreation.review, BatchFormCb.filter(F.field == SAVE), HasRole())

@@ -22,13 +22,14 @@ from bot.training.batch_rules import BatchField, BatchRefused, read_answer
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BatchAdminAction, BatchAdminCb, BatchFormCb
 from handlers.common.filters import HasRole
-from handlers.common.replies import alert, close_keyboard
+from handlers.common.replies import alert
 from handlers.coordinators.batch_forms import (
     batch_card,
     cancel_confirmation,
     current_value,
     editor_markup,
     question,
+    quick_pick_taken,
     refusal_text,
 )
 
@@ -131,11 +132,9 @@ async def value_pressed(
     callback_answer: CallbackAnswer,
 ) -> None:
     """A quick pick of the field being edited; one of another question is stale."""
-    if (await state.get_data()).get("field") != callback_data.field:
-        alert(callback_answer, _("error-stale-button"))
-        return
-    await close_keyboard(callback)
-    await _edited(callback.bot, callback.from_user.id, callback_data.value, state, services)
+    asked = (await state.get_data()).get("field")
+    if await quick_pick_taken(callback, callback_data, asked, callback_answer):
+        await _edited(callback.bot, callback.from_user.id, callback_data.value, state, services)
 
 
 @router.callback_query(

@@ -1,5 +1,6 @@
 """Texts and keyboards of batches managed in chat: the questions with their quick-pick
-buttons, the batch's card, its actions, and refusals with their dates in words.
+buttons (and whether a press still answers the question), the batch's card, its
+actions, and refusals with their dates in words.
 
 A quick-pick button carries the text a coordinator could have typed (an ISO date,
 "08.00-16.00", "30"), so a press and a typed answer are read by the same rules.
@@ -10,7 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from aiogram import html
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n.context import get_i18n
@@ -26,6 +28,7 @@ from handlers.common.callbacks import (
     DeskCb,
 )
 from handlers.common.render import long_date
+from handlers.common.replies import alert, close_keyboard
 from handlers.training.render import ZONE_ABBREVIATIONS
 
 QUESTIONS = {
@@ -237,3 +240,16 @@ def refusal_text(error: BatchRefused) -> str:
         for name, value in error.params.items()
     }
     return _(error.key).format(**params)
+
+
+async def quick_pick_taken(
+    callback: CallbackQuery, picked: BatchFormCb, asked: str | None, callback_answer: CallbackAnswer
+) -> bool:
+    """Whether a quick pick answers the question being asked (`asked`, a `BatchField`
+    value): one left under another question is stale and alerted, a taken one has its
+    keyboard closed so it cannot be pressed twice."""
+    if picked.field != asked:
+        alert(callback_answer, _("error-stale-button"))
+        return False
+    await close_keyboard(callback)
+    return True
