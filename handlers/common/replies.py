@@ -7,6 +7,11 @@ from contextlib import suppress
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+
+from bot.directory.service import BlkInfo
+from bot.services import Services
+from handlers.common.callbacks import BlkCb
 
 
 async def close_keyboard(callback: CallbackQuery) -> None:
@@ -29,3 +34,14 @@ async def show_in_place(callback: CallbackQuery, text: str, markup: InlineKeyboa
         await callback.message.edit_text(text, reply_markup=markup)
     else:
         await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
+
+
+async def pressed_blk(
+    callback_data: BlkCb, services: Services, callback_answer: CallbackAnswer
+) -> BlkInfo | None:
+    """The BLK a button names; None, after a stale-button alert, when the directory no
+    longer lists it (an old message outliving a directory update)."""
+    blk = await services.directory.blk(callback_data.blk)
+    if blk is None:
+        alert(callback_answer, _("error-stale-button"))
+    return blk

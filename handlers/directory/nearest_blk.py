@@ -22,7 +22,7 @@ from bot.services import Services
 from handlers.common import keyboards
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BlkAction, BlkCb, MenuAction, MenuCb, PlaceCb
-from handlers.common.replies import alert, close_keyboard
+from handlers.common.replies import alert, close_keyboard, pressed_blk
 from handlers.training.render import distance_label
 
 router = Blueprint(name=__name__)
@@ -150,9 +150,8 @@ async def map_chosen(
     callback_answer: CallbackAnswer,
 ) -> None:
     """A map pin Telegram opens in the phone's maps app."""
-    blk = await services.directory.blk(callback_data.blk)
+    blk = await pressed_blk(callback_data, services, callback_answer)
     if blk is None:
-        alert(callback_answer, _("error-stale-button"))
         return
     await callback.bot.send_venue(
         callback.from_user.id,

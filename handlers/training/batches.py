@@ -14,7 +14,7 @@ from bot.services import Services
 from bot.training.enrollment import BatchFull, NotEligible, Placement
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BatchAction, BatchCb, BlkAction, BlkCb, MenuAction, MenuCb
-from handlers.common.replies import alert, close_keyboard
+from handlers.common.replies import alert, close_keyboard, pressed_blk
 from handlers.training.eligibility import outcome_text
 from handlers.training.render import batch_text, numbered_batches, placement_text
 
@@ -35,9 +35,8 @@ async def batches_chosen(
     callback_answer: CallbackAnswer,
 ) -> None:
     """Open batches of a BLK with dates and seats left, each with a "Pilih" button."""
-    blk = await services.directory.blk(callback_data.blk)
+    blk = await pressed_blk(callback_data, services, callback_answer)
     if blk is None:
-        alert(callback_answer, _("error-stale-button"))
         return
     batches = await services.enrollment.open_batches(blk.id)
     if not batches:
