@@ -12,7 +12,7 @@ from __future__ import annotations
 from aiogram import Bot, F
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
@@ -22,7 +22,7 @@ from bot.training.batch_rules import BatchField, BatchRefused, read_answer
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BatchAdminAction, BatchAdminCb, BatchFormCb
 from handlers.common.filters import HasRole
-from handlers.common.replies import alert
+from handlers.common.replies import alert, show_in_place
 from handlers.coordinators.batch_forms import (
     batch_card,
     cancel_confirmation,
@@ -42,21 +42,13 @@ class BatchEdit(StatesGroup):
     value = State()
 
 
-async def _show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """The card replaces the desk message, as browsing the desk does."""
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(text, reply_markup=markup)
-    else:
-        await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
-
-
 @router.callback_query(BatchAdminCb.filter(F.action == BatchAdminAction.VIEW), HasRole())
 async def batch_chosen(
     callback: CallbackQuery, callback_data: BatchAdminCb, services: Services
 ) -> None:
     """The batch's card with its actions, in place of the roster."""
     batch = await services.batch_admin.batch(callback.from_user.id, callback_data.batch)
-    await _show(callback, batch_card(batch), editor_markup(batch))
+    await show_in_place(callback, batch_card(batch), editor_markup(batch))
 
 
 async def _ask(
@@ -150,7 +142,7 @@ async def registration_switched(
         callback_data.batch,
         open_=callback_data.action is BatchAdminAction.REOPEN,
     )
-    await _show(callback, batch_card(batch), editor_markup(batch))
+    await show_in_place(callback, batch_card(batch), editor_markup(batch))
 
 
 @router.callback_query(BatchAdminCb.filter(F.action == BatchAdminAction.CANCEL), HasRole())
@@ -159,7 +151,7 @@ async def cancel_chosen(
 ) -> None:
     """Says who will be told, and asks to confirm."""
     batch = await services.batch_admin.batch(callback.from_user.id, callback_data.batch)
-    await _show(callback, *cancel_confirmation(batch))
+    await show_in_place(callback, *cancel_confirmation(batch))
 
 
 @router.callback_query(
@@ -174,7 +166,7 @@ async def cancel_confirmed(
         enrolled=outcome.enrolled, waitlisted=outcome.waitlisted
     )
     batch = outcome.batch
-    await _show(callback, f"{done}\n\n{batch_card(batch)}", editor_markup(batch))
+    await show_in_place(callback, f"{done}\n\n{batch_card(batch)}", editor_markup(batch))
 
 
 @retry_router.message(BatchEdit.value)

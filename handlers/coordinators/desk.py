@@ -11,26 +11,19 @@ from __future__ import annotations
 from aiogram import F
 from aiogram.enums import ChatAction
 from aiogram.filters import Command, StateFilter
-from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, FSInputFile, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import DeskAction, DeskCb, SheetCb
 from handlers.common.filters import HasRole
+from handlers.common.replies import show_in_place
 from handlers.coordinators.broadcast.render import number
 from handlers.coordinators.desk_render import batch_list, roster_page
 from handlers.coordinators.desk_sheets import sheet_columns
 
 router = Blueprint(name=__name__)
-
-
-async def _show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Browsing replaces the desk message, so the chat does not fill with pages."""
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(text, reply_markup=markup)
-    else:
-        await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
 
 
 @router.message(Command("peserta"), StateFilter(None), HasRole())
@@ -45,14 +38,14 @@ async def batches_chosen(
     callback: CallbackQuery, callback_data: DeskCb, services: Services
 ) -> None:
     page = await services.rosters.batches(callback.from_user.id, callback_data.page)
-    await _show(callback, *batch_list(page))
+    await show_in_place(callback, *batch_list(page))
 
 
 @router.callback_query(DeskCb.filter(F.action == DeskAction.ROSTER), HasRole())
 async def roster_chosen(callback: CallbackQuery, callback_data: DeskCb, services: Services) -> None:
     """One page of a batch's participants; the service checks the batch is in scope."""
     roster = await services.rosters.roster(callback.from_user.id, callback_data.batch)
-    await _show(callback, *roster_page(roster, callback_data.page))
+    await show_in_place(callback, *roster_page(roster, callback_data.page))
 
 
 @router.callback_query(SheetCb.filter(), HasRole())

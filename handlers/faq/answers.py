@@ -7,7 +7,7 @@ import logging
 
 from aiogram import F
 from aiogram.filters import Command, StateFilter
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -17,7 +17,7 @@ from bot.services import Services
 from handlers.common import keyboards
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import FaqAction, FaqCb, FaqVoteCb
-from handlers.common.replies import alert, close_keyboard
+from handlers.common.replies import alert, close_keyboard, show_in_place
 from handlers.faq import render
 
 router = Blueprint(name=__name__)
@@ -42,13 +42,13 @@ async def faq_button(
     """Browsing (topics, a topic, an answer) or a suggested question; the key is re-checked."""
     faq, locale, key = services.faq, i18n.current_locale, callback_data.key
     if callback_data.action is FaqAction.TOPICS:
-        await _show(callback, _("faq-topics"), render.topics(faq, locale))
+        await show_in_place(callback, _("faq-topics"), render.topics(faq, locale))
     elif callback_data.action is FaqAction.TOPIC and (topic := faq.topic(key)):
-        await _show(
+        await show_in_place(
             callback, render.topic_text(topic, locale), render.questions(faq.entries(key), locale)
         )
     elif callback_data.action is FaqAction.ANSWER and (entry := faq.entry(key)):
-        await _show(callback, render.answer_text(entry, locale), render.back_to(entry))
+        await show_in_place(callback, render.answer_text(entry, locale), render.back_to(entry))
     elif callback_data.action is FaqAction.SUGGESTED and (entry := faq.entry(key)):
         await close_keyboard(callback)
         await callback.bot.send_message(
@@ -103,11 +103,3 @@ async def question_typed(message: Message, services: Services, i18n: I18n) -> No
         await message.answer(_("faq-did-you-mean"), reply_markup=render.suggestions(found, locale))
     else:
         await message.answer(_("faq-no-match"), reply_markup=keyboards.main_menu("faq"))
-
-
-async def _show(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Browsing replaces the message in place, so the chat does not fill with menus."""
-    if isinstance(callback.message, Message):
-        await callback.message.edit_text(text, reply_markup=markup)
-    else:
-        await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
