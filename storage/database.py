@@ -17,14 +17,18 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.private_file import create_private
 from storage.receipts import open_receipts
 
 
 def _prepare_sqlite_path(url: str) -> None:
-    """SQLite cannot create the folder of its file, so the default `./data/` is made here."""
+    """SQLite cannot create the folder of its file, so the default `./data/` is made here;
+    the file itself is made private (0600) before SQLite opens it."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(parsed.database).expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(path)
 
 
 def create_engine(url: str) -> AsyncEngine:

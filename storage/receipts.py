@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.sql import Executable
 
 from storage.models import OutboxMessage, utcnow
+from storage.private_file import create_private
 
 RECEIPT_TTL_SECONDS = 7 * 24 * 3600  # longer than any outage a restart follows
 
@@ -65,6 +66,8 @@ class SideFileReceipts:
     async def _connection(self) -> aiosqlite.Connection:
         async with self._opening:
             if self._conn is None:
+                if self._path != ":memory:":
+                    create_private(self._path)
                 conn = await aiosqlite.connect(self._path, timeout=30, isolation_level=None)
                 await conn.execute("PRAGMA journal_mode=WAL")
                 await conn.execute("PRAGMA synchronous=NORMAL")
