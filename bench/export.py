@@ -26,6 +26,7 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._synthetic import REGENCY, add_bogor, chunks, registration_row
 from bot.coordinators.exports import ExportService
 from bot.coordinators.roles import RoleService
 from bot.coordinators.rosters import RosterService
@@ -35,12 +36,11 @@ from bot.runtime.i18n import create_i18n
 from handlers.coordinators.desk_sheets import sheet_columns
 from storage.database import Database
 from storage.migrate import upgrade
-from storage.models import Batch, Blk, Enrollment, Province, Regency, Registration
+from storage.models import Batch, Blk, Enrollment, Registration
 from tests.databases import empty_database
 
 ADMIN = 1
 BLKS, BATCHES_PER_BLK = 50, 4
-INSERT_CHUNK = 5_000
 START = datetime(2027, 2, 1, 1, 0, tzinfo=UTC)
 
 
@@ -58,14 +58,9 @@ async def populate(db: Database, cipher: PersonalDataCipher, rows: int) -> None:
     """Places, batches and `rows` registrations, 60% of them seated, in bulk inserts."""
     await upgrade(db)
     async with db.transaction() as session:
-        session.add(Province(code="32", name="Jawa Barat", timezone="Asia/Jakarta"))
-        await session.flush()
-        session.add(
-            Regency(code="32.01", name="Kab. Bogor", province_code="32", latitude=0, longitude=0)
-        )
-        await session.flush()
+        await add_bogor(session)
         for b in range(BLKS):
-            session.add(Blk(id=f"blk-{b}", name=f"BLK {b}", kind="UPTD", regency_code="32.01"))
+            session.add(Blk(id=f"blk-{b}", name=f"BLK {b}", kind="UPTD", regency_code=REGENCY))
         await session.flush()
         for b in range(BLKS):
             for n in range(BATCHES_PER_BLK):
@@ -84,33 +79,24 @@ async def populate(db: Database, cipher: PersonalDataCipher, rows: int) -> None:
         batch_ids = list((await session.execute(select(Batch.id).order_by(Batch.id))).scalars())
     nik, phone = cipher.encrypt("3201011201900001"), cipher.encrypt("+6281234567890")
     now = datetime.now(UTC)
-    for first in range(0, rows, INSERT_CHUNK):
-        numbers = range(first, min(first + INSERT_CHUNK, rows))
+    for numbers in chunks(rows):
         async with db.transaction() as session:
             await session.execute(
                 insert(Registration),
                 [
-                    {
-                        "id": i + 1,
-                        "telegram_id": 10_000_000 + i,
-                        "code": f"BLK-{i:06d}",
-                        "full_name": f"=Peserta Nomor {i}" if i % 1000 == 0 else f"Peserta {i}",
-                        "nik_cipher": nik,
-                        "nik_fingerprint": f"{i:064x}",
-                        "phone_cipher": phone,
-                        "birth_date": date(1990, 1, 12),
-                        "sex": "L" if i % 2 else "P",
-                        "province_code": "32",
-                        "regency_code": "32.01",
-                        "business_status": "micro",
-                        "business_sector": "food",
-                        "phk_affected": i % 5 == 0,
-                        "phk_month": date(2026, 6, 1) if i % 5 == 0 else None,
-                        "consent_version": "v1",
-                        "consent_at": now,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
+                    registration_row(
+                        i,
+                        nik_cipher=nik,
+                        phone_cipher=phone,
+                        consent_at=now,
+                        id=i + 1,
+                        full_name=f"=Peserta Nomor {i}" if i % 1000 == 0 else f"Peserta {i}",
+                        sex="L" if i % 2 else "P",
+                        phk_affected=i % 5 == 0,
+                        phk_month=date(2026, 6, 1) if i % 5 == 0 else None,
+                        created_at=now,
+                        updated_at=now,
+                    )
                     for i in numbers
                 ],
             )

@@ -17,13 +17,14 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._synthetic import add_bogor, chunks, registration_row
 from bot.coordinators.participant_search import ParticipantSearch
 from bot.coordinators.roles import RoleService, Scope
 from bot.coordinators.rosters import RosterService
@@ -31,11 +32,10 @@ from bot.registration.personal_data import PersonalDataCipher, generate_data_key
 from bot.registration.service import CODE_ALPHABET, CODE_LENGTH
 from storage.database import Database
 from storage.migrate import upgrade
-from storage.models import Province, Regency, Registration
+from storage.models import Registration
 from tests.databases import empty_database
 
 ADMIN, COORDINATOR = 1, 2
-INSERT_CHUNK = 5_000
 FIRST = "Budi Siti Agus Dewi Rina Joko Ahmad Sri Wahyu Eko Nur Putri Rizki Dian Ayu Hendra"
 LAST = "Santoso Aminah Salim Lestari Wati Susanto Hidayat Rahayu Saputra Kurniawan Pratama"
 
@@ -65,37 +65,23 @@ def code_of(i: int) -> str:
 async def populate(db: Database, cipher: PersonalDataCipher, rows: int) -> None:
     await upgrade(db)
     async with db.transaction() as session:
-        session.add(Province(code="32", name="Jawa Barat", timezone="Asia/Jakarta"))
-        await session.flush()
-        session.add(
-            Regency(code="32.01", name="Kab. Bogor", province_code="32", latitude=0, longitude=0)
-        )
+        await add_bogor(session)
     nik = cipher.encrypt("3201011201900001")
     now = datetime.now(UTC)
-    for first in range(0, rows, INSERT_CHUNK):
-        numbers = range(first, min(first + INSERT_CHUNK, rows))
+    for numbers in chunks(rows):
         async with db.transaction() as session:
             await session.execute(
                 insert(Registration),
                 [
-                    {
-                        "telegram_id": 10_000_000 + i,
-                        "code": code_of(i),
-                        "full_name": name_of(i),
-                        "nik_cipher": nik,
-                        "nik_fingerprint": f"{i:064x}",
-                        "phone_cipher": cipher.encrypt(f"+62857{i:08d}"),
-                        "phone_fingerprint": cipher.fingerprint(f"+62857{i:08d}"),
-                        "birth_date": date(1990, 1, 12),
-                        "sex": "L",
-                        "province_code": "32",
-                        "regency_code": "32.01",
-                        "business_status": "micro",
-                        "business_sector": "food",
-                        "phk_affected": False,
-                        "consent_version": "v1",
-                        "consent_at": now,
-                    }
+                    registration_row(
+                        i,
+                        nik_cipher=nik,
+                        phone_cipher=cipher.encrypt(f"+62857{i:08d}"),
+                        consent_at=now,
+                        code=code_of(i),
+                        full_name=name_of(i),
+                        phone_fingerprint=cipher.fingerprint(f"+62857{i:08d}"),
+                    )
                     for i in numbers
                 ],
             )
