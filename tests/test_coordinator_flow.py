@@ -67,6 +67,14 @@ async def committed(fake: FakeBotAPI) -> None:
     )
 
 
+async def blk_a_coordinator(fake_api: FakeBotAPI, running_bot: RunningBot) -> tuple[App, Chat]:
+    """The world built and COORDINATOR granted blk-a: the app and the coordinator's chat."""
+    app = app_of(running_bot)
+    await build_world(app.db, app.services.registrations, app.services.privacy)
+    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
+    return app, Chat(fake_api, COORDINATOR)
+
+
 async def compose_and_send(chat: Chat, fake: FakeBotAPI) -> ApiCall:
     """A blk-a coordinator broadcasts a bold "Halo" to everyone in scope; the progress reply."""
     await chat.send("/siaran", "Siaran baru")
@@ -228,11 +236,8 @@ async def progress_round(app: App, bot: Bot) -> None:
 async def test_progress_cancel_and_final_report(
     fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
-    app = app_of(running_bot)
-    await build_world(app.db, app.services.registrations, app.services.privacy)
-    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
+    app, chat = await blk_a_coordinator(fake_api, running_bot)
     app.services.broadcasts.throttle.min_interval = 0
-    chat = Chat(fake_api, COORDINATOR)
     progress = await compose_and_send(chat, fake_api)
     await postpone_broadcast(app)
 
@@ -261,10 +266,7 @@ async def test_report_refused_for_now_is_delivered_later(
     fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
     """The report is queued with the broadcast's close: a network error only delays it."""
-    app = app_of(running_bot)
-    await build_world(app.db, app.services.registrations, app.services.privacy)
-    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
-    chat = Chat(fake_api, COORDINATOR)
+    app, chat = await blk_a_coordinator(fake_api, running_bot)
     progress = await compose_and_send(chat, fake_api)
     await set_status(app, [101, 102, 106], "sent")
     fake_api.fail_next(
@@ -287,10 +289,7 @@ async def test_report_refused_for_now_is_delivered_later(
 async def test_report_replaces_a_deleted_progress_message(
     fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
-    app = app_of(running_bot)
-    await build_world(app.db, app.services.registrations, app.services.privacy)
-    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
-    chat = Chat(fake_api, COORDINATOR)
+    app, chat = await blk_a_coordinator(fake_api, running_bot)
     await compose_and_send(chat, fake_api)
     await set_status(app, [101, 102, 106], "sent")
     fake_api.fail_next(
@@ -308,10 +307,7 @@ async def test_report_replaces_a_deleted_progress_message(
 async def test_final_report_with_failures_csv(
     fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
-    app = app_of(running_bot)
-    await build_world(app.db, app.services.registrations, app.services.privacy)
-    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(BLK_A))
-    chat = Chat(fake_api, COORDINATOR)
+    app, chat = await blk_a_coordinator(fake_api, running_bot)
     await compose_and_send(chat, fake_api)
     await set_status(app, [101], "sent")
     await set_status(app, [102], "unreachable", "Forbidden: bot was blocked by the user")
