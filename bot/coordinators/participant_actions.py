@@ -24,7 +24,7 @@ from bot.coordinators.audiences import NotInScope
 from bot.coordinators.participant_search import SeatLine, person_in, seats_in
 from bot.coordinators.roles import RoleService, Scope
 from bot.coordinators.rosters import RosterService, narrowing
-from bot.delivery.templates import Template, enqueue_template
+from bot.delivery.templates import Payload, Template, enqueue_template
 from bot.errors import N_, DomainError, NotPermitted
 from bot.privacy import PrivacyService
 from bot.training.enrollment import BatchFull, EnrollmentService, Placement
@@ -146,21 +146,16 @@ class ParticipantActions:
                 raise SeatKept(title=holder.seat.batch_title) from None
             moved = await EnrollmentRepository(session).live_for(row.id)
             assert moved is not None  # reschedule_in just created it
-            await enqueue_template(
+            await self._tell_and_audit(
                 session,
-                row.telegram_id,
+                row,
                 Template.STAFF_MOVED_SEAT,
                 {"enrollment_id": moved.id},
                 dedupe_key=f"staff-moved:{moved.id}",
-                not_before=self.clock.now(),
                 enrollment_id=moved.id,
-            )
-            record(
-                session,
-                actor,
-                AuditAction.PARTICIPANT_MOVED,
-                scope=scope.as_dict(),
-                registration_id=row.id,
+                actor=actor,
+                scope=scope,
+                action=AuditAction.PARTICIPANT_MOVED,
                 from_batch=holder.seat.batch_id,
                 to_batch=batch_id,
                 promoted=move.promoted_telegram_id is not None,
@@ -173,23 +168,18 @@ class ParticipantActions:
             scope = await self._rosters.scope_in(session, actor)
             row, holder = await self._holder_in(session, scope, registration_id, enrollment_id)
             cancellation = await self._enrollment.cancel_in(session, row)
-            await enqueue_template(
+            promoted = cancellation.promoted_telegram_id is not None
+            await self._tell_and_audit(
                 session,
-                row.telegram_id,
+                row,
                 Template.STAFF_CANCELLED_SEAT,
                 {"batch_id": holder.seat.batch_id},
                 dedupe_key=f"staff-cancelled:{enrollment_id}",
-                not_before=self.clock.now(),
                 # Erasing the person's data (cascade) takes the notice with it.
                 enrollment_id=enrollment_id,
-            )
-            promoted = cancellation.promoted_telegram_id is not None
-            record(
-                session,
-                actor,
-                AuditAction.PARTICIPANT_SEAT_CANCELLED,
-                scope=scope.as_dict(),
-                registration_id=row.id,
+                actor=actor,
+                scope=scope,
+                action=AuditAction.PARTICIPANT_SEAT_CANCELLED,
                 batch_id=holder.seat.batch_id,
                 status=holder.seat.status,
                 promoted=promoted,
@@ -224,6 +214,33 @@ class ParticipantActions:
         return Erased(code, promoted)
 
     # -- inside the caller's transaction --
+
+    async def _tell_and_audit(
+        self,
+        session: AsyncSession,
+        person: Registration,
+        template: Template,
+        fields: Payload,
+        *,
+        dedupe_key: str,
+        enrollment_id: int,
+        actor: int,
+        scope: Scope,
+        action: AuditAction,
+        **details: object,
+    ) -> None:
+        """The person told through the outbox and the action audited with the actor's
+        scope, both in the action's transaction: neither happens unless the change commits."""
+        await enqueue_template(
+            session,
+            person.telegram_id,
+            template,
+            fields,
+            dedupe_key=dedupe_key,
+            not_before=self.clock.now(),
+            enrollment_id=enrollment_id,
+        )
+        record(session, actor, action, scope=scope.as_dict(), registration_id=person.id, **details)
 
     def _require_admin(self, actor: int) -> None:
         if not self._roles.is_admin(actor):
