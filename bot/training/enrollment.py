@@ -169,13 +169,9 @@ class EnrollmentService:
                 enrollments = EnrollmentRepository(session)
                 if await enrollments.live_for(registration.id):
                     raise AlreadyEnrolled
-                batch = await self._bookable(session, batch_id)
-                await self._check_eligible(session, registration, batch)
-                status = await take_seat(session, batch.id, waitlist=waitlist)
-                if status is None:
-                    raise BatchFull
+                status = await self._take_place(session, registration, batch_id, waitlist=waitlist)
                 enrollment = Enrollment(
-                    registration_id=registration.id, batch_id=batch.id, status=status
+                    registration_id=registration.id, batch_id=batch_id, status=status
                 )
                 enrollments.add(enrollment)
                 await session.flush()
@@ -221,17 +217,13 @@ class EnrollmentService:
             raise NothingToCancel
         if live.batch_id == batch_id:
             raise AlreadyEnrolled
-        batch = await self._bookable(session, batch_id)
-        await self._check_eligible(session, registration, batch)
-        status = await take_seat(session, batch.id, waitlist=False)
-        if status is None:
-            raise BatchFull
+        status = await self._take_place(session, registration, batch_id, waitlist=False)
         try:
             promoted = await self._release(session, live)
         except SeatTaken:
             raise NothingToCancel from None
         await session.flush()  # the old place is cancelled before the new one exists
-        moved = Enrollment(registration_id=registration.id, batch_id=batch.id, status=status)
+        moved = Enrollment(registration_id=registration.id, batch_id=batch_id, status=status)
         session.add(moved)
         await session.flush()
         await plan_reminders(
@@ -275,6 +267,18 @@ class EnrollmentService:
         if registration is None:
             raise NotRegistered
         return registration
+
+    async def _take_place(
+        self, session: AsyncSession, registration: Registration, batch_id: int, *, waitlist: bool
+    ) -> str:
+        """The status of the place just taken for `registration` in an open batch it
+        qualifies for: a seat, else a waitlist place if `waitlist`; `BatchFull` otherwise."""
+        batch = await self._bookable(session, batch_id)
+        await self._check_eligible(session, registration, batch)
+        status = await take_seat(session, batch.id, waitlist=waitlist)
+        if status is None:
+            raise BatchFull
+        return status
 
     async def _bookable(self, session: AsyncSession, batch_id: int) -> Batch:
         """Locked, so a coordinator cancelling or closing it waits for this seat, or this
