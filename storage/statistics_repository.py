@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Date, case, cast, func, literal_column, select
+from sqlalchemy import ColumnElement, Date, Select, case, cast, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.coordinator_repository import Condition
@@ -89,6 +89,20 @@ def _local_day(dialect: str, column: ColumnElement[datetime], offset_minutes: in
         )
         return cast(shifted, Date)
     return func.date(column, literal_column(f"'{int(offset_minutes):+d} minutes'"))
+
+
+def _people_placed(key: ColumnElement[str]) -> Select:
+    """`key`, people and PHK-affected among them, over live places (seats and waitlist):
+    each joined to the person and the batch's BLK and regency; the caller groups by `key`."""
+    return (
+        select(key, func.count(), _count_true(Registration.phk_affected))
+        .select_from(Enrollment)
+        .join(Registration, Enrollment.registration_id == Registration.id)
+        .join(Batch, Enrollment.batch_id == Batch.id)
+        .join(Blk, Batch.blk_id == Blk.id)
+        .join(Regency, Blk.regency_code == Regency.code)
+        .where(Enrollment.status.in_(LIVE))
+    )
 
 
 def _as_date(value: date | str) -> date:
@@ -205,13 +219,8 @@ class StatisticsRepository:
             Registration.province_code, func.count(), _count_true(Registration.phk_affected)
         ).group_by(Registration.province_code)
         elsewhere = (
-            select(Regency.province_code, func.count(), _count_true(Registration.phk_affected))
-            .select_from(Enrollment)
-            .join(Registration, Enrollment.registration_id == Registration.id)
-            .join(Batch, Enrollment.batch_id == Batch.id)
-            .join(Blk, Batch.blk_id == Blk.id)
-            .join(Regency, Blk.regency_code == Regency.code)
-            .where(Enrollment.status.in_(LIVE), Regency.province_code != Registration.province_code)
+            _people_placed(Regency.province_code)
+            .where(Regency.province_code != Registration.province_code)
             .group_by(Regency.province_code)
         )
         registrations: dict[str, tuple[int, int]] = {}
@@ -229,16 +238,7 @@ class StatisticsRepository:
     async def by_blk(self, province_code: str) -> list[UnitCounts]:
         """The province's BLKs with the people holding a place there, seats and waitlists."""
         where = Regency.province_code == province_code
-        counted = (
-            select(Batch.blk_id, func.count(), _count_true(Registration.phk_affected))
-            .select_from(Enrollment)
-            .join(Registration, Enrollment.registration_id == Registration.id)
-            .join(Batch, Enrollment.batch_id == Batch.id)
-            .join(Blk, Batch.blk_id == Blk.id)
-            .join(Regency, Blk.regency_code == Regency.code)
-            .where(Enrollment.status.in_(LIVE), where)
-            .group_by(Batch.blk_id)
-        )
+        counted = _people_placed(Batch.blk_id).where(where).group_by(Batch.blk_id)
         registrations = {r[0]: (int(r[1]), int(r[2])) for r in await self.session.execute(counted)}
         seats = await self._seats_by(Batch.blk_id, where)
         names = (
