@@ -98,6 +98,9 @@ async def test_a_blk_coordinator_creates_a_batch_that_participants_see(
     await chat.send("16.00-08.00", "Jam selesai harus setelah jam mulai")
     await chat.expect("Jam berapa")
     await chat.press("08.00-16.00", "Berapa kursi tersedia?")
+    # A quick pick left under an earlier question answers nothing now.
+    stale = await chat.answer_to(first.button_data("Sen, 30 Nov 2026"))
+    assert stale.params["text"] == STALE
     await chat.send("dua puluh", "Kapasitas harus berupa angka")
     await chat.expect("Berapa kursi tersedia?")
     await chat.send("24", "Sampai tanggal berapa pendaftaran dibuka?")
