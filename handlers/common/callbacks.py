@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
 
 from bot.coordinators.audiences import AudienceKind
 from bot.coordinators.sheets import SheetFormat
+
+# Ids in button data are bounded as the columns they name, so forged data out of range does
+# not match its factory and is answered as a stale button (handlers/home/fallback.py)
+# instead of reaching a query that overflows.
+RowId = Annotated[int, Field(ge=0, le=2**31 - 1)]  # our rows (INTEGER); 0 = none; pages
+TelegramId = Annotated[int, Field(gt=0, le=2**63 - 1)]  # BIGINT, as Telegram's user ids
 
 
 class MenuAction(StrEnum):
@@ -84,7 +92,7 @@ class BatchAction(StrEnum):
 
 class BatchCb(CallbackData, prefix="g1"):
     action: BatchAction
-    batch: int
+    batch: RowId
 
 
 class ScheduleAction(StrEnum):
@@ -108,13 +116,13 @@ class AttendCb(CallbackData, prefix="at1"):
     """An answer to a reminder; `enrollment` is re-checked against the presser's seat."""
 
     action: AttendAction
-    enrollment: int
+    enrollment: RowId
 
 
 class CoordinatorCb(CallbackData, prefix="co1"):
     """Revoke the coordinator role of `telegram_id` (admins only, re-checked)."""
 
-    revoke: int
+    revoke: TelegramId
 
 
 class CoordinatorPlaceCb(CallbackData, prefix="co2"):
@@ -150,7 +158,7 @@ class BroadcastAction(StrEnum):
 
 class BroadcastCb(CallbackData, prefix="bc1"):
     action: BroadcastAction
-    broadcast: int
+    broadcast: RowId
 
 
 class AskCb(CallbackData, prefix="t0"):
@@ -195,7 +203,7 @@ class TicketCb(CallbackData, prefix="tk1"):
     """A "Tanya petugas" ticket; ownership or the coordinator's scope is re-checked."""
 
     action: TicketAction
-    ticket: int
+    ticket: RowId
 
 
 class FaqAction(StrEnum):
@@ -244,14 +252,14 @@ class DeskCb(CallbackData, prefix="dk1"):
     """The coordinators' desk; the batch is re-checked against the presser's scope."""
 
     action: DeskAction
-    batch: int = 0
-    page: int = 0
+    batch: RowId = 0
+    page: RowId = 0
 
 
 class SheetCb(CallbackData, prefix="ds1"):
     """A spreadsheet of batch `batch`'s roster, or (batch 0) of everyone in scope."""
 
-    batch: int
+    batch: RowId
     fmt: SheetFormat
 
 
@@ -269,7 +277,7 @@ class BatchAdminCb(CallbackData, prefix="ba1"):
     """Managing batch `batch` in chat; re-checked against the presser's scope."""
 
     action: BatchAdminAction
-    batch: int = 0
+    batch: RowId = 0
     field: str = ""
 
 
@@ -299,6 +307,6 @@ class PersonCb(CallbackData, prefix="pc1"):
     `seat`, a target `batch`; all re-checked against the presser's scope."""
 
     action: PersonAction
-    person: int = 0
-    seat: int = 0
-    batch: int = 0
+    person: RowId = 0
+    seat: RowId = 0
+    batch: RowId = 0
