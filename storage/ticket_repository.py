@@ -80,6 +80,10 @@ class TicketRepository:
         rows = list((await self.session.execute(stmt)).scalars())
         return rows, await self._count(where)
 
+    async def open_of_user(self, telegram_id: int) -> int:
+        """How many of the asker's questions still wait for an answer."""
+        return await self._count(Ticket.telegram_id == telegram_id, Ticket.status == "open")
+
     async def open_in(
         self, *, blk_id: str | None, province_code: str | None, limit: int
     ) -> tuple[list[Ticket], int]:

@@ -204,3 +204,16 @@ async def test_cancel_and_help_lead_to_a_person(
     await user.send("/tiket", "Anda belum pernah bertanya")
     async with app.db.transaction() as session:
         assert list((await session.execute(select(Ticket))).scalars()) == []
+
+
+async def test_a_fourth_waiting_question_is_refused_politely(
+    fake_api: FakeBotAPI, running_bot: RunningBot, app: App
+) -> None:
+    user = Chat(fake_api, 101)
+    for question in ("Kapan mulai?", "Di mana tempatnya?", "Apakah gratis?"):  # the default: 3
+        await ask(user, question)
+    await user.send("/tanya", "masih menunggu jawaban untuk 3 pertanyaan", "/tiket")
+    reply = await user.send("Bawa apa saja?")  # no question was asked for: not a ticket
+    assert "terkirim" not in (reply.text or "")
+    async with app.db.transaction() as session:
+        assert len((await session.execute(select(Ticket))).scalars().all()) == 3

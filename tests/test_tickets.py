@@ -22,7 +22,7 @@ from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
 from bot.tickets.rules import MARK, Event, Origin, Place, TicketStatus, ticket_number_in
 from bot.tickets.service import TicketService
-from bot.tickets.views import TicketClosed, TicketNotFound
+from bot.tickets.views import TicketClosed, TicketNotFound, TooManyOpenTickets
 from storage.database import Database
 from storage.models import AuditEntry, OutboxMessage, Ticket, TicketMessage
 from storage.ticket_repository import TicketRepository
@@ -222,3 +222,20 @@ def test_the_ticket_number_needs_the_mark() -> None:
     assert ticket_number_in("#12 Halo") is None
     assert ticket_number_in(f"{MARK} #0") is None
     assert ticket_number_in(f"{MARK} #12a") == 12
+
+
+async def test_open_questions_per_person_are_capped(tickets: TicketService) -> None:
+    tickets.open_limit = 2
+    first = await tickets.ask(101, "Kapan mulai?", Origin.COMMAND)
+    await tickets.ask(101, "Di mana tempatnya?", Origin.COMMAND)
+    await tickets.ask(103, "Apakah gratis?", Origin.COMMAND)  # another person's are apart
+    with pytest.raises(TooManyOpenTickets) as refused:
+        await tickets.may_ask(101)
+    assert refused.value.params == {"limit": 2}
+    with pytest.raises(TooManyOpenTickets):
+        await tickets.ask(101, "Bawa apa saja?", Origin.COMMAND)
+    # An answered question no longer waits: the person may ask again.
+    await tickets.answer(BLK_A_STAFF, first.id, "Senin depan.")
+    await tickets.may_ask(101)
+    await tickets.ask(101, "Bawa apa saja?", Origin.COMMAND)
+    assert [t.status for t in (await tickets.mine(101)).tickets].count(TicketStatus.OPEN) == 2

@@ -149,6 +149,7 @@ def create_app(
                 roles,
                 settings.admin_ids,
                 escalate_after_hours=settings.ticket_escalation_hours,
+                open_limit=settings.ticket_open_limit,
                 timezone=settings.timezone,
                 clock=clock,
             ),

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     # A question to coordinators ("Tanya petugas") still unanswered this long goes to the
     # admins, once.
     ticket_escalation_hours: int = Field(default=24, ge=1)
+    # Questions one person may have waiting for an answer at once; more are refused.
+    ticket_open_limit: int = Field(default=3, ge=1)
     # Per person: more than FLOOD_MAX_UPDATES messages and button presses within
     # FLOOD_WINDOW_SECONDS get one "slow down", then nothing for FLOOD_COOLDOWN_SECONDS.
     flood_max_updates: int = Field(default=20, ge=1)

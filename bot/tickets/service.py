@@ -37,6 +37,7 @@ from bot.tickets.views import (
     TicketList,
     TicketNotFound,
     TicketView,
+    TooManyOpenTickets,
     view_of,
 )
 from storage.database import Database
@@ -58,6 +59,7 @@ class TicketService:
         admin_ids: frozenset[int],
         *,
         escalate_after_hours: float = 24,
+        open_limit: int = 3,
         timezone: str = "Asia/Jakarta",
         clock: Clock | None = None,
     ) -> None:
@@ -66,6 +68,7 @@ class TicketService:
         self._roles = roles
         self._admin_ids = admin_ids
         self.escalate_after = timedelta(hours=escalate_after_hours)
+        self.open_limit = open_limit
         self.timezone = timezone  # for the times shown with tickets
         self.clock = clock or Clock(timezone)
 
@@ -76,6 +79,7 @@ class TicketService:
         now = self.clock.now()
         async with self._db.transaction() as session:
             repo = TicketRepository(session)
+            await self._within_open_limit(repo, telegram_id)
             place = await self._place_of(repo, telegram_id)
             ticket = await repo.add(
                 Ticket(
@@ -92,6 +96,11 @@ class TicketService:
             message = await self._add(repo, ticket, Author.USER, telegram_id, text, now)
             await self._notify_staff(session, repo, ticket, message, Event.NEW)
             return view_of(ticket)
+
+    async def may_ask(self, telegram_id: int) -> None:
+        """Refuses (TooManyOpenTickets) before the person writes a question `ask` would refuse."""
+        async with self._db.transaction() as session:
+            await self._within_open_limit(TicketRepository(session), telegram_id)
 
     async def reach(self, telegram_id: int) -> Reach:
         """Whether anybody would receive a question from this person now, and who else helps."""
@@ -242,6 +251,10 @@ class TicketService:
         return escalated
 
     # -- helpers ------------------------------------------------------------------------
+
+    async def _within_open_limit(self, repo: TicketRepository, telegram_id: int) -> None:
+        if await repo.open_of_user(telegram_id) >= self.open_limit:
+            raise TooManyOpenTickets(self.open_limit)
 
     async def _place_of(self, repo: TicketRepository, telegram_id: int) -> Place:
         registration = await repo.registration(telegram_id)

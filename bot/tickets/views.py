@@ -17,6 +17,16 @@ class TicketNotFound(DomainError):
     key = N_("error-stale-button")
 
 
+class TooManyOpenTickets(DomainError):
+    """The asker already waits for answers to `limit` questions: one account cannot flood
+    the coordinators with new ones."""
+
+    key = N_("ticket-open-limit")
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit=limit)
+
+
 class TicketClosed(DomainError):
     """The asker closed it; nothing more can be added."""
 

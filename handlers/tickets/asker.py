@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
 from bot.tickets.rules import MAX_TEXT, Origin, ticket_number_in
-from bot.tickets.views import TicketNotFound
+from bot.tickets.views import TicketNotFound, TooManyOpenTickets
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import AskCb, TicketAction, TicketCb
 from handlers.common.replies import alert, close_keyboard
@@ -54,7 +54,9 @@ class RepliesToOwnTicket(BaseFilter):
 async def ask_question(
     bot: Bot, chat_id: int, state: FSMContext, origin: Origin, services: Services
 ) -> None:
-    """Asks for the question, unless nobody could receive it: then says so and offers help."""
+    """Asks for the question, unless nobody could receive it: then says so and offers help.
+    Refused (TooManyOpenTickets) while the person already waits for enough answers."""
+    await services.tickets.may_ask(chat_id)
     reach = await services.tickets.reach(chat_id)
     if not reach.staffed:
         await bot.send_message(chat_id, unstaffed_text(reach), reply_markup=unstaffed_buttons())
@@ -90,7 +92,11 @@ async def question_written(message: Message, state: FSMContext, services: Servic
     if text is None:
         return
     origin = Origin.parse((await state.get_data()).get("origin", ""))
-    ticket = await services.tickets.ask(message.from_user.id, text, origin)
+    try:
+        ticket = await services.tickets.ask(message.from_user.id, text, origin)
+    except TooManyOpenTickets:
+        await state.clear()  # told why by the errors router; not asked again
+        raise
     await state.clear()
     await message.answer(_("ticket-created").format(id=ticket.id))
 
