@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from storage.database import Database
+from storage.instance_lock import ALREADY_RUNNING
 from storage.models import OutboxMessage
 from storage.outbox_repository import REPLY
 from tests.fake_bot_api import FakeBotAPI
@@ -73,6 +74,33 @@ async def test_sigkill_mid_registration_resumes_at_the_same_question(
     finally:
         process.terminate()
         await process.wait()
+
+
+async def test_a_second_bot_on_the_same_database_exits_and_the_first_keeps_answering(
+    fake_api: FakeBotAPI, database_url: str, redis_url: str | None, data_key: str, tmp_path: Path
+) -> None:
+    env = _env(
+        BOT_TOKEN=fake_api.token,
+        TELEGRAM_API_URL=fake_api.url,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DATA_KEY=data_key,
+    )
+    first = await _start_bot(fake_api, env, tmp_path)
+    try:
+        second = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.runtime.cli", "run",
+            env=env, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, err = await asyncio.wait_for(second.communicate(), START_TIMEOUT)
+        assert second.returncode != 0
+        assert err.decode().strip().splitlines()[-1] == f"blk-bot: {ALREADY_RUNNING}"
+        assert "Traceback" not in err.decode()
+        assert first.returncode is None
+        await Chat(fake_api, user_id=8102).send("/start", "gratis")
+    finally:
+        first.terminate()
+        await first.wait()
 
 
 async def _start_console(env: dict[str, str], cwd: Path, *args: str) -> asyncio.subprocess.Process:

@@ -12,6 +12,7 @@ from bot.errors import ConfigError
 from bot.registration.personal_data import InvalidDataKey, generate_data_key
 from bot.runtime.config import Settings, load_settings
 from bot.runtime.console_text import plain
+from storage.instance_lock import AnotherInstanceRunning
 
 CONSOLE_HELP = """\
 Chat with the bot in this terminal, without Telegram or a token. It runs as `run` does
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         _dispatch(args)
-    except (ConfigError, InvalidDataKey) as exc:
+    except (ConfigError, InvalidDataKey, AnotherInstanceRunning) as exc:
         print(f"blk-bot: {exc}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:

@@ -18,6 +18,7 @@ from bot.runtime.dispatcher import build_bot, build_dispatcher
 from handlers.common.commands import publish_commands
 from handlers.coordinators.staff_menu import publish_staff_menus
 from handlers.delivery.templates import notice_renderer
+from storage.instance_lock import instance_lock
 from storage.migrate import upgrade
 
 logger = logging.getLogger(__name__)
@@ -118,15 +119,17 @@ async def run(settings: Settings) -> None:
     app = create_app(settings)
     bot = build_bot(token, settings.telegram_api_url)
     try:
-        await prepare(app)
-        dp = build_dispatcher(app)
-        me = await bot.get_me()
-        logger.info("bot @%s is polling %s", me.username, settings.telegram_api_url)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        await serve(app, bot, dp, stop)
+        # Before migrating: a second process must not touch the schema or getUpdates.
+        async with instance_lock(app.db):
+            await prepare(app)
+            dp = build_dispatcher(app)
+            me = await bot.get_me()
+            logger.info("bot @%s is polling %s", me.username, settings.telegram_api_url)
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            await serve(app, bot, dp, stop)
     finally:
         await bot.session.close()
         await app.close()
