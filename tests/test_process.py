@@ -29,6 +29,19 @@ def _env(**values: str | None) -> dict[str, str]:
     return env
 
 
+def _run_env(
+    fake: FakeBotAPI, database_url: str, redis_url: str | None, data_key: str
+) -> dict[str, str]:
+    """The environment of a `blk-bot run` against the fake on the test's database."""
+    return _env(
+        BOT_TOKEN=fake.token,
+        TELEGRAM_API_URL=fake.url,
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DATA_KEY=data_key,
+    )
+
+
 async def _start_bot(
     fake: FakeBotAPI, env: dict[str, str], cwd: Path
 ) -> asyncio.subprocess.Process:
@@ -46,13 +59,7 @@ async def _start_bot(
 async def test_sigkill_mid_registration_resumes_at_the_same_question(
     fake_api: FakeBotAPI, database_url: str, redis_url: str | None, data_key: str, tmp_path: Path
 ) -> None:
-    env = _env(
-        BOT_TOKEN=fake_api.token,
-        TELEGRAM_API_URL=fake_api.url,
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        DATA_KEY=data_key,
-    )
+    env = _run_env(fake_api, database_url, redis_url, data_key)
     process = await _start_bot(fake_api, env, tmp_path)
     chat = Chat(fake_api, user_id=8101)
     try:
@@ -79,13 +86,7 @@ async def test_sigkill_mid_registration_resumes_at_the_same_question(
 async def test_a_second_bot_on_the_same_database_exits_and_the_first_keeps_answering(
     fake_api: FakeBotAPI, database_url: str, redis_url: str | None, data_key: str, tmp_path: Path
 ) -> None:
-    env = _env(
-        BOT_TOKEN=fake_api.token,
-        TELEGRAM_API_URL=fake_api.url,
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        DATA_KEY=data_key,
-    )
+    env = _run_env(fake_api, database_url, redis_url, data_key)
     first = await _start_bot(fake_api, env, tmp_path)
     try:
         second = await asyncio.create_subprocess_exec(
@@ -244,13 +245,7 @@ async def test_sigkill_during_a_burst_loses_nothing_and_repeats_nothing(
     """200 people press 3 language buttons each (a database write and one reply per press);
     the bot is killed while handling them and started again. Answers committed but not yet
     sent at the kill go out through the outbox sender of the new process."""
-    env = _env(
-        BOT_TOKEN=fake_api.token,
-        TELEGRAM_API_URL=fake_api.url,
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        DATA_KEY=data_key,
-    )
+    env = _run_env(fake_api, database_url, redis_url, data_key)
     process = await _start_bot(fake_api, env, tmp_path)
     users = range(9000_001, 9000_201)
     choices = ("en", "id", "en")
