@@ -4,10 +4,14 @@ Run: ``.venv/bin/python bench/faq_accuracy.py`` (the hold-out set, tests/faq_hol
 ``--cases tests/faq_dev.toml`` for the tuning set, ``--faq FILE`` for another FAQ file,
 ``-v`` to list every miss. Only the project and its dependencies are needed.
 
+- direct: the answer shown at once (a strong match) is the right one, of the answerable;
 - top-1: the right entry is the one the bot answers with (strong) or lists first (weak);
 - top-3: the right entry is among the answer or the (at most three) buttons offered;
-- wrong answers: a strong match shown straight away that is not the right one;
-- no-match: questions the FAQ does not cover for which the bot offers staff, not a guess.
+- wrong direct answers: an answer shown at once that is not the right one (for an
+  answerable question, or for one the FAQ cannot answer), of all questions — the costliest
+  error, since the person reads a wrong answer with no choice offered;
+- no-match recall: questions the FAQ does not cover that get no entry (staff, not a guess);
+- no-match precision: of the questions that got no entry, the share the FAQ cannot answer.
 """
 
 from __future__ import annotations
@@ -37,13 +41,28 @@ class Case:
 @dataclass
 class Accuracy:
     answerable: int = 0
+    direct: int = 0
     top1: int = 0
     top3: int = 0
     strong: int = 0
     wrong_strong: int = 0
     unanswerable: int = 0
     no_match: int = 0
+    missed_answerable: int = 0  # answerable, yet nothing offered
     misses: list[str] = field(default_factory=list)
+
+    @property
+    def direct_rate(self) -> float:
+        return self.direct / self.answerable
+
+    @property
+    def wrong_direct_rate(self) -> float:
+        return self.wrong_strong / (self.answerable + self.unanswerable)
+
+    @property
+    def no_match_precision(self) -> float:
+        nothing_offered = self.no_match + self.missed_answerable
+        return self.no_match / nothing_offered if nothing_offered else 1.0
 
     @property
     def top1_rate(self) -> float:
@@ -69,18 +88,22 @@ def evaluate(faq: Faq, cases: list[Case]) -> Accuracy:
         ranking = faq.match(case.question)
         shown = [] if ranking.strength is Strength.NONE else [m.id for m in ranking.matches]
         got = f"{ranking.strength}: {', '.join(shown) or '-'}"
+        strong = ranking.strength is Strength.STRONG
         if not case.expected:
             result.unanswerable += 1
+            result.wrong_strong += strong
             if not shown:
                 result.no_match += 1
             else:
                 result.misses.append(f"{case.question!r}: expected no match, got {got}")
             continue
         result.answerable += 1
+        result.missed_answerable += not shown
         result.top1 += shown[:1] == [case.expected]
         result.top3 += case.expected in shown
-        if ranking.strength is Strength.STRONG:
+        if strong:
             result.strong += 1
+            result.direct += shown[0] == case.expected
             result.wrong_strong += shown[0] != case.expected
         if shown[:1] != [case.expected]:
             result.misses.append(f"{case.question!r}: expected {case.expected}, got {got}")
@@ -101,10 +124,14 @@ def main() -> None:
         f"cases: {args.cases.relative_to(ROOT) if args.cases.is_relative_to(ROOT) else args.cases}"
     )
     print(
+        f"direct answers right: {result.direct}/{result.answerable} = {result.direct_rate:.3f}\n"
         f"top-1: {result.top1}/{result.answerable} = {result.top1_rate:.3f}\n"
         f"top-3: {result.top3}/{result.answerable} = {result.top3_rate:.3f}\n"
-        f"answered at once: {result.strong}, of which wrong: {result.wrong_strong}\n"
-        f"no-match handled: {result.no_match}/{result.unanswerable} = {result.no_match_rate:.3f}\n"
+        f"wrong direct answers: {result.wrong_strong}/{len(cases)} = "
+        f"{result.wrong_direct_rate:.3f}\n"
+        f"no-match recall: {result.no_match}/{result.unanswerable} = {result.no_match_rate:.3f}\n"
+        f"no-match precision: {result.no_match}/{result.no_match + result.missed_answerable} = "
+        f"{result.no_match_precision:.3f}\n"
         f"time: {per_question_ms:.1f} ms per question (mean, one core)"
     )
     if args.verbose:

@@ -1,8 +1,9 @@
 """The FAQ matcher's accuracy on the hold-out set stays where it was measured.
 
-Measured with ``bench/faq_accuracy.py`` (top-1 0.893, top-3 0.929, no-match 7/8, one wrong
-direct answer of 61); the bounds sit just below, so a change that makes matching worse
-fails here, while the numbers stay honest because the hold-out is never tuned on.
+Measured with ``bench/faq_accuracy.py`` (direct answers right 0.571, top-1 0.832, top-3
+0.870, wrong direct answers 3 of 226, no-match recall 0.571); the bounds sit just below, so
+a change that makes matching worse fails here, while the numbers stay honest because the
+hold-out is never tuned on.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ FAQ = load_faq()
 
 
 def test_holdout_is_big_enough_and_covers_unanswerable_questions() -> None:
-    assert sum(1 for case in CASES if case.expected) >= 70
-    assert sum(1 for case in CASES if not case.expected) >= 5
+    assert len(CASES) >= 150
+    assert sum(1 for case in CASES if not case.expected) >= 30
     known = {entry.id for entry in FAQ.entries()}
     assert {case.expected for case in CASES if case.expected} <= known
 
@@ -32,7 +33,8 @@ def test_holdout_phrasings_are_not_copied_into_the_faq() -> None:
 
 def test_accuracy_on_the_holdout() -> None:
     result = evaluate(FAQ, CASES)
-    assert result.top1_rate >= 0.87, result.misses
-    assert result.top3_rate >= 0.91, result.misses
-    assert result.no_match_rate >= 0.85, result.misses
-    assert result.wrong_strong <= 2, result.misses
+    assert result.direct_rate >= 0.55, result.misses
+    assert result.top1_rate >= 0.81, result.misses
+    assert result.top3_rate >= 0.85, result.misses
+    assert result.no_match_rate >= 0.55, result.misses
+    assert result.wrong_direct_rate <= 0.02, result.misses
