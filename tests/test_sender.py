@@ -20,6 +20,7 @@ from aiogram.client.default import DefaultBotProperties
 from sqlalchemy import select
 
 from bot.clock import Clock
+from bot.delivery.circuit_breaker import CircuitBreaker
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.sender import Sender
@@ -171,7 +172,7 @@ async def test_bad_request_fails_without_retry(
     assert len(sends(fake_api)) == 1
 
 
-async def test_server_errors_are_retried_with_backoff_and_delivered_once(
+async def test_a_server_error_now_and_then_is_retried_with_backoff_and_delivered_once(
     db: Database, fake_api: FakeBotAPI, clock: FakeClock, make_sender: Callable[..., Sender]
 ) -> None:
     fake_api.fail_next("sendMessage", error_code=502, description="Bad Gateway", times=2)
@@ -184,23 +185,116 @@ async def test_server_errors_are_retried_with_backoff_and_delivered_once(
         waits.append((row.not_before - clock.now()).total_seconds())
         clock.t += max(waits[-1], 0)
     assert waits[:2] == [2.0, 4.0]
-    assert (row.status, row.attempts) == ("sent", 3)
+    assert (row.status, row.attempts) == ("sent", 1)  # Telegram's trouble used up no attempt
     assert sends(fake_api) == [(9, 502), (9, 502), (9, 200)]
 
+    assert not sender.breaker.is_open  # two failures are not an outage
 
-async def test_server_errors_forever_fail_after_max_attempts(
+async def test_failures_that_are_no_outage_give_up_after_max_attempts(
     db: Database, fake_api: FakeBotAPI, clock: FakeClock, make_sender: Callable[..., Sender]
 ) -> None:
-    fake_api.fail_next("sendMessage", error_code=500, description="Internal Server Error", times=99)
-    await queue(db, clock, 9)
-    sender = make_sender(max_attempts=5)
+    """A render hook that fails every time is the message's problem, not Telegram's."""
+
+    async def render(row: OutboxMessage) -> Outgoing | None:
+        raise RuntimeError("template data missing")
+
+    async with db.transaction() as session:
+        session.add(
+            OutboxMessage(chat_id=9, kind="r", payload='{"template": "x"}', not_before=clock.now())
+        )
+    sender = make_sender(render=render, max_attempts=5)
     for _ in range(10):
         await sender.run_once()
         clock.t += 16
     [row] = await rows(db)
     assert (row.status, row.attempts) == ("failed", 5)
-    assert row.last_error is not None and row.last_error.startswith("Internal Server Error")
-    assert len(sends(fake_api)) == 5
+    assert row.last_error is not None and row.last_error.startswith("render failed")
+    assert sends(fake_api) == []
+
+
+async def broadcast_rows(db: Database, clock: FakeClock, chats: range, hours: float) -> None:
+    """One broadcast row per chat, due now, expiring after `hours`."""
+    expires = clock.now() + timedelta(hours=hours)
+    for chat in chats:
+        await queue(db, clock, chat, f"Info {chat}", expires_at=expires)
+
+
+async def test_an_outage_pauses_the_sender_and_every_message_goes_out_once_after_it(
+    db: Database, fake_api: FakeBotAPI, clock: FakeClock, make_sender: Callable[..., Sender]
+) -> None:
+    """Five minutes of 502s: the sender stops after three failures in a row, probes with
+    one message at growing intervals, and after the outage sends every row once, none of
+    them charged an attempt."""
+    chats = range(300, 330)
+    await broadcast_rows(db, clock, chats, hours=24)
+    fake_api.outage("sendMessage")
+    sender = make_sender(concurrency=8, breaker=CircuitBreaker(clock=clock.monotonic))
+    await sender.run_once()
+    assert sender.breaker.is_open and len(sends(fake_api)) == 8  # the first claims, no more
+    probes = []
+    while clock.t < 300:
+        wait = sender.breaker.probe_in()
+        assert wait is not None
+        clock.t += wait
+        before = len(sends(fake_api))
+        await sender.run_once()
+        probes.append((wait, len(sends(fake_api)) - before))
+    assert [calls for _, calls in probes] == [1] * len(probes)
+    assert [wait for wait, _ in probes][:8] == [1, 2, 4, 8, 16, 32, 64, 120]
+    assert [(r.status, r.attempts) for r in await rows(db)] == [("pending", 0)] * len(chats)
+
+    fake_api.outage_over()
+    clock.t += sender.breaker.probe_in() or 0
+    assert await sender.run_once() == len(chats)
+    assert not sender.breaker.is_open
+    delivered = Counter(chat for chat, status in sends(fake_api) if status == 200)
+    assert delivered == Counter(chats)
+    assert [(r.status, r.attempts) for r in await rows(db)] == [("sent", 1)] * len(chats)
+
+
+async def test_a_message_caught_in_an_outage_expires_only_at_its_deadline(
+    db: Database, fake_api: FakeBotAPI, clock: FakeClock, make_sender: Callable[..., Sender]
+) -> None:
+    await broadcast_rows(db, clock, range(400, 403), hours=24)
+    await broadcast_rows(db, clock, range(403, 404), hours=1)
+    fake_api.outage()
+    sender = make_sender(breaker=CircuitBreaker(clock=clock.monotonic))
+    await sender.run_once()
+    while clock.t < 2 * 3600:
+        clock.t += sender.breaker.probe_in() or 0
+        await sender.run_once()
+    fake_api.outage_over()
+    clock.t += sender.breaker.probe_in() or 0
+    await sender.run_once()
+    assert [r.status for r in await rows(db)] == ["sent", "sent", "sent", "expired"]
+
+
+async def test_run_waits_out_an_outage_and_resumes_at_full_rate(
+    db: Database, bot: Bot, fake_api: FakeBotAPI
+) -> None:
+    """The real loop with a breaker of short backoffs: it goes on probing while the fake
+    answers 502, and delivers every message once when the outage ends."""
+    clock = Clock()
+    for chat in range(500, 540):
+        await queue(db, clock, chat)
+    breaker = CircuitBreaker(first_backoff=0.01, max_backoff=0.05)
+    sender = Sender(db, bot, rate_per_second=1000, clock=clock, breaker=breaker)
+    fake_api.outage("sendMessage")
+    stop = asyncio.Event()
+    runner = asyncio.create_task(sender.run(stop))
+    try:
+        await fake_api.changed.wait_for(lambda: fake_api.outage_refused >= 20, 10)
+        assert breaker.is_open
+        fake_api.outage_over()
+        await fake_api.changed.wait_for(
+            lambda: sum(status == 200 for _, status in sends(fake_api)) == 40, 10
+        )
+    finally:
+        stop.set()
+        await asyncio.wait_for(runner, 10)
+    delivered = Counter(chat for chat, status in sends(fake_api) if status == 200)
+    assert delivered == Counter(range(500, 540))
+    assert {(r.status, r.attempts) for r in await rows(db)} == {("sent", 1)}
 
 
 async def test_expired_rows_are_not_sent(

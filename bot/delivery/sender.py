@@ -9,6 +9,12 @@ is sent again. That is at most `concurrency` messages, and only on a hard kill: 
 in-flight sends finish and are recorded. (A request timeout after Telegram already took
 the message is the same case: it is retried, as a 5xx is.)
 
+Telegram outages (5xx, network down, timeouts) are waited out (`circuit_breaker`): the
+sender pauses as a whole and probes with one row, and rows caught in the outage go back to
+pending without using up attempts, so a message expires only by its own deadline
+(`expires_at`). `max_attempts` bounds the other failures (a render hook that fails,
+answers Telegram does not document), and 429s follow retry_after.
+
 Several senders may share one PostgreSQL database (SKIP LOCKED claims), but each paces
 itself: with N senders give each OUTBOX_RATE / N, or together they exceed Telegram's
 ~30 messages/s. Claims must be settled within the lease, so hosts need synced clocks.
@@ -28,6 +34,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
     TelegramEntityTooLarge,
@@ -44,6 +51,7 @@ from pydantic import ValidationError
 
 from bot.clock import Clock
 from bot.crash_log import crash_trace
+from bot.delivery.circuit_breaker import CircuitBreaker
 from bot.delivery.outbox import Outgoing
 from bot.delivery.outbox_calls import Outcome, OutcomeKind, build_method, record_outcome
 from bot.delivery.rate_limit import RateLimiter
@@ -57,6 +65,11 @@ logger = logging.getLogger(__name__)
 Render = Callable[[OutboxMessage], Awaitable[Outgoing | None]]
 BACKOFF_CAP = 16.0  # seconds; retries wait 2, 4, 8, 16, 16, ...
 MAX_RATE_LIMITED = 20  # 429s do not use up attempts, but a row is not retried forever
+# A 5xx for one row while others get through is not an outage: retried with backoff, but
+# not forever, as such a row would keep Telegram busy until its deadline (if it has one).
+MAX_UNAVAILABLE_ALONE = 20
+# Telegram cannot answer: 5xx, network down or timed out, a proxy's error page.
+UNAVAILABLE = (TelegramServerError, TelegramNetworkError, ClientDecodeError, TimeoutError)
 FINAL_ERRORS = (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge, TelegramMigrateToChat)
 
 
@@ -98,6 +111,7 @@ class Sender:
         clock: Clock | None = None,
         limiter: RateLimiter | None = None,
         poll_interval: float = 1.0,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.db, self.bot, self.render = db, bot, render
         self.clock = clock or Clock()  # the app's: rows fall due by the clock that queued them
@@ -107,11 +121,13 @@ class Sender:
         self.request_timeout = max(1, int(lease_seconds / 4))  # claim age <= lease/2 + this
         self.worker_id = worker_id or new_worker_id("sender")
         self.poll_interval = poll_interval
+        self.breaker = breaker or CircuitBreaker(clock=self.limiter.now)
         self.stats: Counter[str] = Counter()  # outcomes by kind (OutcomeKind's values)
         self._wake = asyncio.Event()
         self._waiting: set[asyncio.Task[Any]] = set()  # deliveries still in the limiter
         self._stopping = False
         self._rate_limited: Counter[int] = Counter()
+        self._unavailable_alone: Counter[int] = Counter()
 
     def wake(self) -> None:
         """Something was enqueued: look now instead of at the next poll."""
@@ -121,7 +137,9 @@ class Sender:
         """Handle every row due now, in batches of `concurrency`; returns rows handled."""
         self._stopping, finished, recover, handled = False, [], True, 0
         while True:
-            rows, settled = await self._record_and_claim(finished, self.concurrency, set(), recover)
+            limit = self.breaker.admits(self.concurrency, 0)
+            rows, settled = await self._record_and_claim(finished, limit, set(), recover)
+            self.breaker.claimed(len(rows))
             recover, handled = False, handled + settled + len(rows)
             if not rows and not settled:
                 return handled
@@ -171,10 +189,13 @@ class Sender:
         start sending what was claimed. Returns whether to go on at once, else how long
         to sleep at most."""
         loop = asyncio.get_running_loop()
-        paused = self.limiter.pause_remaining()
-        free = 0 if self._stopping or paused else self.concurrency - len(deliveries.in_flight)
+        paused, in_flight = self.limiter.pause_remaining(), len(deliveries.in_flight)
+        free = 0 if self._stopping or paused else self.concurrency - in_flight
+        free = self.breaker.admits(free, in_flight)
         recover = loop.time() >= deliveries.next_recover
-        batch, timeout = deliveries.finished[:], min(self.poll_interval, paused or 1e9)
+        probe_in = self.breaker.probe_in()
+        timeout = min(self.poll_interval, paused or 1e9, 1e9 if probe_in is None else probe_in)
+        batch = deliveries.finished[:]
         if not (batch or free or recover):
             return False, timeout
         busy = {row.chat_id for row in deliveries.in_flight.values()}
@@ -192,6 +213,7 @@ class Sender:
             return False, timeout
         del deliveries.finished[: len(batch)]
         deliveries.failures = 0
+        self.breaker.claimed(len(rows))
         if recover:
             deliveries.next_recover = loop.time() + self.lease.total_seconds() / 4
         for row in rows:
@@ -257,6 +279,8 @@ class Sender:
             self.stats[outcome.kind.value] += 1
             if outcome.kind is not OutcomeKind.RATE_LIMITED:
                 self._rate_limited.pop(row.id, None)
+            if outcome.kind is not OutcomeKind.RELEASE:
+                self._unavailable_alone.pop(row.id, None)
         return ready, len(rows) - len(ready)
 
     async def _attempt(self, row: OutboxMessage) -> Outcome:
@@ -267,6 +291,8 @@ class Sender:
         not_now = await self._wait_turn(row)
         if not_now is not None:
             return not_now
+        if not self.breaker.may_send():  # Telegram went away while this row waited its turn
+            return Outcome(OutcomeKind.RELEASE, "paused: Telegram unavailable")
         return await self._send(row, *calls)
 
     async def _outgoing(self, row: OutboxMessage) -> Outgoing | None:
@@ -316,7 +342,24 @@ class Sender:
         """Call Telegram and classify the answer; a receipt the moment it is accepted."""
         try:
             result = await self.bot(method, request_timeout=self.request_timeout)
-        except TelegramRetryAfter as exc:
+        except UNAVAILABLE as exc:
+            return self._unavailable(row, getattr(exc, "message", None) or type(exc).__name__)
+        except TelegramAPIError as exc:
+            self.breaker.succeeded()  # an answer, if a refusal: Telegram is there
+            return await self._refused(row, exc, fallback)
+        except Exception as exc:  # answers aiogram cannot read
+            return self._transient(row, repr(exc))
+        self.breaker.succeeded()
+        message_id = getattr(result, "message_id", None)
+        await self._receipt(row.id, message_id)
+        return Outcome(OutcomeKind.SENT, message_id=message_id)
+
+    async def _refused(
+        self, row: OutboxMessage, exc: TelegramAPIError, fallback: Call | None
+    ) -> Outcome:
+        """Telegram answered with an error: wait (429), give up (403, a final refusal, or
+        the fallback call instead), or retry."""
+        if isinstance(exc, TelegramRetryAfter):
             self.limiter.pause_for(exc.retry_after)
             self._rate_limited[row.id] += 1
             if self._rate_limited[row.id] > MAX_RATE_LIMITED:
@@ -324,23 +367,28 @@ class Sender:
                     OutcomeKind.FAILED, f"rate limited {MAX_RATE_LIMITED} times: {exc.message}"
                 )
             return Outcome(OutcomeKind.RATE_LIMITED, exc.message, delay=exc.retry_after)
-        except TelegramForbiddenError as exc:
+        if isinstance(exc, TelegramForbiddenError):
             return Outcome(OutcomeKind.UNREACHABLE, exc.message)
-        except FINAL_ERRORS as exc:  # "chat not found", bad markup, ...: retrying cannot help
+        if isinstance(exc, FINAL_ERRORS):  # "chat not found", bad markup, ...: retrying cannot help
             if fallback is not None:
                 return await self._send(row, fallback)
             return Outcome(OutcomeKind.FAILED, exc.message)
-        except TelegramUnauthorizedError as exc:
+        if isinstance(exc, TelegramUnauthorizedError):
             logger.error("outbox: Telegram rejects the bot token (%s); pausing 60 s", exc.message)
             self.limiter.pause_for(60)
             return Outcome(OutcomeKind.RELEASE, exc.message, delay=60)
-        except (TelegramServerError, TelegramNetworkError, TelegramAPIError) as exc:
-            return self._transient(row, exc.message)
-        except Exception as exc:  # timeouts, undecodable answers
-            return self._transient(row, repr(exc))
-        message_id = getattr(result, "message_id", None)
-        await self._receipt(row.id, message_id)
-        return Outcome(OutcomeKind.SENT, message_id=message_id)
+        return self._transient(row, exc.message)
+
+    def _unavailable(self, row: OutboxMessage, reason: str) -> Outcome:
+        """5xx or no connection. In an outage (the breaker open) the row waits for its end,
+        using up no attempt; alone, while others get through, it is retried with backoff."""
+        if self.breaker.failed():
+            return Outcome(OutcomeKind.RELEASE, f"Telegram unavailable: {reason}")
+        self._unavailable_alone[row.id] += 1
+        tries = self._unavailable_alone[row.id]
+        if tries > MAX_UNAVAILABLE_ALONE:
+            return Outcome(OutcomeKind.FAILED, f"{reason} ({tries} times while others were sent)")
+        return Outcome(OutcomeKind.RELEASE, reason, delay=min(2.0**tries, BACKOFF_CAP))
 
     async def _receipt(self, row_id: int, message_id: int | None) -> None:
         """Telegram took it: say so durably now, not at the next cycle's commit."""
@@ -352,6 +400,7 @@ class Sender:
             )
 
     def _transient(self, row: OutboxMessage, reason: str) -> Outcome:
+        """A failure that is neither an outage nor a refusal: bounded by `max_attempts`."""
         attempts = row.attempts + 1
         if attempts >= self.max_attempts:
             return Outcome(OutcomeKind.FAILED, f"{reason} (gave up after {attempts} attempts)")

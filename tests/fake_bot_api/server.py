@@ -35,6 +35,18 @@ def _blockable(method: str) -> bool:
 
 
 @dataclass
+class _Outage:
+    """An ``outage`` in progress: matching calls get its 5xx until ``outage_over``."""
+
+    methods: frozenset[str] | None  # None: every method
+    error: ApiError
+    refused: int = 0
+
+    def covers(self, method: str) -> bool:
+        return self.methods is None or method in self.methods
+
+
+@dataclass
 class _Failure:
     """One ``fail_next`` rule: the next ``times`` matching calls get this error."""
 
@@ -73,6 +85,7 @@ class FakeBotAPI(UpdateBuilders, BotMethods):
         self.downloads: list[str] = []
         self._consumed: set[int] = set()
         self._failures: list[_Failure] = []
+        self._outage: _Outage | None = None
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
 
@@ -175,6 +188,9 @@ class FakeBotAPI(UpdateBuilders, BotMethods):
             error = ApiError(first.status, first.description)
         elif (failure := self._take_failure(method, chat_id)) is not None:
             error = failure
+        elif self._outage is not None and self._outage.covers(method):
+            self._outage.refused += 1
+            error = self._outage.error
         elif (limited := self._flood_check(method, chat_id)) is not None:
             error = limited
         elif chat_id in self.blocked and _blockable(method):
@@ -241,6 +257,24 @@ class FakeBotAPI(UpdateBuilders, BotMethods):
                     self._failures.remove(failure)
                 return failure.error
         return None
+
+    def outage(
+        self,
+        *methods: str,
+        error_code: int = 502,
+        description: str = "Bad Gateway",
+    ) -> None:
+        """Telegram is down: every call of ``methods`` (of any method if none is named) gets
+        this error until ``outage_over()``; ``outage_refused`` counts the calls refused."""
+        self._outage = _Outage(frozenset(methods) or None, ApiError(error_code, description))
+
+    def outage_over(self) -> None:
+        self._outage = None
+        self.changed.notify()
+
+    @property
+    def outage_refused(self) -> int:
+        return self._outage.refused if self._outage is not None else 0
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every send to ``chat_id`` gets 403."""
