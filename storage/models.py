@@ -390,6 +390,24 @@ class TicketMessage(Base):
     created_at: Mapped[CreatedAt]
 
 
+class NikCheck(Base):
+    """One NIK looked up at the registration's NIK step, or refused there as taken.
+
+    Counted to rate-limit that lookup (per account per day, refusals across accounts per
+    hour), so trying candidate NIKs one after another does not reveal which is registered.
+    `account` is a keyed hash of the Telegram id: erasing one's data does not reset the
+    count, and rows older than the longest window are pruned.
+    """
+
+    __tablename__ = "nik_checks"
+    __table_args__ = (Index("ix_nik_checks_kind_account_at", "kind", "account", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    account: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 __all__ = [
     "Attendance",
     "AuditEntry",
@@ -402,6 +420,7 @@ __all__ = [
     "District",
     "Enrollment",
     "FsmRecord",
+    "NikCheck",
     "OutboxMessage",
     "OutboxStatus",
     "PhkProfile",

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ConversationActivity, Registration, User
+from storage.nik_check_repository import NikCheckRepository
 
 
 class UserRepository:
@@ -109,3 +110,4 @@ class Repositories:
         self.users = UserRepository(session)
         self.registrations = RegistrationRepository(session)
         self.conversations = ConversationRepository(session)
+        self.nik_checks = NikCheckRepository(session)

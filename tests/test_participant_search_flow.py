@@ -220,7 +220,7 @@ async def test_an_admin_releases_a_nik_for_a_new_account(
     await deliver(app, sender_bot, running_bot)
     await Chat(fake_api, SITI).expect("Kabar baik")
 
-    assert await registrations.nik_available(NEW_ACCOUNT, nik_for(301))
+    await registrations.check_nik(NEW_ACCOUNT, nik_for(301))  # no longer refused
     await registrations.register(NEW_ACCOUNT, form("Budi Santoso", 301, "+6285799990000"))
     assert await audit_of(app, "participant.nik_released") == [
         {"registration_id": budi.id, "telegram_id": BUDI, "promoted": True}

@@ -77,7 +77,7 @@ async def test_export_then_erase_everything(
     assert (await privacy.erase(1)).erased is True
     assert await privacy.export(1) is None
     assert await registrations.get(1) is None
-    assert await registrations.nik_available(2, NIK)
+    await registrations.check_nik(2, NIK)  # no longer refused
     assert (await privacy.erase(1)).erased is False
 
 

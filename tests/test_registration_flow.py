@@ -175,8 +175,9 @@ async def test_second_account_with_the_same_nik_is_refused(
     await other.send("/daftar", "Persetujuan")
     await other.press("Saya setuju", "nama lengkap")
     await other.send("Andi", "NIK")
-    refused = await other.send(NIK, "sudah dipakai")
+    refused = await other.send(NIK, "tidak dapat kami terima")
     assert "Budi" not in refused.text and "BLK-" not in refused.text
+    assert "dipakai" not in refused.text and "terdaftar" not in refused.text
     await other.expect("Tulis <b>NIK</b>")
     await chat.send("/daftar", "sudah terdaftar")
 

@@ -10,6 +10,7 @@ import secrets
 from bot.clock import Clock
 from bot.errors import N_, DomainError
 from bot.registration.nik import Nik, Sex, parse_nik
+from bot.registration.nik_checks import TAKEN, NikCheckLimits, NikChecksExhausted, NikRefused
 from bot.registration.participants import (
     CONSENT_VERSION,
     BusinessStatus,
@@ -33,10 +34,8 @@ class AlreadyRegistered(DomainError):
     key = N_("reg-already-registered")
 
 
-class NikTaken(DomainError):
-    """Another account registered this NIK; nothing more is said about that account."""
-
-    key = N_("error-nik-taken")
+class NikTaken(NikRefused):
+    """Another account registered this NIK; told in the same words as any NIK refusal."""
 
 
 class NotRegistered(DomainError):
@@ -54,23 +53,34 @@ class RegistrationService:
         cipher: PersonalDataCipher,
         code_prefix: str = "BLK",
         clock: Clock | None = None,
+        nik_checks: NikCheckLimits | None = None,
     ) -> None:
         self._db = db
         self._cipher = cipher
         self._code_prefix = code_prefix
         self.clock = clock or Clock()
+        self._nik_checks = nik_checks or NikCheckLimits()
 
     def parse_nik(self, text: str) -> Nik:
         """Parse a typed NIK against today's date in the programme's zone (WIB)."""
         return parse_nik(text, self.clock.today())
 
-    async def nik_available(self, telegram_id: int, nik: str) -> bool:
-        """True unless another account already registered this NIK."""
+    async def check_nik(self, telegram_id: int, nik: str) -> None:
+        """The NIK step's lookup, within `NikCheckLimits`: raises `NikTaken` when another
+        account registered this NIK and `NikChecksExhausted` past a limit (both are
+        `NikRefused`, answered alike). The count is committed even when refusing."""
+        account = self._cipher.fingerprint(f"telegram:{telegram_id}")
+        now = self.clock.now()
+        refusal: NikRefused | None = None
         async with self._db.transaction() as session:
-            owner = await Repositories(session).registrations.owner_of_fingerprint(
-                self._cipher.fingerprint(nik)
-            )
-        return owner is None or owner == telegram_id
+            repos = Repositories(session)
+            if not await self._nik_checks.admit(repos.nik_checks, account, now):
+                refusal = NikChecksExhausted()
+            elif await self._taken_by_another(repos, telegram_id, nik):
+                repos.nik_checks.record(TAKEN, account, now)
+                refusal = NikTaken()
+        if refusal is not None:
+            raise refusal
 
     async def is_registered(self, telegram_id: int) -> bool:
         async with self._db.transaction() as session:
@@ -113,9 +123,12 @@ class RegistrationService:
         return self._cipher.fingerprint(self._cipher.decrypt(phone_cipher))
 
     async def _check_nik_free(self, repos: Repositories, telegram_id: int, nik: str) -> None:
-        owner = await repos.registrations.owner_of_fingerprint(self._cipher.fingerprint(nik))
-        if owner is not None and owner != telegram_id:
+        if await self._taken_by_another(repos, telegram_id, nik):
             raise NikTaken
+
+    async def _taken_by_another(self, repos: Repositories, telegram_id: int, nik: str) -> bool:
+        owner = await repos.registrations.owner_of_fingerprint(self._cipher.fingerprint(nik))
+        return owner is not None and owner != telegram_id
 
     async def _new_code(self, repos: Repositories) -> str:
         while True:

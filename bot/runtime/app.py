@@ -25,6 +25,7 @@ from bot.phk.service import PhkService
 from bot.places.regions import default_directory
 from bot.preferences import PreferenceService
 from bot.privacy import PrivacyService
+from bot.registration.nik_checks import NikCheckLimits
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
 from bot.runtime.config import Settings
@@ -118,6 +119,7 @@ def create_app(
                 cipher,
                 settings.registration_code_prefix,
                 clock,
+                NikCheckLimits(settings.nik_checks_per_day, settings.nik_taken_per_hour),
             ),
             preferences=PreferenceService(db),
             privacy=privacy,

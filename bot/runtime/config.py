@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     ticket_escalation_hours: int = Field(default=24, ge=1)
     # Questions one person may have waiting for an answer at once; more are refused.
     ticket_open_limit: int = Field(default=3, ge=1)
+    # The NIK step's lookups: per account per 24 h, and NIKs refused as taken per hour across
+    # all accounts; past either, every NIK is refused for now (bot/registration/nik_checks.py).
+    nik_checks_per_day: int = Field(default=5, ge=1)
+    nik_taken_per_hour: int = Field(default=20, ge=1)
     # Per person: more than FLOOD_MAX_UPDATES messages and button presses within
     # FLOOD_WINDOW_SECONDS get one "slow down", then nothing for FLOOD_COOLDOWN_SECONDS.
     flood_max_updates: int = Field(default=20, ge=1)

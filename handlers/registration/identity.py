@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.registration.nik import NikError
+from bot.registration.nik_checks import NikRefused
 from bot.registration.person_name import NameError_, clean_full_name
 from bot.services import Services
 from handlers.common import keyboards
@@ -77,15 +78,13 @@ async def name_chosen(message: Message, state: FSMContext, services: Services) -
 
 @router.message(Registration.nik, F.text)
 async def nik_chosen(message: Message, state: FSMContext, services: Services) -> None:
-    """Stores a valid, unclaimed NIK and asks the user to confirm what it encodes."""
+    """Stores a valid NIK the rate-limited lookup accepts and asks the user to confirm what
+    it encodes; a refusal says nothing about whether the NIK is registered."""
     try:
         nik = services.registrations.parse_nik(message.text)
-    except NikError as exc:
+        await services.registrations.check_nik(message.from_user.id, nik.value)
+    except (NikError, NikRefused) as exc:
         await message.answer(error_text(exc))
-        await ask(Registration.nik, message, state, services)
-        return
-    if not await services.registrations.nik_available(message.from_user.id, nik.value):
-        await message.answer(_("error-nik-taken"))
         await ask(Registration.nik, message, state, services)
         return
     await state.update_data(nik=nik.value)

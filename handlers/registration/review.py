@@ -7,8 +7,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
+from bot.registration.nik_checks import NikRefused
 from bot.registration.participants import form_from_answers
-from bot.registration.service import AlreadyRegistered, NikTaken, NotRegistered
+from bot.registration.service import AlreadyRegistered, NotRegistered
 from bot.services import Services
 from handlers.common import keyboards
 from handlers.common.blueprint import Blueprint
@@ -48,7 +49,7 @@ async def registration_submitted(
         else:
             participant = await services.registrations.register(user_id, form)
             text = _("reg-saved").format(code=participant.code)
-    except NikTaken as exc:
+    except NikRefused as exc:
         await close_keyboard(callback)
         await callback.bot.send_message(user_id, error_text(exc))
         await state.update_data(editing=True)
