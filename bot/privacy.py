@@ -115,7 +115,7 @@ class PrivacyService:
             deleted += await PhkRepository(session).delete(telegram_id)
             deleted += await TicketRepository(session).delete_for_user(telegram_id)
             await repos.users.delete(telegram_id)
-            await OutboxRepository(session).forget_answers_to(telegram_id)
+            await OutboxRepository(session).forget_person(telegram_id)
         return Erasure(erased=deleted > 0, promoted_telegram_id=promoted)
 
     async def erase_expired(self) -> Retention:

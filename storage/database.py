@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.outbox_payloads import SEALER, Sealer
 from storage.private_file import create_private
 from storage.receipts import open_receipts
 
@@ -78,11 +79,16 @@ class Database:
     once, together with the record that the update was handled.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, sealer: Sealer | None = None) -> None:
+        """`sealer` encrypts outbox payloads (storage.outbox_payloads); without one the
+        database serves everything but queueing and sending messages (migrations, tools)."""
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         self.engine = create_engine(url)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sealer = sealer
+        self.sessions = async_sessionmaker(
+            self.engine, expire_on_commit=False, info={SEALER: sealer}
+        )
         self.receipts = open_receipts(url)
 
     @asynccontextmanager

@@ -245,7 +245,11 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[TelegramId]
+    # The person the message is about when not its recipient (a question forwarded to
+    # coordinators): erasure deletes rows by recipient or by subject.
+    subject_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     kind: Mapped[str] = mapped_column(String(32))
+    # Encrypted until settled, then blank (storage.outbox_payloads); templates hold ids only.
     payload: Mapped[str] = mapped_column(Text)
     dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     broadcast_id: Mapped[int | None] = mapped_column(

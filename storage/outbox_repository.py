@@ -4,6 +4,9 @@ ones. The caller's transaction commits; `bot.delivery` decides what to write and
 Status flow (`OutboxStatus`): pending -> sending (claimed) -> sent | failed | unreachable |
 expired | skipped, sending -> pending again for retries, 429s and leases of dead workers,
 and pending -> cancelled for a stopped broadcast.
+
+Payloads (`storage.outbox_payloads`): a ready-made message is encrypted while unsettled,
+and every settled row's payload is blanked; settled rows are pruned after a while.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from sqlalchemy import ColumnElement, delete, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, OutboxStatus, UnreachableChat
+from storage.models import Broadcast, OutboxMessage, OutboxStatus, UnreachableChat
+from storage.outbox_payloads import BLANK, sealer_of
 from storage.receipts import Receipts
 
 ERROR_LENGTH = 300  # OutboxMessage.last_error is String(300); PostgreSQL enforces it
@@ -30,6 +34,7 @@ def _short(text: str) -> str:
 
 REPLY = "reply"  # the kind of an update's answers (bot.delivery.replies_outbox)
 PENDING, SENDING = OutboxStatus.PENDING, OutboxStatus.SENDING
+SETTLED = frozenset(OutboxStatus) - {PENDING, SENDING}
 
 
 class OutboxRepository:
@@ -47,9 +52,13 @@ class OutboxRepository:
         expires_at: datetime | None = None,
         broadcast_id: int | None = None,
         enrollment_id: int | None = None,
+        subject_id: int | None = None,
+        readable: bool = False,
     ) -> bool:
         """Queue one pending row, due at `not_before` (the caller's clock: "now" for at once);
-        False when `dedupe_key` was queued before (nothing added)."""
+        False when `dedupe_key` was queued before (nothing added). The payload is encrypted
+        unless `readable` (a template: ids only); `subject_id` is whom it is about, when
+        not the recipient."""
         if dedupe_key is not None:
             found = await self.session.execute(
                 select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
@@ -59,8 +68,9 @@ class OutboxRepository:
         self.session.add(
             OutboxMessage(
                 chat_id=chat_id,
+                subject_id=subject_id,
                 kind=kind,
-                payload=payload,
+                payload=payload if readable else sealer_of(self.session).encrypt(payload),
                 dedupe_key=dedupe_key,
                 not_before=not_before,
                 expires_at=expires_at,
@@ -73,12 +83,14 @@ class OutboxRepository:
     async def add_claimed(
         self, chat_id: int, kind: str, payloads: Sequence[str], worker_id: str, now: datetime
     ) -> list[int]:
-        """Rows already "sending" by `worker_id`, in order; their ids once flushed."""
+        """Rows already "sending" by `worker_id`, in order, payloads encrypted; their ids
+        once flushed."""
+        sealer = sealer_of(self.session)
         rows = [
             OutboxMessage(
                 chat_id=chat_id,
                 kind=kind,
-                payload=payload,
+                payload=sealer.encrypt(payload),
                 status=SENDING,
                 claimed_by=worker_id,
                 claimed_at=now,
@@ -99,14 +111,26 @@ class OutboxRepository:
         )
         return result.rowcount or 0
 
-    async def forget_answers_to(self, chat_id: int) -> int:
-        """Erasure (UU PDP): the copies of answers sent to the person, which quote their
-        data back to them. Unsettled ones are left to go out."""
+    async def forget_person(self, telegram_id: int) -> int:
+        """Erasure (UU PDP): every row to the person or about them, pending ones too (the
+        erasure's own confirmation is queued after this, in the same transaction)."""
         result = await self.session.execute(
             delete(OutboxMessage).where(
-                OutboxMessage.chat_id == chat_id,
-                OutboxMessage.kind == REPLY,
-                OutboxMessage.status.not_in((PENDING, SENDING)),
+                (OutboxMessage.chat_id == telegram_id) | (OutboxMessage.subject_id == telegram_id)
+            )
+        )
+        return result.rowcount or 0
+
+    async def prune_settled(self, before: datetime) -> int:
+        """Delete settled rows due before `before`. A broadcast's rows are what its report
+        and failures file count, so they go only once the broadcast closed before then."""
+        old_broadcasts = select(Broadcast.id).where(Broadcast.finished_at < before)
+        result = await self.session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.status.in_(SETTLED),
+                OutboxMessage.not_before < before,
+                OutboxMessage.broadcast_id.is_(None)
+                | OutboxMessage.broadcast_id.in_(old_broadcasts),
             )
         )
         return result.rowcount or 0
@@ -116,7 +140,7 @@ class OutboxRepository:
         result = await self.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == PENDING)
-            .values(status=OutboxStatus.CANCELLED)
+            .values(status=OutboxStatus.CANCELLED, payload=BLANK)
         )
         return result.rowcount or 0
 
@@ -220,7 +244,10 @@ class OutboxRepository:
         return result.rowcount or 0
 
     async def _settle(self, row_id: int, worker_id: str | None, **values: Any) -> bool:
-        """Update a row; with `worker_id`, only while it is still our claim (lease not lost)."""
+        """Update a row; with `worker_id`, only while it is still our claim (lease not lost).
+        A row settled for good keeps no payload."""
+        if values.get("status") in SETTLED:
+            values["payload"] = BLANK
         stmt = update(OutboxMessage).where(OutboxMessage.id == row_id).execution_options(**NO_SYNC)
         if worker_id is not None:
             stmt = stmt.where(
@@ -301,7 +328,7 @@ class OutboxRepository:
         result = await self.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.status == PENDING, OutboxMessage.chat_id == chat_id)
-            .values(status=OutboxStatus.UNREACHABLE, last_error=_short(reason))
+            .values(status=OutboxStatus.UNREACHABLE, last_error=_short(reason), payload=BLANK)
             .execution_options(**NO_SYNC)
         )
         return result.rowcount or 0

@@ -39,8 +39,9 @@ async def database_url(tmp_path) -> str:
 
 
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
+async def db(database_url: str, data_key: str) -> AsyncIterator[Database]:
+    """The migrated database, opened as `create_app` does: outbox payloads sealed."""
+    database = Database(database_url, sealer=PersonalDataCipher(data_key))
     yield database
     await database.close()
 

@@ -44,6 +44,7 @@ from storage.models import (
     Registration,
     UnreachableChat,
 )
+from storage.outbox_payloads import opened
 from tests.clock import FixedClock
 from tests.enrollment_setup import NOW, add_batch, add_blk, nik_for
 
@@ -317,7 +318,7 @@ async def test_create_queues_one_row_per_recipient_in_one_go(
     rows = await outbox_rows(db)
     assert sorted(r.chat_id for r in rows) == [101, 102, 106]
     assert {(r.kind, r.broadcast_id, r.status) for r in rows} == {("broadcast", info.id, "pending")}
-    assert Outgoing.from_json(rows[0].payload) == Outgoing(
+    assert Outgoing.from_json(opened(rows[0].payload, db.sealer)) == Outgoing(
         "sendMessage", {"text": draft.text, "parse_mode": "HTML"}
     )
     action, details = (await audit_actions(db))[-1]

@@ -24,6 +24,7 @@ from handlers.common.callbacks import BroadcastAction, BroadcastCb, CoordinatorC
 from handlers.coordinators.broadcast.render import progress_text
 from handlers.delivery.templates import notice_renderer
 from storage.models import Broadcast, OutboxMessage
+from storage.outbox_payloads import opened
 from tests.fake_bot_api import REPLY_METHODS, ApiCall, FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
 from tests.test_broadcasts import BLK_A, build_world
@@ -125,7 +126,7 @@ async def test_admin_grants_and_blk_coordinator_broadcasts_in_scope(
         progress.result["message_id"],
     )
     assert {(row.kind, row.broadcast_id) for row in rows} == {("broadcast", broadcast.id)}
-    assert Outgoing.from_json(rows[0].payload) == Outgoing.text(
+    assert Outgoing.from_json(opened(rows[0].payload, app.db.sealer)) == Outgoing.text(
         "<b>Halo</b> peserta, kelas dimulai Senin."
     )
     # Nobody received anything directly: the sender delivers from the outbox.
@@ -204,7 +205,7 @@ async def test_province_coordinator_sends_a_photo_to_a_typed_blk(
     await committed(fake_api)
     rows = await outbox(app)
     assert [row.chat_id for row in rows] == [101, 106]
-    payload = Outgoing.from_json(rows[0].payload)
+    payload = Outgoing.from_json(opened(rows[0].payload, app.db.sealer))
     assert payload.method == "sendPhoto"
     assert payload.params["photo"] == photo.params["photo"]
     assert payload.params["caption"] == "Jadwal gelombang baru"

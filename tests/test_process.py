@@ -292,7 +292,9 @@ async def _answer_statuses(database_url: str) -> dict[str, int]:
             stmt = (
                 select(OutboxMessage.status, func.count())
                 .where(OutboxMessage.kind == REPLY)
-                .where(OutboxMessage.payload.contains('"sendMessage"'))
+                # Messages, not answers to the presses: Telegram gave them an id (payloads
+                # are blank once sent).
+                .where(OutboxMessage.telegram_message_id.is_not(None))
                 .group_by(OutboxMessage.status)
             )
             return dict((await session.execute(stmt)).all())

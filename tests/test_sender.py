@@ -24,6 +24,7 @@ from bot.delivery.circuit_breaker import CircuitBreaker
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.sender import Sender
+from bot.registration.personal_data import PersonalDataCipher
 from storage.database import Database
 from storage.models import Broadcast, OutboxMessage, UnreachableChat
 from storage.outbox_repository import OutboxRepository
@@ -477,10 +478,10 @@ async def test_stop_releases_rows_still_waiting_for_the_limiter(
 
 
 async def test_two_senders_share_one_database_without_duplicates(
-    database_url: str, fake_api: FakeBotAPI
+    database_url: str, fake_api: FakeBotAPI, cipher: PersonalDataCipher
 ) -> None:
     """SKIP LOCKED on PostgreSQL; on SQLite the IMMEDIATE transactions serialise claims."""
-    dbs = [Database(database_url), Database(database_url)]
+    dbs = [Database(database_url, sealer=cipher), Database(database_url, sealer=cipher)]
     bots = [make_bot(fake_api), make_bot(fake_api)]
     clock = Clock()
     async with dbs[0].transaction() as session:

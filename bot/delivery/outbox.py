@@ -84,22 +84,27 @@ async def enqueue(
     expires_at: datetime | None = None,
     broadcast_id: int | None = None,
     enrollment_id: int | None = None,
+    subject_id: int | None = None,
 ) -> bool:
     """Queue one message, due at `not_before` (the caller's clock's now for at once);
     False when `dedupe_key` was queued before (nothing added).
 
-    `message` is a ready call, or a template (a dict) the sender's render hook turns into
-    one when it is sent.
+    `message` is a ready call, stored encrypted, or a template (a dict of ids) the
+    sender's render hook turns into one when it is sent. `subject_id` is the person the
+    message is about when that is not its recipient, so erasing them takes it too.
     """
+    ready = isinstance(message, Outgoing)
     return await OutboxRepository(session).add(
         chat_id,
         kind,
-        message.to_json() if isinstance(message, Outgoing) else json.dumps(message),
+        message.to_json() if ready else json.dumps(message),
         dedupe_key=dedupe_key,
         not_before=not_before,
         expires_at=expires_at,
         broadcast_id=broadcast_id,
         enrollment_id=enrollment_id,
+        subject_id=subject_id,
+        readable=not ready,
     )
 
 

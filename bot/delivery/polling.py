@@ -180,10 +180,14 @@ class ReliablePolling:
             )
 
 
-async def forget_old_updates(db: Database, clock: Clock) -> None:
-    """Periodic, not per batch: the delete scans the log and takes SQLite's write lock."""
+async def forget_old_updates(db: Database, clock: Clock, outbox_keep: timedelta) -> None:
+    """Periodic, not per batch: the deletes scan the log and the outbox and take SQLite's
+    write lock. Settled outbox rows go after `outbox_keep` (their payloads are already
+    blank; what is left says only who got what kind of message when)."""
+    now = clock.now()
     async with db.transaction() as session:
-        await UpdateLog(session).forget_before(clock.now() - RETENTION)
+        await UpdateLog(session).forget_before(now - RETENTION)
+        await OutboxRepository(session).prune_settled(now - outbox_keep)
     await db.receipts.prune()
 
 

@@ -58,6 +58,7 @@ from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.worker_identity import new_worker_id
 from storage.database import Database
 from storage.models import OutboxMessage
+from storage.outbox_payloads import opened
 from storage.outbox_repository import OutboxRepository
 
 logger = logging.getLogger(__name__)
@@ -296,7 +297,7 @@ class Sender:
         return await self._send(row, *calls)
 
     async def _outgoing(self, row: OutboxMessage) -> Outgoing | None:
-        data = json.loads(row.payload)
+        data = json.loads(opened(row.payload, self.db.sealer))
         if isinstance(data, dict) and "method" in data:
             return Outgoing.from_dict(data)
         if self.render is None:
@@ -312,9 +313,9 @@ class Sender:
             fallback = build_method(outgoing.fallback, row.chat_id) if outgoing.fallback else None
             return build_method(outgoing, row.chat_id), fallback
         except (LookupError, ValidationError, TypeError, ValueError) as exc:
-            return Outcome(OutcomeKind.FAILED, f"invalid payload: {exc}")
+            return Outcome(OutcomeKind.FAILED, f"invalid payload: {_without_values(exc)}")
         except Exception as exc:
-            return self._transient(row, f"render failed: {exc!r}")
+            return self._transient(row, f"render failed: {type(exc).__name__}")
 
     async def _wait_turn(self, row: OutboxMessage) -> Outcome | None:
         """Wait for the limiter; an outcome instead when the row must not be sent now."""
@@ -405,3 +406,13 @@ class Sender:
         if attempts >= self.max_attempts:
             return Outcome(OutcomeKind.FAILED, f"{reason} (gave up after {attempts} attempts)")
         return Outcome(OutcomeKind.RETRY, reason, delay=min(2.0**attempts, BACKOFF_CAP))
+
+
+def _without_values(error: Exception) -> str:
+    """Why a payload is invalid, for `last_error`: a validation error names the fields
+    only, since its message quotes their values (names, answers)."""
+    if isinstance(error, ValidationError):
+        return "invalid " + ", ".join(
+            ".".join(map(str, problem["loc"])) for problem in error.errors(include_input=False)
+        )
+    return str(error)

@@ -78,11 +78,13 @@ async def enqueue_template(
     not_before: datetime,
     expires_at: datetime | None = None,
     enrollment_id: int | None = None,
+    subject_id: int | None = None,
 ) -> bool:
     """Queue a template row (its kind is the template's name); False if `dedupe_key` exists.
 
-    `fields` are JSON values the builder needs (ids, not texts). Template rows always
-    carry a dedupe key, so planning the same message twice is harmless.
+    `fields` are JSON values the builder needs (ids, not texts: the row is stored
+    readable). Template rows always carry a dedupe key, so planning the same message
+    twice is harmless. `subject_id`: whom it is about, when not the recipient.
     """
     return await enqueue(
         session,
@@ -93,6 +95,7 @@ async def enqueue_template(
         not_before=not_before,
         expires_at=expires_at,
         enrollment_id=enrollment_id,
+        subject_id=subject_id,
     )
 
 

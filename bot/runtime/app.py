@@ -80,7 +80,7 @@ def create_app(
     conversations only when configured."""
     clock = clock or Clock(settings.timezone)
     cipher = PersonalDataCipher(data_key or resolve_data_key(settings))
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, sealer=cipher)
     storage: BaseStorage
     isolation: BaseEventIsolation
     if settings.redis_url:

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     outbox_rate: float = Field(default=29.5, gt=0, le=1000)
     # A message claimed by a process that died is sent again after this many seconds.
     outbox_lease_seconds: float = Field(default=60, ge=1)
+    # Settled outbox rows (sent, failed, ...; payload already blanked) are deleted after
+    # this many hours; a broadcast's rows once the broadcast closed that long ago.
+    outbox_keep_hours: float = Field(default=24, gt=0)
     # TOML with the eligibility rules; the packaged bot/data/eligibility.toml when unset.
     eligibility_rules: Path | None = None
     # TOML with the PHK pathway's offers and JKP facts; the packaged bot/data/phk.toml if unset.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 
@@ -75,7 +76,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
             sender.wake()
 
     async def forget_updates() -> None:
-        await forget_old_updates(app.db, app.clock)
+        await forget_old_updates(app.db, app.clock, timedelta(hours=settings.outbox_keep_hours))
 
     async def retention() -> None:
         done = await app.services.privacy.erase_expired()

@@ -385,4 +385,5 @@ class TicketService:
             {"event": event.value, "ticket": ticket.id, "message": message.id},
             dedupe_key=f"ticket:{message.id}:{event.value}:{chat_id}",
             not_before=self.clock.now(),
+            subject_id=ticket.telegram_id,
         )
