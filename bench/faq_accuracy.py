@@ -12,6 +12,10 @@ Run: ``.venv/bin/python bench/faq_accuracy.py`` (the hold-out set, tests/faq_hol
   error, since the person reads a wrong answer with no choice offered;
 - no-match recall: questions the FAQ does not cover that get no entry (staff, not a guess);
 - no-match precision: of the questions that got no entry, the share the FAQ cannot answer.
+
+Messages are read as the bot reads them (``bot.faq.understanding``): small talk gets no
+entry, and a scam report gets the free-of-charge warning, counted as the "pungli" entry
+answered at once.
 """
 
 from __future__ import annotations
@@ -27,9 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.faq.content import Faq, load_faq
 from bot.faq.matching import Strength
+from bot.faq.small_talk import Chat
+from bot.faq.understanding import read
 
 ROOT = Path(__file__).resolve().parents[1]
 HOLDOUT = ROOT / "tests" / "faq_holdout.toml"
+# The entry whose advice the scam warning gives (never pay; report it).
+SCAM_WARNING = "pungli"
 
 
 @dataclass(frozen=True)
@@ -85,10 +93,13 @@ def read_cases(path: Path) -> list[Case]:
 def evaluate(faq: Faq, cases: list[Case]) -> Accuracy:
     result = Accuracy()
     for case in cases:
-        ranking = faq.match(case.question)
+        reading = read(faq, case.question)
+        ranking = reading.ranking
         shown = [] if ranking.strength is Strength.NONE else [m.id for m in ranking.matches]
-        got = f"{ranking.strength}: {', '.join(shown) or '-'}"
         strong = ranking.strength is Strength.STRONG
+        if reading.chat is Chat.SCAM:
+            shown, strong = [SCAM_WARNING], True
+        got = f"{reading.chat or ranking.strength}: {', '.join(shown) or '-'}"
         if not case.expected:
             result.unanswerable += 1
             result.wrong_strong += strong

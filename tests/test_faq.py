@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.faq.content import MAX_ANSWER_LENGTH, FaqError, load_faq
-from bot.faq.matching import Document, Matcher, Strength, normalise
+from bot.faq.matching import Document, Matcher, Strength
+from bot.faq.words import normalise, stem, terms
 from bot.languages import SUPPORTED_LOCALES
 from bot.runtime.config import Settings
 from handlers.common.callbacks import FaqAction, FaqCb, FaqVoteCb
@@ -116,11 +117,13 @@ def test_faq_file_setting_points_at_an_operators_copy(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("typed", "normal"),
     [
-        ("Gimana DAFTARNYA??", "bagaimana daftar"),
-        ("brp biayanya 🙏🙏", "berapa biaya"),
-        ("yg gak bs dtg, kpn?", "yang tidak bisa dtg kapan"),
-        ("daftarnya dmn ya kak", "daftar di mana"),
-        ("sertifikatnya dpt kah", "sertifikat dapat"),
+        ("Gimana DAFTARNYA??", "bagaimana daftarnya"),
+        ("brp biayanya 🙏🙏", "berapa biayanya"),
+        ("yg gak bs dtg, kpn?", "yang tidak bisa datang kapan"),
+        ("daftarnya dmn ya kak", "daftarnya di mana"),
+        ("sertifikatnya dpt kah", "sertifikatnya dapat"),
+        ("carane daftar piye", "carane daftar bagaimana"),
+        ("kumaha, mayar teu?", "bagaimana bayar tidak"),
         ("  Pelatihan   Gratis?! ", "pelatihan gratis"),
         ("Apakah café é", "apakah cafe e"),
         ("punya", "punya"),
@@ -137,6 +140,30 @@ def test_normalise_never_crashes_and_is_idempotent(text: str) -> None:
     assert once == once.strip() and "  " not in once
     assert all(char.isascii() and (char.isalnum() or char == " ") for char in once)
     assert once == once.lower()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stems"),
+    [
+        ("Gimana DAFTARNYA??", ("bagaimana", "daftar")),
+        ("pendaftaran dibatalkan", ("daftar", "batal")),
+        ("daftarin istri sy", ("daftar", "istri", "saya")),
+        ("kumaha cara daftarna", ("bagaimana", "cara", "daftar")),
+        ("biayane piro", ("biaya", "berapa")),
+        ("nik ketolak", ("nik", "tolak")),
+        ("ngelamar kerja", ("lamar", "kerja")),
+    ],
+)
+def test_terms_stem_formal_and_colloquial_affixes(typed: str, stems: tuple[str, ...]) -> None:
+    assert terms(typed) == stems
+
+
+@given(st.text())
+def test_terms_never_crash_and_stems_are_stable(text: str) -> None:
+    found = terms(text)
+    assert all(word and " " not in word for word in found)
+    assert terms(normalise(text)) == found
+    assert [stem(word) for word in found] == list(found)
 
 
 @given(st.text(max_size=300))

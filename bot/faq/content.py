@@ -2,7 +2,7 @@
 
 Content lives in a data file so coordinators can change it without touching code; it is
 checked once at start-up, and a bad file stops the bot with a one-line reason rather
-than failing in front of a user. Typed questions are matched by ``bot.faq_matching``.
+than failing in front of a user. Typed questions are matched by ``bot.faq.matching``.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class Faq:
         self._topics = {topic.id: topic for topic in topics}
         self._entries = {entry.id: entry for entry in entries}
         self._matcher = Matcher(
-            Document(e.id, tuple(e.question.values()), e.keywords) for e in entries
+            Document(e.id, tuple(e.question.values()), e.keywords, e.topic) for e in entries
         )
 
     def topic(self, topic_id: str) -> Topic | None:

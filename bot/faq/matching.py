@@ -1,83 +1,53 @@
 """Matching a typed question to FAQ entries: informal Indonesian in, ranked entry ids out.
 
-People type "brp biayanya", "sertifkat dpt gak": abbreviations, slang, typos, no
-punctuation. The text is normalised (lowercase, ASCII letters and digits only, slang from
-``bot/data/faq_slang.csv`` rewritten, the "-nya"/"-kah" endings dropped), then each entry
-is scored by how much of the question's *informative* words it covers (IDF weights: a
-word found in every entry, such as "saya", counts little; a word found nowhere, such as
-"bitcoin", counts a lot against every entry), with words compared by rapidfuzz so typos
-and affixes still match, blended with rapidfuzz's WRatio against the entry's questions.
+Each entry's questions (every language) and keywords are reduced to stems
+(``bot.faq.words``) and indexed once with BM25 (``bm25s``). A typed word the index does not
+know is looked at twice more: two words typed without a space ("caradaftar"), then a typo
+(rapidfuzz against every known word, "sertifkat"). BM25 ranks the entries; how sure the
+bot may be is decided from two measures that do not depend on the question's length:
+how much of the question's informative weight (IDF) the best entry covers — a word no
+entry has, such as "prakerja", weighs a lot against every entry — and how far the best
+entry is ahead of the runner-up (a runner-up of the same topic is a near-duplicate, so
+the lead asked for is larger).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
-from importlib.resources import files
 
+import bm25s
 from rapidfuzz import fuzz, process
 
-__all__ = ["Document", "Match", "Matcher", "Ranking", "Strength", "normalise"]
+from bot.faq.words import is_function_word, normalise, stem, terms
 
-# Thresholds on the 0–100 score, tuned on tests/faq_dev.toml (never on the hold-out):
-# at STRONG and above, with a clear lead over the runner-up, the answer is shown at once
-# (a wrong one costs a "Tidak" tap); between WEAK and STRONG the top three are offered as
-# buttons next to "Tanya petugas"; below WEAK only "Tanya petugas" and the menu. WEAK is
-# set low because three useless buttons cost less than a missed answer (which becomes a
-# question for a coordinator).
-STRONG = 60.0
-STRONG_LEAD = 12.0
-WEAK = 40.0
+__all__ = ["Document", "Match", "Matcher", "Ranking", "Strength"]
 
-# Share of the score from covering the typed words, from covering one of the entry's
-# questions or keywords, and from rapidfuzz's WRatio of the whole texts (word order).
-_QUERY_WEIGHT, _ENTRY_WEIGHT, _WRATIO_WEIGHT = 0.8, 0.1, 0.1
-# Two words count as the same from this rapidfuzz ratio (a typo in a 7-letter word is ~86).
+# The decision, calibrated on tests/faq_dev.toml (never on the hold-out). An answer is
+# shown at once when the best entry covers at least DIRECT_COVER of the question's weight
+# and leads the runner-up's BM25 score by DIRECT_LEAD of its own (SAME_TOPIC_LEAD when
+# both are of one topic); from OFFER_COVER the closest three are offered as buttons next
+# to "Tanya petugas"; below, only "Tanya petugas" and the menu.
+DIRECT_COVER = 0.5
+DIRECT_LEAD = 0.2
+SAME_TOPIC_LEAD = 0.3
+OFFER_COVER = 0.3
+# A word no entry knows weighs this many times the rarest known word ("bitcoin" says the
+# question is about something else); an unknown number ("umur 45") says little, and an
+# unknown function word ("mau", "dong") nothing.
+_UNKNOWN_WEIGHT = 1.0
+# Two spellings count as one word from this rapidfuzz ratio (one typo in a 7-letter word
+# is about 86); short words need more, since one letter changes them more ("resep" is
+# not "reset"), and words shorter than _MIN_FUZZY_LENGTH must be exact.
 _SAME_WORD = 80.0
-# One word inside the other ("minta" in "dimintain", "daftar" in "pendaftaran"): a shared
-# stem with Indonesian affixes around it, a little less sure than a typo-free match.
-_AFFIX_SIMILARITY = 0.85
 _MIN_FUZZY_LENGTH = 4
-# A word no entry has weighs this many times the rarest known word's weight ("bitcoin"
-# says the question is about something else).
-_UNKNOWN_WEIGHT = 1.2
+_SAME_WORD_BY_LENGTH = {4: 100.0, 5: 100.0, 6: 90.0}
+_MIN_PART_LENGTH = 2
+# How much BM25 (word frequency, entry length) counts next to the cover in the ranking.
+_RELEVANCE_SHARE = 0.3
 _MAX_WORDS = 40
-_SUFFIXES = ("nya", "kah")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-
-
-@cache
-def _slang() -> Mapping[str, str]:
-    text = (files("bot") / "data" / "faq_slang.csv").read_text(encoding="utf-8-sig")
-    return {row["informal"]: row["standard"] for row in csv.DictReader(io.StringIO(text))}
-
-
-def _standard_word(word: str, slang: Mapping[str, str]) -> str:
-    """One word in its standard spelling; may become several words, or none (fillers)."""
-    while word not in slang:
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_FUZZY_LENGTH:
-                word = word[: -len(suffix)]
-                break
-        else:
-            return word
-    return slang[word]
-
-
-def normalise(text: str) -> str:
-    """Lowercase ASCII words in standard spelling, single-spaced; idempotent."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
-    slang = _slang()
-    words = (_standard_word(word, slang) for word in _NON_WORD.split(ascii_text) if word)
-    return " ".join(" ".join(words).split())
 
 
 @dataclass(frozen=True)
@@ -87,6 +57,7 @@ class Document:
     id: str
     questions: tuple[str, ...]
     keywords: tuple[str, ...]
+    topic: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,121 +81,123 @@ class Ranking:
 
 
 @dataclass(frozen=True)
-class _Indexed:
+class Candidate:
+    """One entry for one question: the share of the question's weight it covers (0–1) and
+    its BM25 score relative to the best entry's (0–1)."""
+
     id: str
-    words: frozenset[str]
-    phrases: tuple[tuple[str, ...], ...]  # the words of each question and each keyword
-    texts: tuple[str, ...]  # normalised questions and keywords, for WRatio
+    topic: str
+    cover: float
+    relevance: float
+
+    @property
+    def confidence(self) -> float:
+        return (1 - _RELEVANCE_SHARE) * self.cover + _RELEVANCE_SHARE * self.relevance
 
 
 class Matcher:
-    """Ranks documents for a typed question; built once at start-up, then read-only."""
+    """Ranks documents for a typed question; built once at load, then read-only."""
 
     def __init__(self, documents: Iterable[Document]) -> None:
-        self._docs = [_index(doc) for doc in documents]
-        df: dict[str, int] = {}
-        for doc in self._docs:
-            for word in doc.words:
-                df[word] = df.get(word, 0) + 1
+        self._docs = list(documents)
+        # Function words ("mau", "ada", "yang") say nothing about the topic, except those
+        # the FAQ file lists in its keywords ("kapan", "berapa lama", "minta uang").
+        self._keywords = {w for doc in self._docs for k in doc.keywords for w in terms(k)}
+        stems = [[w for w in _document_terms(doc) if self._content(w)] for doc in self._docs]
+        self._stems = [frozenset(doc_stems) for doc_stems in stems]
         total = len(self._docs)
-        self._idf = {word: math.log((total + 1) / count) for word, count in df.items()}
-        self._unknown_idf = _UNKNOWN_WEIGHT * math.log(total + 1)
+        df: dict[str, int] = {}
+        for doc_stems in self._stems:
+            for word in doc_stems:
+                df[word] = df.get(word, 0) + 1
+        # BM25's own IDF (Lucene's variant), also used for the coverage measure.
+        self._idf = {w: math.log(1 + (total - n + 0.5) / (n + 0.5)) for w, n in df.items()}
+        self._unknown_idf = _UNKNOWN_WEIGHT * max(self._idf.values(), default=0.0)
         self._number_idf = min(self._idf.values(), default=0.0)
-        self._long_words = [word for word in self._idf if len(word) >= _MIN_FUZZY_LENGTH]
+        # Typed words are compared with the entries' words as written and as stems.
+        self._spellings = {w: stem(w) for doc in self._docs for w in _document_words(doc)}
+        self._spellings.update((word, word) for word in df)
+        self._spellings = {w: s for w, s in self._spellings.items() if s in self._idf}
+        self._written = list(self._spellings)
+        self._index: bm25s.BM25 | None = None
+        if total:
+            self._index = bm25s.BM25()
+            self._index.index(stems, show_progress=False)
 
     def rank(self, text: str, limit: int = 3) -> Ranking:
-        # A question is a sentence or two; a pasted page would only cost time (every word
-        # is compared with every known word).
-        words = normalise(text).split()[:_MAX_WORDS]
-        if not words or not self._docs:
+        found = self.candidates(text)
+        offered = tuple(Match(c.id, round(c.confidence, 4)) for c in found[:limit] if c.cover > 0)
+        if not offered or found[0].cover < OFFER_COVER:
             return Ranking((), Strength.NONE)
-        similar = {word: self._similar_words(word) for word in set(words)}
-        weights = [self._weight(word, similar[word]) for word in words]
-        # How well the typed words, together, cover each known word.
-        covered: dict[str, float] = {}
-        for found in similar.values():
-            for known, similarity in found.items():
-                covered[known] = max(covered.get(known, 0.0), similarity)
-        scored = sorted(
-            (
-                Match(doc.id, self._score(doc, words, weights, similar, covered))
-                for doc in self._docs
-            ),
-            key=lambda match: -match.score,
-        )
-        best = scored[0].score
-        runner_up = scored[1].score if len(scored) > 1 else 0.0
-        if best >= STRONG and best - runner_up >= STRONG_LEAD:
-            strength = Strength.STRONG
-        elif best >= WEAK:
-            strength = Strength.WEAK
-        else:
-            strength = Strength.NONE
-        return Ranking(tuple(m for m in scored[:limit] if m.score >= WEAK), strength)
+        best, runner_up = found[0], found[1] if len(found) > 1 else None
+        lead = best.confidence - runner_up.confidence if runner_up else best.confidence
+        same_topic = runner_up is not None and best.topic == runner_up.topic
+        if best.cover >= DIRECT_COVER and lead >= (SAME_TOPIC_LEAD if same_topic else DIRECT_LEAD):
+            return Ranking(offered, Strength.STRONG)
+        return Ranking(offered, Strength.WEAK)
 
-    def _similar_words(self, word: str) -> dict[str, float]:
-        """Every known word that counts as `word`, with how sure (1.0 = identical).
+    def candidates(self, text: str) -> list[Candidate]:
+        """Every entry with its cover and BM25 score, the most likely first."""
+        # A question is a sentence or two; a pasted page would only cost time.
+        typed = terms(" ".join(normalise(text).split()[:_MAX_WORDS]))
+        known, unknown_weight = self._resolve(typed)
+        if not known or self._index is None:
+            return []
+        scores = self._index.get_scores(known)
+        top = float(scores.max()) or 1.0
+        weight = sum(self._idf[word] for word in known) + unknown_weight
+        found = []
+        for doc, stems, score in zip(self._docs, self._stems, scores, strict=True):
+            cover = sum(self._idf[word] for word in known if word in stems) / weight
+            found.append(Candidate(doc.id, doc.topic, cover, float(score) / top))
+        return sorted(found, key=lambda c: -c.confidence)
 
-        The same word, else one inside the other, else a close spelling (rapidfuzz ratio).
-        """
-        found: dict[str, float] = {}
-        if len(word) >= _MIN_FUZZY_LENGTH:
-            close = process.extract(
-                word, self._long_words, scorer=fuzz.ratio, score_cutoff=_SAME_WORD, limit=None
-            )
-            found = {known: score / 100 for known, score, _ in close}
-            for known in self._long_words:
-                if known in word or word in known:
-                    found[known] = _AFFIX_SIMILARITY
+    def _content(self, word: str) -> bool:
+        return word in self._keywords or not is_function_word(word)
+
+    def _resolve(self, typed: Sequence[str]) -> tuple[list[str], float]:
+        """The typed stems the index knows, and the weight of those it does not."""
+        known: list[str] = []
+        unknown_weight = 0.0
+        for word in typed:
+            if not self._content(word):
+                continue
+            found = self._known(word)
+            if found:
+                known.extend(found)
+            elif word.isdigit():
+                unknown_weight += self._number_idf
+            else:
+                unknown_weight += self._unknown_idf
+        return known, unknown_weight
+
+    def _known(self, word: str) -> list[str]:
+        """The index's stems for one typed stem: itself, two words run together, a typo."""
         if word in self._idf:
-            found[word] = 1.0
-        return found
+            return [word]
+        for cut in range(_MIN_PART_LENGTH, len(word) - _MIN_PART_LENGTH + 1):
+            pieces = (word[:cut], word[cut:])
+            parts = [terms(piece) for piece in pieces]
+            if not all(len(part) == 1 for part in parts):
+                continue
+            found = [p[0] for piece, p in zip(pieces, parts, strict=True) if self._is_word(piece)]
+            if found and all(p[0] in found or not self._content(p[0]) for p in parts):
+                return found
+        if len(word) < _MIN_FUZZY_LENGTH:
+            return []
+        cutoff = _SAME_WORD_BY_LENGTH.get(len(word), _SAME_WORD)
+        close = process.extractOne(word, self._written, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return [self._spellings[close[0]]] if close else []
 
-    def _weight(self, word: str, similar: Mapping[str, float]) -> float:
-        """IDF of the closest known word; a word like no known one weighs the most.
-
-        Except an unknown number ("umur 45", "antrian ke 3"): it says little about the topic.
-        """
-        if not similar:
-            return self._number_idf if word.isdigit() else self._unknown_idf
-        closest = max(similar, key=lambda known: (similar[known], self._idf[known]))
-        return self._idf[closest]
-
-    def _score(
-        self,
-        doc: _Indexed,
-        words: Sequence[str],
-        weights: Sequence[float],
-        similar: Mapping[str, Mapping[str, float]],
-        covered: Mapping[str, float],
-    ) -> float:
-        hits = [
-            max((s for known, s in similar[word].items() if known in doc.words), default=0.0)
-            for word in words
-        ]
-        total = sum(weights)
-        query_cover = sum(w * h for w, h in zip(weights, hits, strict=True)) / total if total else 0
-        entry_cover = max(
-            (self._phrase_cover(phrase, covered) for phrase in doc.phrases), default=0.0
-        )
-        joined = " ".join(words)
-        wratio = max(fuzz.WRatio(joined, text) for text in doc.texts) / 100
-        return 100 * (
-            _QUERY_WEIGHT * query_cover + _ENTRY_WEIGHT * entry_cover + _WRATIO_WEIGHT * wratio
-        )
-
-    def _phrase_cover(self, phrase: Sequence[str], covered: Mapping[str, float]) -> float:
-        """Share of a question's or keyword's weight that the typed words cover."""
-        total = sum(self._idf[word] for word in phrase)
-        if not total:
-            return 0.0
-        return sum(self._idf[word] * covered.get(word, 0.0) for word in phrase) / total
+    def _is_word(self, piece: str) -> bool:
+        """A piece of a run-together word that the index knows as a word of its own."""
+        found = terms(piece)
+        return len(piece) >= _MIN_FUZZY_LENGTH and len(found) == 1 and found[0] in self._idf
 
 
-def _index(doc: Document) -> _Indexed:
-    questions = tuple(tuple(normalise(q).split()) for q in doc.questions)
-    keywords = tuple(normalise(k) for k in doc.keywords)
-    words = {word for q in questions for word in q} | {w for k in keywords for w in k.split()}
-    texts = tuple(" ".join(q) for q in questions) + keywords
-    phrases = tuple(p for p in (*questions, *(tuple(k.split()) for k in keywords)) if p)
-    return _Indexed(doc.id, frozenset(words), phrases, texts)
+def _document_words(doc: Document) -> list[str]:
+    return [word for text in (*doc.questions, *doc.keywords) for word in normalise(text).split()]
+
+
+def _document_terms(doc: Document) -> list[str]:
+    return [stem(word) for word in _document_words(doc)]
