@@ -27,6 +27,7 @@ class AuditAction(StrEnum):
     COORDINATOR_REVOKED = "coordinator.revoked"
     BROADCAST_CREATED = "broadcast.created"
     BROADCAST_CANCELLED = "broadcast.cancelled"
+    BROADCAST_RETRIED = "broadcast.retried"
     CSV_IMPORTED = "csv.imported"
     TICKET_VIEWED = "ticket.viewed"
     TICKET_ANSWERED = "ticket.answered"

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, true, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,7 +81,13 @@ class OutboxRepository:
         return True
 
     async def add_claimed(
-        self, chat_id: int, kind: str, payloads: Sequence[str], worker_id: str, now: datetime
+        self,
+        chat_id: int,
+        kind: str,
+        payloads: Sequence[str],
+        worker_id: str,
+        now: datetime,
+        expires_at: datetime | None = None,
     ) -> list[int]:
         """Rows already "sending" by `worker_id`, in order, payloads encrypted; their ids
         once flushed."""
@@ -95,6 +101,7 @@ class OutboxRepository:
                 claimed_by=worker_id,
                 claimed_at=now,
                 not_before=now,
+                expires_at=expires_at,
             )
             for payload in payloads
         ]
@@ -132,6 +139,37 @@ class OutboxRepository:
                 OutboxMessage.broadcast_id.is_(None)
                 | OutboxMessage.broadcast_id.in_(old_broadcasts),
             )
+        )
+        return result.rowcount or 0
+
+    async def take_broadcast_rows(
+        self, broadcast_id: int, statuses: Iterable[OutboxStatus]
+    ) -> list[int]:
+        """Delete the broadcast's rows in `statuses`, to be queued anew; their chat ids."""
+        result = await self.session.execute(
+            delete(OutboxMessage)
+            .where(
+                OutboxMessage.broadcast_id == broadcast_id,
+                OutboxMessage.status.in_(list(statuses)),
+            )
+            .returning(OutboxMessage.chat_id)
+            .execution_options(**NO_SYNC)
+        )
+        return sorted(result.scalars())
+
+    async def forget_dedupe_keys(self, keys: Iterable[str], *, prefix: str) -> int:
+        """Rows keyed one of `keys`, or with a key starting with `prefix`, no longer keep
+        the same message from being queued again; returns how many."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                or_(
+                    OutboxMessage.dedupe_key.in_(list(keys)),
+                    OutboxMessage.dedupe_key.startswith(prefix, autoescape=True),
+                )
+            )
+            .values(dedupe_key=None)
+            .execution_options(**NO_SYNC)
         )
         return result.rowcount or 0
 

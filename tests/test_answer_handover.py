@@ -59,3 +59,22 @@ async def test_answer_refused_for_now_is_delivered_later_by_the_sender(
     assert help_messages(fake_api) == [False, True]
     [row] = await rows_for(running_bot, USER, REPLY)
     assert row.status == "sent"
+
+
+async def test_an_answer_telegram_cannot_take_within_an_hour_is_dropped(
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
+) -> None:
+    """REPLY_EXPIRY_MINUTES (60): later, it would answer a question no longer in front of
+    the person."""
+    fake_api.outage("sendMessage")
+    update_id = fake_api.message(USER, "/bantuan")
+    await fake_api.wait_confirmed(update_id)
+    clock = running_bot.clock
+    [row] = await rows_for(running_bot, USER, REPLY)
+    assert row.status == "pending" and row.expires_at == clock.now() + timedelta(minutes=60)
+
+    fake_api.outage_over()
+    clock.set(row.expires_at)
+    assert await Sender(running_bot.app.db, sender_bot, clock=clock).run_once() == 1
+    [row] = await rows_for(running_bot, USER, REPLY)
+    assert row.status == "expired" and help_messages(fake_api) == [False]

@@ -333,6 +333,11 @@ def test_progress_numbers_are_formatted_per_language() -> None:
     progress = Progress(7, 5000, {"sent": 1250, "pending": 3750})
     with i18n.context():
         with i18n.use_locale("id"):
-            assert progress_text(progress) == "📣 Siaran #7\nTerkirim 1.250 / 5.000"
+            assert progress_text(progress) == (
+                "📣 Siaran #7\nTerkirim 1.250 / 5.000\nMenunggu 3.750, gagal 0"
+            )
         with i18n.use_locale("en"):
-            assert progress_text(progress) == "📣 Broadcast #7\nSent 1,250 / 5,000"
+            assert (
+                progress_text(progress)
+                == "📣 Broadcast #7\nSent 1,250 / 5,000\nWaiting 3,750, failed 0"
+            )

@@ -191,6 +191,7 @@ async def test_a_server_error_now_and_then_is_retried_with_backoff_and_delivered
 
     assert not sender.breaker.is_open  # two failures are not an outage
 
+
 async def test_failures_that_are_no_outage_give_up_after_max_attempts(
     db: Database, fake_api: FakeBotAPI, clock: FakeClock, make_sender: Callable[..., Sender]
 ) -> None:

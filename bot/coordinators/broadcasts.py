@@ -6,6 +6,9 @@ the sender's job (`bot.delivery.sender`); this module only reads the outbox rows
 statuses to report progress, cancels rows the sender has not claimed yet, and closes the
 broadcast when none is left to send. The coordinator's progress edits and final report
 are outbox rows too (templates), so a network error delays them but cannot lose them.
+A message waits through a Telegram outage until the broadcast's expiry (a day by
+default); the coordinator sees how many are waiting, and can have the failed ones sent
+again from the report.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import csv
 import io
 import json
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -42,6 +45,7 @@ __all__ = [
     "Draft",
     "MediaKind",
     "NoRecipients",
+    "NothingToRetry",
     "Progress",
     "ProgressThrottle",
 ]
@@ -57,6 +61,8 @@ NOT_DELIVERED = (
     OutboxStatus.SKIPPED,
 )
 IN_FLIGHT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+# What "Kirim ulang yang gagal" sends again: refused or too late, not the blocked chats.
+RETRYABLE = (OutboxStatus.FAILED, OutboxStatus.EXPIRED)
 # A progress edit not sent within this long is stale: a later count or the report follows.
 PROGRESS_TTL = timedelta(minutes=1)
 
@@ -124,16 +130,35 @@ class BroadcastInfo:
 
 @dataclass(frozen=True)
 class Progress:
-    """Outbox rows of one broadcast counted by status."""
+    """Outbox rows of one broadcast counted by status; `outage` while Telegram is away."""
 
     broadcast_id: int
     total: int
     counts: Mapping[str, int] = field(default_factory=dict)
+    outage: bool = False
 
     @classmethod
-    def queued(cls, broadcast_id: int, total: int, sent: int) -> Progress:
-        """The count a progress message was queued with: only what had been sent."""
-        return cls(broadcast_id, total, {OutboxStatus.SENT: sent})
+    def started(cls, broadcast_id: int, total: int) -> Progress:
+        """Just queued: every message waiting."""
+        return cls(broadcast_id, total, {OutboxStatus.PENDING: total})
+
+    @classmethod
+    def queued(cls, broadcast_id: int, total: int, payload: Mapping[str, Any]) -> Progress:
+        """The counts a progress message was queued with (`as_payload`)."""
+        counts = {
+            OutboxStatus.SENT: int(payload["sent"]),
+            OutboxStatus.PENDING: int(payload.get("waiting", 0)),
+            OutboxStatus.FAILED: int(payload.get("failed", 0)),
+        }
+        return cls(broadcast_id, total, counts, bool(payload.get("outage")))
+
+    def as_payload(self) -> dict[str, Any]:
+        return {
+            "sent": self.sent,
+            "waiting": self.in_flight,
+            "failed": self.failed,
+            "outage": self.outage,
+        }
 
     def _sum(self, *statuses: OutboxStatus) -> int:
         return sum(self.counts.get(status, 0) for status in statuses)
@@ -164,8 +189,9 @@ class Progress:
         return self.in_flight == 0
 
     def shown_as(self, cancelled: bool) -> str:
-        """What the progress message says, for the throttle: the count, and a cancel."""
-        return f"{self.sent}/{self.total}" + ("/cancelled" if cancelled else "")
+        """What the progress message says, for the throttle: the counts, an outage, a cancel."""
+        shown = f"{self.sent}/{self.total}/{self.in_flight}/{self.failed}"
+        return shown + ("/outage" if self.outage else "") + ("/cancelled" if cancelled else "")
 
 
 class NoRecipients(DomainError):
@@ -182,6 +208,12 @@ class AlreadyFinished(DomainError):
     """Cancelled before, or every message is already out."""
 
     key = N_("bc-already-finished")
+
+
+class NothingToRetry(DomainError):
+    """No message of the broadcast failed (or they are being sent again already)."""
+
+    key = N_("bc-nothing-to-retry")
 
 
 class ProgressThrottle:
@@ -208,6 +240,24 @@ class ProgressThrottle:
         self._shown.pop(broadcast_id, None)
 
 
+def _report_key(broadcast_id: int) -> str:
+    return f"broadcast-report:{broadcast_id}"
+
+
+def _failures_key(broadcast_id: int) -> str:
+    return f"broadcast-failures:{broadcast_id}"
+
+
+def _progress_keys(broadcast_id: int) -> str:
+    """The start of its progress edits' keys, which end in what each showed."""
+    return f"broadcast-progress:{broadcast_id}:"
+
+
+def _draft(row: Broadcast) -> Draft:
+    kind = MediaKind(row.media_kind) if row.media_kind else None
+    return Draft(row.text, kind, row.media_file_id)
+
+
 def _info(row: Broadcast) -> BroadcastInfo:
     return BroadcastInfo(
         row.id,
@@ -228,12 +278,14 @@ class BroadcastService:
         audiences: AudienceService,
         clock: Clock | None = None,
         throttle: ProgressThrottle | None = None,
+        expiry: timedelta = timedelta(hours=24),
     ) -> None:
         self._db = db
         self._roles = roles
         self._audiences = audiences
         self.clock = clock or Clock()
         self.throttle = throttle or ProgressThrottle()
+        self.expiry = expiry  # a message not delivered this long after queueing expires
 
     async def create(self, actor: int, draft: Draft, audience: Audience) -> BroadcastInfo:
         """Queue `draft` for the audience within the actor's scope, as it is at this moment.
@@ -258,9 +310,7 @@ class BroadcastService:
                     total=len(recipients),
                 )
             )
-            message, now = draft.outgoing(), self.clock.now()
-            for chat_id in recipients:
-                await enqueue(session, chat_id, KIND, message, not_before=now, broadcast_id=row.id)
+            await self._queue(session, row, recipients)
             record(
                 session,
                 actor,
@@ -284,7 +334,7 @@ class BroadcastService:
             if row is None:
                 raise BroadcastNotFound
             row.progress_chat_id, row.progress_message_id = chat_id, message_id
-            shown_as = Progress(broadcast_id, row.total).shown_as(cancelled=False)
+            shown_as = Progress.started(broadcast_id, row.total).shown_as(cancelled=False)
         self.throttle.shown(broadcast_id, shown_as)
 
     async def get(self, broadcast_id: int) -> BroadcastInfo | None:
@@ -304,16 +354,20 @@ class BroadcastService:
             counts = await OutboxRepository(session).broadcast_counts(broadcast_id)
             return Progress(broadcast_id, row.total, counts)
 
+    async def _own(self, session: AsyncSession, broadcast_id: int, actor: int) -> Broadcast:
+        """The broadcast, if `actor` wrote it or is an admin."""
+        row = await BroadcastRepository(session).get(broadcast_id)
+        if row is None:
+            raise BroadcastNotFound
+        if actor != row.coordinator_id and not self._roles.is_admin(actor):
+            raise NotPermitted
+        return row
+
     async def cancel(self, broadcast_id: int, actor: int) -> int:
         """Stop a broadcast: its pending rows become "cancelled". Its author or an admin
         may; returns how many messages will not be sent. Audited."""
         async with self._db.transaction() as session:
-            broadcasts = BroadcastRepository(session)
-            row = await broadcasts.get(broadcast_id)
-            if row is None:
-                raise BroadcastNotFound
-            if actor != row.coordinator_id and not self._roles.is_admin(actor):
-                raise NotPermitted
+            row = await self._own(session, broadcast_id, actor)
             if row.status == Status.CANCELLED or row.finished_at is not None:
                 raise AlreadyFinished
             cancelled = await OutboxRepository(session).cancel_pending_of_broadcast(broadcast_id)
@@ -326,6 +380,49 @@ class BroadcastService:
                 cancelled=cancelled,
             )
             return cancelled
+
+    async def retry_failed(self, broadcast_id: int, actor: int) -> int:
+        """Queue the failed and expired messages anew, with a new expiry, and reopen the
+        broadcast so its progress and a new report follow. Its author or an admin may;
+        blocked chats are not tried again. Returns how many; audited."""
+        async with self._db.transaction() as session:
+            row = await self._own(session, broadcast_id, actor)
+            if row.status == Status.CANCELLED:
+                raise AlreadyFinished
+            outbox = OutboxRepository(session)
+            chats = await outbox.take_broadcast_rows(broadcast_id, RETRYABLE)
+            if not chats:
+                raise NothingToRetry
+            # Reopened, it shows its progress and reports again, whatever it showed before.
+            await outbox.forget_dedupe_keys(
+                (_report_key(broadcast_id), _failures_key(broadcast_id)),
+                prefix=_progress_keys(broadcast_id),
+            )
+            await self._queue(session, row, chats)
+            row.status, row.finished_at = Status.QUEUED.value, None
+            record(
+                session,
+                actor,
+                AuditAction.BROADCAST_RETRIED,
+                broadcast_id=broadcast_id,
+                count=len(chats),
+            )
+        self.throttle.forget(broadcast_id)
+        return len(chats)
+
+    async def _queue(self, session: AsyncSession, row: Broadcast, chats: Iterable[int]) -> None:
+        """One row per chat, due now, expiring after `expiry`."""
+        message, now = _draft(row).outgoing(), self.clock.now()
+        for chat_id in chats:
+            await enqueue(
+                session,
+                chat_id,
+                KIND,
+                message,
+                not_before=now,
+                expires_at=now + self.expiry,
+                broadcast_id=row.id,
+            )
 
     async def finish_if_done(self, broadcast_id: int) -> bool:
         """Close the broadcast once no row is pending or being sent. True only for the one
@@ -345,13 +442,14 @@ class BroadcastService:
             await _queue_report(session, row, Progress(broadcast_id, row.total, counts), now)
             return True
 
-    async def update_progress(self) -> bool:
+    async def update_progress(self, *, telegram_down: bool = False) -> bool:
         """One round over the unfinished broadcasts: queue an edit of each progress message
-        whose count changed (at most every `throttle.min_interval`), close the finished
-        ones with their report. True when anything was queued, to wake the sender."""
+        whose count changed (at most every `throttle.min_interval`), saying so while
+        `telegram_down` (the sender is waiting out an outage), close the finished ones with
+        their report. True when anything was queued, to wake the sender."""
         queued = False
         for info in await self.unfinished():
-            progress = await self.progress(info.id)
+            progress = replace(await self.progress(info.id), outage=telegram_down)
             if progress.done:
                 if await self.finish_if_done(info.id):
                     self.throttle.forget(info.id)
@@ -371,9 +469,9 @@ class BroadcastService:
                 session,
                 chat_id,
                 Template.BROADCAST_PROGRESS,
-                {"broadcast": info.id, "sent": progress.sent, "cancelled": info.cancelled},
+                {"broadcast": info.id, **progress.as_payload(), "cancelled": info.cancelled},
                 # Once per count: after a restart the throttle forgot what was shown.
-                dedupe_key=f"broadcast-progress:{info.id}:{shown_as}",
+                dedupe_key=f"{_progress_keys(info.id)}{shown_as}",
                 not_before=now,
                 expires_at=now + PROGRESS_TTL,
             )
@@ -408,7 +506,7 @@ async def _queue_report(
         row.progress_chat_id,
         Template.BROADCAST_REPORT,
         fields,
-        dedupe_key=f"broadcast-report:{row.id}",
+        dedupe_key=_report_key(row.id),
         not_before=now,
     )
     if progress.unreachable or progress.failed:
@@ -417,6 +515,6 @@ async def _queue_report(
             row.progress_chat_id,
             Template.BROADCAST_FAILURES,
             fields,
-            dedupe_key=f"broadcast-failures:{row.id}",
+            dedupe_key=_failures_key(row.id),
             not_before=now,
         )

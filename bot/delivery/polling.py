@@ -68,6 +68,7 @@ class ReliablePolling:
         concurrency: int | None = None,
         limiter: RateLimiter | None = None,
         clock: Clock | None = None,
+        reply_expiry: timedelta = timedelta(hours=1),
     ) -> None:
         self._dp = dp
         self._bot = bot
@@ -82,6 +83,7 @@ class ReliablePolling:
         self._worker = new_worker_id("poller")
         self._limiter = limiter or RateLimiter()
         self._clock = clock or Clock()  # the app's, which the outbox sender shares
+        self._reply_expiry = reply_expiry  # answers not sent by then are dropped
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; the batch in hand is always finished first."""
@@ -170,13 +172,15 @@ class ReliablePolling:
                     # The errors router already answered; a poison update must not loop.
                     logger.error("update %s failed: %s", update.update_id, crash_trace(error))
             log.record(update.update_id)
+            now = self._clock.now()
             return await hold(
                 session,
                 self._bot,
                 _chat_key(update),
                 deferred.calls,
                 self._worker,
-                self._clock.now(),
+                now,
+                now + self._reply_expiry,
             )
 
 

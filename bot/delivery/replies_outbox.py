@@ -48,11 +48,14 @@ async def hold(
     calls: list[TelegramMethod[Any]],
     worker: str,
     now: datetime,
+    expires_at: datetime | None = None,
 ) -> HeldAnswers:
     """Write the answers as outbox rows claimed at `now`; the sender only takes them after
-    a crash."""
+    a crash or while Telegram is unavailable, until `expires_at`."""
     payloads = [as_outgoing(bot, call).to_json() for call in calls]
-    ids = await OutboxRepository(session).add_claimed(chat_id, REPLY, payloads, worker, now)
+    ids = await OutboxRepository(session).add_claimed(
+        chat_id, REPLY, payloads, worker, now, expires_at
+    )
     return HeldAnswers(chat_id, list(zip(ids, calls, strict=True)))
 
 

@@ -130,7 +130,9 @@ def create_app(
             roles=roles,
             places=places,
             audiences=audiences,
-            broadcasts=BroadcastService(db, roles, audiences, clock),
+            broadcasts=BroadcastService(
+                db, roles, audiences, clock, expiry=timedelta(hours=settings.broadcast_expiry_hours)
+            ),
             rosters=rosters,
             exports=ExportService(db, rosters),
             participants=ParticipantSearch(

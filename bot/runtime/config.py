@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     outbox_rate: float = Field(default=29.5, gt=0, le=1000)
     # A message claimed by a process that died is sent again after this many seconds.
     outbox_lease_seconds: float = Field(default=60, ge=1)
+    # While Telegram answers 5xx or cannot be reached the sender pauses and probes with one
+    # message, waiting twice as long after each failed probe, up to this many seconds.
+    outbox_probe_max_seconds: float = Field(default=120, ge=1)
+    # A broadcast message not delivered this many hours after it was queued expires.
+    broadcast_expiry_hours: float = Field(default=24, gt=0)
+    # An answer to a person's message or button press not delivered within this many
+    # minutes (Telegram unavailable) is dropped: much later it would answer a question the
+    # person no longer has in front of them.
+    reply_expiry_minutes: float = Field(default=60, gt=0)
     # Settled outbox rows (sent, failed, ...; payload already blanked) are deleted after
     # this many hours; a broadcast's rows once the broadcast closed that long ago.
     outbox_keep_hours: float = Field(default=24, gt=0)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 
+from bot.delivery.circuit_breaker import CircuitBreaker
 from bot.delivery.polling import ReliablePolling, forget_old_updates
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.sender import Sender
@@ -53,7 +54,11 @@ async def poll(
     await dp.emit_startup(bot=bot, **context)
     try:
         limiter = limiter or RateLimiter(app.settings.outbox_rate)
-        await ReliablePolling(dp, bot, app.db, limiter=limiter, clock=app.clock).run(stop)
+        reply_expiry = timedelta(minutes=app.settings.reply_expiry_minutes)
+        polling = ReliablePolling(
+            dp, bot, app.db, limiter=limiter, clock=app.clock, reply_expiry=reply_expiry
+        )
+        await polling.run(stop)
     finally:
         await dp.emit_shutdown(bot=bot, **context)
 
@@ -69,10 +74,11 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         limiter=limiter,
         lease_seconds=settings.outbox_lease_seconds,
         clock=app.clock,
+        breaker=CircuitBreaker(max_backoff=settings.outbox_probe_max_seconds, clock=limiter.now),
     )
 
     async def progress() -> None:
-        if await app.services.broadcasts.update_progress():
+        if await app.services.broadcasts.update_progress(telegram_down=sender.breaker.is_open):
             sender.wake()
 
     async def forget_updates() -> None:

@@ -154,6 +154,7 @@ class BroadcastAction(StrEnum):
     CANCEL = "cancel"
     CANCEL_CONFIRMED = "cancel_ok"
     KEEP = "keep"
+    RETRY_FAILED = "retry"  # the final report's "Kirim ulang yang gagal"
 
 
 class BroadcastCb(CallbackData, prefix="bc1"):

@@ -14,7 +14,12 @@ from bot.coordinators.broadcasts import Progress
 from bot.delivery.outbox import Outgoing
 from bot.delivery.templates import Payload
 from bot.services import Services
-from handlers.coordinators.broadcast.render import cancel_button, progress_text, report_text
+from handlers.coordinators.broadcast.render import (
+    cancel_button,
+    progress_text,
+    report_text,
+    retry_button,
+)
 
 
 class BroadcastNotices:
@@ -26,7 +31,7 @@ class BroadcastNotices:
         info = await self._broadcasts.get(int(payload["broadcast"]))
         if info is None or info.finished_at is not None or info.progress_message_id is None:
             return None
-        progress = Progress.queued(info.id, info.total, int(payload["sent"]))
+        progress = Progress.queued(info.id, info.total, payload)
         markup = None if payload["cancelled"] else cancel_button(info.id)
         return Outgoing.edit_text(
             info.progress_message_id,
@@ -35,14 +40,18 @@ class BroadcastNotices:
         )
 
     async def report(self, chat_id: int, payload: Payload) -> Outgoing | None:
-        """The final counts in place of the progress message, or anew if it was deleted."""
+        """The final counts in place of the progress message, or anew if it was deleted;
+        with "Kirim ulang yang gagal" when some failed."""
         info = await self._broadcasts.get(int(payload["broadcast"]))
         if info is None:
             return None
-        anew = Outgoing.text(report_text(await self._broadcasts.progress(info.id)))
+        progress = await self._broadcasts.progress(info.id)
+        markup = retry_button(info.id).model_dump(exclude_none=True) if progress.failed else None
+        anew = Outgoing.text(report_text(progress), markup)
         if info.progress_message_id is None:
             return anew
-        return Outgoing.edit_text(info.progress_message_id, anew.params["text"], fallback=anew)
+        text = anew.params["text"]
+        return Outgoing.edit_text(info.progress_message_id, text, markup, fallback=anew)
 
     async def failures(self, chat_id: int, payload: Payload) -> Outgoing | None:
         """The undelivered rows (chat id, status, Telegram's reason) as a CSV file."""

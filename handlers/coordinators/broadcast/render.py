@@ -67,8 +67,14 @@ def describe(resolved: ResolvedAudience) -> str:
 
 
 def progress_text(progress: Progress) -> str:
-    return _("bc-progress").format(
-        id=progress.broadcast_id, sent=number(progress.sent), total=number(progress.total)
+    """The counts so far; while Telegram is away, that the waiting ones wait for it."""
+    text = _("bc-progress-outage") if progress.outage else _("bc-progress")
+    return text.format(
+        id=progress.broadcast_id,
+        sent=number(progress.sent),
+        total=number(progress.total),
+        waiting=number(progress.in_flight),
+        failed=number(progress.failed),
     )
 
 
@@ -125,11 +131,16 @@ def confirm_menu() -> InlineKeyboardMarkup:
 
 
 def cancel_button(broadcast_id: int) -> InlineKeyboardMarkup:
+    return _one_button(_("btn-bc-cancel"), BroadcastAction.CANCEL, broadcast_id)
+
+
+def retry_button(broadcast_id: int) -> InlineKeyboardMarkup:
+    return _one_button(_("btn-bc-retry-failed"), BroadcastAction.RETRY_FAILED, broadcast_id)
+
+
+def _one_button(label: str, action: BroadcastAction, broadcast_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(
-        text=_("btn-bc-cancel"),
-        callback_data=BroadcastCb(action=BroadcastAction.CANCEL, broadcast=broadcast_id),
-    )
+    builder.button(text=label, callback_data=BroadcastCb(action=action, broadcast=broadcast_id))
     return builder.as_markup()
 
 

@@ -1,5 +1,6 @@
 """/siaran, last step: queue the previewed broadcast (or change/discard it), show its
-progress message, and cancel a running broadcast from that message's button."""
+progress message, cancel a running broadcast from that message's button, and send the
+failed messages again from the final report's button."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.coordinators.audiences import Audience, NotInScope
-from bot.coordinators.broadcasts import AlreadyFinished, Draft, NoRecipients, Progress
+from bot.coordinators.broadcasts import (
+    AlreadyFinished,
+    Draft,
+    NoRecipients,
+    NothingToRetry,
+    Progress,
+)
 from bot.coordinators.roles import Scope
 from bot.delivery.deferred_replies import send_now
 from bot.errors import NotPermitted
@@ -66,7 +73,7 @@ async def send_confirmed(
         alert(callback_answer, error_text(exc))
         return
     await state.clear()
-    text = progress_text(Progress(info.id, info.total))
+    text = progress_text(Progress.started(info.id, info.total))
     with send_now():  # its real message id is needed to edit it later
         sent = await callback.bot.send_message(chat_id, text, reply_markup=cancel_button(info.id))
     await services.broadcasts.attach_progress_message(info.id, chat_id, sent.message_id)
@@ -114,6 +121,27 @@ async def cancel_confirmed(
         alert(callback_answer, error_text(exc))
         return
     await _replace_text(callback, _("bc-cancelled").format(id=broadcast_id, count=number(dropped)))
+
+
+@router.callback_query(BroadcastCb.filter(F.action == BroadcastAction.RETRY_FAILED), HasRole())
+async def retry_failed_pressed(
+    callback: CallbackQuery,
+    callback_data: BroadcastCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """The report's "Kirim ulang yang gagal": the failed messages are queued again, and the
+    report turns back into the progress. Someone else's or an unknown broadcast is refused
+    by the errors router."""
+    broadcast_id = callback_data.broadcast
+    await close_keyboard(callback)
+    try:
+        count = await services.broadcasts.retry_failed(broadcast_id, callback.from_user.id)
+    except (NothingToRetry, AlreadyFinished) as exc:
+        alert(callback_answer, error_text(exc))
+        return
+    text = _("bc-retried").format(id=broadcast_id, count=number(count))
+    await callback.bot.send_message(callback.from_user.id, text)
 
 
 @router.callback_query(BroadcastCb.filter(F.action == BroadcastAction.KEEP), HasRole())
