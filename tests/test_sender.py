@@ -188,7 +188,6 @@ async def test_a_server_error_now_and_then_is_retried_with_backoff_and_delivered
     assert waits[:2] == [2.0, 4.0]
     assert (row.status, row.attempts) == ("sent", 1)  # Telegram's trouble used up no attempt
     assert sends(fake_api) == [(9, 502), (9, 502), (9, 200)]
-
     assert not sender.breaker.is_open  # two failures are not an outage
 
 
