@@ -194,7 +194,8 @@ class Sender:
         free = 0 if self._stopping or paused else self.concurrency - in_flight
         free = self.breaker.admits(free, in_flight)
         recover = loop.time() >= deliveries.next_recover
-        probe_in = self.breaker.probe_in()
+        # While rows are still on their way back, their ends wake us, not the probe's time.
+        probe_in = None if in_flight else self.breaker.probe_in()
         timeout = min(self.poll_interval, paused or 1e9, 1e9 if probe_in is None else probe_in)
         batch = deliveries.finished[:]
         if not (batch or free or recover):
