@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.clock import Clock
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.delivery.sender import Sender
+from bot.registration.personal_data import PersonalDataCipher, generate_data_key
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Broadcast
@@ -65,6 +66,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     parser.add_argument("--broadcast-id", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--data-key", help=argparse.SUPPRESS)  # this run's, for the worker
     return parser.parse_args()
 
 
@@ -99,7 +101,10 @@ async def prepare(db: Database, recipients: list[int]) -> int:
 
 async def worker(args: argparse.Namespace) -> None:
     """One sender process (used by --kill): runs until SIGTERM or the broadcast is done."""
-    db, stop = Database(args.database_url), asyncio.Event()
+    db, stop = (
+        Database(args.database_url, sealer=PersonalDataCipher(args.data_key)),
+        asyncio.Event(),
+    )
     session = AiohttpSession(api=TelegramAPIServer.from_base(args.api_url))
     bot = Bot(token=DEFAULT_TOKEN, session=session)
     loop = asyncio.get_running_loop()
@@ -151,6 +156,8 @@ async def run_with_kills(
         fake.url,
         "--broadcast-id",
         str(bid),
+        "--data-key",
+        args.data_key,
         "--rate",
         str(args.rate),
         "--concurrency",
@@ -251,7 +258,8 @@ async def main(args: argparse.Namespace) -> int:
         if args.database_url:
             await empty_database(args.database_url)  # a run must not count the last run's rows
         args.database_url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-        db = Database(args.database_url)
+        args.data_key = generate_data_key()  # a throwaway key: outbox payloads are sealed
+        db = Database(args.database_url, sealer=PersonalDataCipher(args.data_key))
         fake = FakeBotAPI(
             rate_limit=args.fake_limit, error_rate=args.error_rate, blocked=blocked, seed=args.seed
         )
