@@ -54,9 +54,11 @@ class Entry:
 
 
 class Faq:
-    """Topics in file order, entries by id, and the matcher built over them."""
+    """Topics in file order, entries by id, and the matcher built over them; `reload`
+    reads the file again without a restart."""
 
-    def __init__(self, topics: list[Topic], entries: list[Entry]) -> None:
+    def __init__(self, topics: list[Topic], entries: list[Entry], path: Path | None = None) -> None:
+        self.path = path
         self.topics = tuple(topics)
         self._topics = {topic.id: topic for topic in topics}
         self._entries = {entry.id: entry for entry in entries}
@@ -76,6 +78,14 @@ class Faq:
     def match(self, text: str) -> Ranking:
         return self._matcher.rank(text)
 
+    def reload(self) -> None:
+        """Read and check the file again and use it from now on; on a FaqError the
+        current content stays in use. Nothing is awaited in between, so a question
+        is answered from either the old content or the new, never a mix."""
+        fresh = load_faq(self.path)
+        self.topics, self._topics = fresh.topics, fresh._topics
+        self._entries, self._matcher = fresh._entries, fresh._matcher
+
 
 def load_faq(path: Path | None = None) -> Faq:
     """Read and check the FAQ at ``path``, or the packaged one when None."""
@@ -88,7 +98,7 @@ def load_faq(path: Path | None = None) -> Faq:
         _check_together(topics, entries)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, FaqError) as exc:
         raise FaqError(f"{source}: {' '.join(str(exc).split())}") from exc
-    return Faq(topics, entries)
+    return Faq(topics, entries, path)
 
 
 def _topic(item: Mapping[str, object]) -> Topic:

@@ -1,5 +1,6 @@
-"""FAQ: /faq browses topic → question → answer; a question typed outside any conversation
-is answered from the FAQ, or gets the closest questions as buttons, or "Tanya petugas"."""
+"""FAQ: /faq browses topic → question → answer; a message typed outside any conversation
+is small talk (a short reply), a scam report (the free-of-charge warning), or a question
+answered from the FAQ, offered its closest questions as buttons, or "Tanya petugas"."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.faq.matching import Strength
+from bot.faq.small_talk import Chat
+from bot.faq.understanding import read
 from bot.services import Services
 from handlers.common import keyboards
 from handlers.common.blueprint import Blueprint
@@ -89,8 +92,13 @@ async def vote_chosen(
 
 @router.message(StateFilter(None), F.text & ~F.text.startswith("/"))
 async def question_typed(message: Message, services: Services, i18n: I18n) -> None:
-    """Free text outside any conversation: the FAQ's answer, its closest questions, or staff."""
-    ranking = services.faq.match(message.text or "")
+    """Free text outside any conversation: small talk, a scam report, the FAQ's answer, its
+    closest questions, or staff."""
+    reading = read(services.faq, message.text or "")
+    if reading.chat is not None:
+        await _reply_to_chat(message, reading.chat)
+        return
+    ranking = reading.ranking
     found = [entry for match in ranking.matches if (entry := services.faq.entry(match.id))]
     locale = i18n.current_locale
     if ranking.strength is Strength.STRONG:
@@ -103,3 +111,16 @@ async def question_typed(message: Message, services: Services, i18n: I18n) -> No
         await message.answer(_("faq-did-you-mean"), reply_markup=render.suggestions(found, locale))
     else:
         await message.answer(_("faq-no-match"), reply_markup=keyboards.main_menu("faq"))
+
+
+async def _reply_to_chat(message: Message, chat: Chat) -> None:
+    """A short polite reply (the menu after a greeting or an "ok"), never an FAQ entry;
+    a scam report gets the warning and the way to report it."""
+    if chat is Chat.SCAM:
+        await message.answer(_("scam-warning"), reply_markup=render.report_scam())
+    elif chat is Chat.THANKS:
+        await message.answer(_("small-talk-thanks"))
+    elif chat is Chat.GREETING:
+        await message.answer(_("small-talk-greeting"), reply_markup=keyboards.main_menu())
+    else:
+        await message.answer(_("small-talk-ok"), reply_markup=keyboards.main_menu())

@@ -64,6 +64,13 @@ def suggestions(entries: Iterable[Entry], locale: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def report_scam() -> InlineKeyboardMarkup:
+    """Under the scam warning: report it to a coordinator (a ticket, like "Tanya petugas")."""
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("btn-report-scam"), callback_data=AskCb(origin="faq"))
+    return builder.as_markup()
+
+
 def helpful(entry_id: str, others: Iterable[str] = ()) -> InlineKeyboardMarkup:
     """ "Membantu?"; "Tidak" will offer `others` (at most two, to fit in callback data)."""
     builder = InlineKeyboardBuilder()
