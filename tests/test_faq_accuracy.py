@@ -1,7 +1,7 @@
 """The FAQ matcher's accuracy on the hold-out set stays where it was measured.
 
-Measured with ``bench/faq_accuracy.py`` (direct answers right 0.641, top-1 0.853, top-3
-0.935, wrong direct answers 12 of 226, no-match recall 0.619 and precision 0.788); the
+Measured with ``bench/faq_accuracy.py`` (direct answers right 0.625, top-1 0.853, top-3
+0.935, wrong direct answers 7 of 226, no-match recall 0.619 and precision 0.788); the
 bounds sit just beyond, so a change that makes matching worse fails here, while the
 numbers stay honest because the hold-out is never tuned on.
 """
@@ -33,9 +33,9 @@ def test_holdout_phrasings_are_not_copied_into_the_faq() -> None:
 
 def test_accuracy_on_the_holdout() -> None:
     result = evaluate(FAQ, CASES)
-    assert result.direct_rate >= 0.62, result.misses
+    assert result.direct_rate >= 0.6, result.misses
     assert result.top1_rate >= 0.83, result.misses
     assert result.top3_rate >= 0.91, result.misses
     assert result.no_match_rate >= 0.6, result.misses
     assert result.no_match_precision >= 0.76, result.misses
-    assert result.wrong_direct_rate <= 0.06, result.misses
+    assert result.wrong_direct_rate <= 0.035, result.misses

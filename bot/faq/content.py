@@ -63,7 +63,7 @@ class Faq:
         self._topics = {topic.id: topic for topic in topics}
         self._entries = {entry.id: entry for entry in entries}
         self._matcher = Matcher(
-            Document(e.id, tuple(e.question.values()), e.keywords, e.topic) for e in entries
+            Document(e.id, tuple(e.question.values()), e.keywords) for e in entries
         )
 
     def topic(self, topic_id: str) -> Topic | None:
