@@ -20,7 +20,7 @@ from handlers.coordinators.broadcast.router import broadcast_router
 from handlers.directory import nearest_blk
 from handlers.faq import answers as faq
 from handlers.faq import reload as faq_reload
-from handlers.home import fallback, language, my_id, start
+from handlers.home import fallback, language, my_id, resume, start
 from handlers.privacy import my_data
 from handlers.registration import registration_router
 from handlers.training import attendance, batches, schedule
@@ -39,6 +39,7 @@ def root_router() -> Router:
         start.router,
         my_id.router,
         language.router,
+        resume.router,  # help in a flow, and the way back, before the flows' catch-alls
         my_data.router,
         registration_router(),
         eligibility_check.router,

@@ -60,6 +60,19 @@ class LangCb(CallbackData, prefix="l1"):
     locale: str
 
 
+class ResumeAction(StrEnum):
+    GO_ON = "go"
+    RESTART = "new"
+
+
+class ResumeCb(CallbackData, prefix="rs1"):
+    """Continue a flow, or start it over (handlers/common/paused.py); `flow` is its state
+    group's name, so an old button cannot act on a different flow."""
+
+    action: ResumeAction
+    flow: str
+
+
 class EligCb(CallbackData, prefix="k1"):
     """An answer in the eligibility check: `field` is "bs" (business) or "pk" (PHK)."""
 

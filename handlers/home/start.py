@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from handlers.common import keyboards
+from handlers.common import keyboards, paused
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import MenuAction, MenuCb
 from handlers.common.replies import alert, close_keyboard
@@ -19,16 +19,29 @@ router = Blueprint(name=__name__)
 
 @router.message(Command("batal"))
 async def cmd_batal(message: Message, state: FSMContext) -> None:
-    """Leaves any running conversation; answers already given are discarded."""
-    text = _("cancelled") if await state.get_state() else _("nothing-to-cancel")
+    """Leaves the running conversation, its answers discarded; with none running, the one
+    put aside goes. A flow put aside under the one left is offered again."""
+    running = await state.get_state() is not None
     await state.clear()
-    await message.answer(text, reply_markup=keyboards.REMOVE)
+    if not running and await paused.discard(state):
+        running = True
+    await message.answer(
+        _("cancelled") if running else _("nothing-to-cancel"), reply_markup=keyboards.REMOVE
+    )
     await message.answer(_("menu-title"), reply_markup=keyboards.main_menu())
+    if flow := await paused.paused_flow(state):
+        await message.answer(
+            _("resume-offer"), reply_markup=paused.resume_buttons(flow, restart=True)
+        )
 
 
 @router.message(Command("bantuan", "help"))
-async def cmd_bantuan(message: Message) -> None:
-    await message.answer(_("help-text"), reply_markup=keyboards.ask_button())
+async def cmd_bantuan(message: Message, state: FSMContext) -> None:
+    """Works in any state; in a flow, ends with the way back to its open question."""
+    markup = keyboards.ask_button()
+    if flow := await paused.open_flow(state):
+        markup.inline_keyboard.extend(paused.resume_buttons(flow).inline_keyboard)
+    await message.answer(_("help-text"), reply_markup=markup)
 
 
 @router.callback_query(MenuCb.filter(F.action == MenuAction.HELP))
@@ -38,11 +51,22 @@ async def help_chosen(callback: CallbackQuery) -> None:
     )
 
 
-@router.message(CommandStart(), StateFilter(None))
-async def cmd_start(message: Message) -> None:
-    """Greets, says the training is free, and shows the main menu."""
+@router.message(CommandStart())
+async def cmd_start(message: Message, state: FSMContext) -> None:
+    """Greets, says the training is free, and shows the main menu, in any state: a flow
+    of the person's is put aside with its answers and offered again (continue or start
+    over); a staff conversation ends, as with /batal."""
+    if flow := await paused.open_flow(state):
+        await paused.pause(state)
+    else:
+        await state.clear()
+        flow = await paused.paused_flow(state)
     await message.answer(_("start-greeting"), reply_markup=keyboards.REMOVE)
     await message.answer(_("menu-title"), reply_markup=keyboards.main_menu())
+    if flow in paused.RESUMABLE:
+        await message.answer(
+            _("resume-offer"), reply_markup=paused.resume_buttons(flow, restart=True)
+        )
 
 
 @router.callback_query(MenuCb.filter(), ~StateFilter(None))

@@ -14,12 +14,13 @@ from bot.registration.nik import NikError
 from bot.registration.nik_checks import NikRefused
 from bot.registration.person_name import NameError_, clean_full_name
 from bot.services import Services
-from handlers.common import keyboards
+from handlers.common import keyboards, paused
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import MenuAction, MenuCb, RegCb, RegStep
 from handlers.common.errors import error_text
 from handlers.common.replies import close_keyboard
 from handlers.registration.questions import advance, ask, prefilled
+from handlers.registration.retry import repeat
 from handlers.registration.states import Registration
 
 router = Blueprint(name=__name__)
@@ -41,6 +42,11 @@ async def start_registration(
     (given in another journey) are not asked again."""
     if await services.registrations.is_registered(event.from_user.id):
         await event.bot.send_message(event.from_user.id, _("reg-already-registered"))
+        return
+    if await paused.paused_flow(state) == Registration.__full_group_name__:
+        # Put aside by /start: the answers given so far are kept (the nudge promises it).
+        await paused.resume(state)
+        await repeat(event, state, services)
         return
     await state.set_data(prefilled(known or {}))
     await ask(Registration.consent, event, state, services)

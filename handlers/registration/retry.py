@@ -14,11 +14,9 @@ from handlers.registration.states import Registration
 _BY_NAME = {question.state: question for question in ORDER}
 
 
-async def _repeat(event: Message | CallbackQuery, state: FSMContext, services: Services) -> None:
+async def repeat(event: Message | CallbackQuery, state: FSMContext, services: Services) -> None:
     current = await state.get_state()
     await ask(_BY_NAME[current], event, state, services)
 
 
-commands_router, router = retry_routers(
-    __name__, Registration, _repeat, __("error-command-in-flow")
-)
+commands_router, router = retry_routers(__name__, Registration, repeat, __("error-command-in-flow"))

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.services import Services
 from bot.tickets.rules import MAX_TEXT, Origin, ticket_number_in
 from bot.tickets.views import TicketNotFound, TooManyOpenTickets
+from handlers.common import paused
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import AskCb, TicketAction, TicketCb
 from handlers.common.replies import alert, close_keyboard
@@ -99,6 +100,8 @@ async def question_written(message: Message, state: FSMContext, services: Servic
         raise
     await state.clear()
     await message.answer(_("ticket-created").format(id=ticket.id))
+    if flow := await paused.paused_flow(state):
+        await message.answer(_("resume-after-help"), reply_markup=paused.resume_buttons(flow))
 
 
 @router.message(RepliesToOwnTicket(), StateFilter(None))

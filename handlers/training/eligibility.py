@@ -86,7 +86,9 @@ def _question(question: State) -> tuple[str, InlineKeyboardMarkup | None]:
     return _("reg-ask-phk"), builder.as_markup()
 
 
-async def _continue(event: Message | CallbackQuery, state: FSMContext, services: Services) -> None:
+async def continue_check(
+    event: Message | CallbackQuery, state: FSMContext, services: Services
+) -> None:
     """Ask the first answer still missing, or give the verdict."""
     answers = await state.get_data()
     born = answers.get("birth_date")
@@ -118,7 +120,7 @@ async def cmd_kelayakan(
     participant = await services.registrations.get(event.from_user.id)
     if participant is None:
         await state.set_data({})
-        await _continue(event, state, services)
+        await continue_check(event, state, services)
         return
     placement = await services.enrollment.placement(event.from_user.id)
     applicant = Applicant(
@@ -145,7 +147,7 @@ async def birth_date_typed(message: Message, state: FSMContext, services: Servic
     # The date alone, as parse_birth_date reads it back: not the typed text, which may be
     # a whole NIK or thousands of spaces.
     await state.update_data(birth_date=f"{born:%d-%m-%Y}")
-    await _continue(message, state, services)
+    await continue_check(message, state, services)
 
 
 @router.callback_query(
@@ -163,7 +165,7 @@ async def answer_chosen(
         await state.update_data(business=callback_data.value)
     else:
         await state.update_data(phk=callback_data.value == "1")
-    await _continue(callback, state, services)
+    await continue_check(callback, state, services)
 
 
 @router.message(StateFilter(EligibilityCheck))
@@ -174,4 +176,4 @@ async def unexpected_answer(
     """Anything else while the check is open: explain, then ask the open question again."""
     text = _("error-command-in-check") if isinstance(event, Message) else _("error-stale-button")
     await event.bot.send_message(event.from_user.id, text)
-    await _continue(event, state, services)
+    await continue_check(event, state, services)
