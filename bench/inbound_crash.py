@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import sys
 import tempfile
@@ -20,22 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.registration.personal_data import generate_data_key  # noqa: E402
+from bench._bot_process import bot_env, start_bot  # noqa: E402
 from tests.databases import empty_database  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI  # noqa: E402
 
 CHOICES = ("en", "id")
 ANSWERS = {"en": "Language changed to English.", "id": "Bahasa diubah ke Bahasa Indonesia."}
-
-
-async def start_bot(fake: FakeBotAPI, env: dict[str, str], cwd: str) -> asyncio.subprocess.Process:
-    seen = len(fake.calls)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.runtime.cli", "run", env=env, cwd=cwd,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
-    await fake.wait_call("getUpdates", predicate=lambda c: c.seq > seen, timeout=300)
-    return process
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -45,14 +34,7 @@ async def main(args: argparse.Namespace) -> None:
         await empty_database(database_url)  # update ids restart at 1: old ones would match
     fake = FakeBotAPI()
     await fake.start()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATA", "REDIS"))},
-        "BOT_TOKEN": fake.token,
-        "TELEGRAM_API_URL": fake.url,
-        "DATABASE_URL": database_url,
-        "DATA_KEY": generate_data_key(),
-        "PYTHONPATH": str(ROOT),
-    }
+    env = bot_env(fake, database_url)
     process = await start_bot(fake, env, workdir)
     people = range(7_000_001, 7_000_001 + args.people)
     expected: dict[int, list[str]] = {p: [] for p in people}

@@ -77,5 +77,5 @@ def audit_import(session: AsyncSession, actor_id: int, kind: str, report: Import
         added=report.added,
         updated=report.updated,
         unchanged=report.unchanged,
-        rejected=len(report.rejected),
+        rejected=report.rejected_count,
     )

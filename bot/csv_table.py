@@ -60,6 +60,12 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
+    # Rejected rows counted but not kept in `rejected` (a long job keeps the first ones).
+    more_rejected: int = 0
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected) + self.more_rejected
 
 
 @dataclass(frozen=True, slots=True)

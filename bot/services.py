@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.coordinators.audiences import AudienceService
 from bot.coordinators.broadcasts import BroadcastService
 from bot.coordinators.exports import ExportService
+from bot.coordinators.import_jobs import ImportJobs
 from bot.coordinators.participant_actions import ParticipantActions
 from bot.coordinators.participant_search import ParticipantSearch
 from bot.coordinators.place_finder import PlaceFinder
@@ -37,6 +38,7 @@ class Services:
     directory: DirectoryService
     enrollment: EnrollmentService
     batch_importer: BatchImporter
+    imports: ImportJobs
     batch_admin: BatchAdmin
     roles: RoleService
     places: PlaceFinder

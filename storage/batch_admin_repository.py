@@ -4,6 +4,7 @@ locked for a change with `BatchRepository.locked`."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -43,6 +44,16 @@ class BatchAdminRepository:
         )
         row = (await self.session.execute(stmt)).first()
         return BlkPlace(*row) if row else None
+
+    async def blks_by_id(self, blk_ids: Collection[str]) -> dict[str, BlkPlace]:
+        """The BLKs among these ids (a few hundred at a time), by id."""
+        stmt = (
+            select(Blk.id, Blk.name, Regency.province_code, Province.timezone)
+            .join(Regency, Blk.regency_code == Regency.code)
+            .join(Province, Regency.province_code == Province.code)
+            .where(Blk.id.in_(blk_ids))
+        )
+        return {row.id: BlkPlace(*row) for row in await self.session.execute(stmt)}
 
     async def blks(self, province_code: str | None, limit: int) -> list[BlkPlace]:
         """BLKs of one province or all, by name, at most `limit`."""

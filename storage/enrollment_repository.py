@@ -3,6 +3,7 @@ on SQLite and PostgreSQL alike, so concurrent attempts can never overbook a batc
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -37,6 +38,11 @@ class BatchRepository:
     async def by_external_id(self, external_id: str) -> Batch | None:
         stmt = select(Batch).where(Batch.external_id == external_id)
         return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def by_external_ids(self, external_ids: Collection[str]) -> dict[str, Batch]:
+        """The batches stored under these ids (a few hundred at a time), by id."""
+        stmt = select(Batch).where(Batch.external_id.in_(external_ids))
+        return {batch.external_id: batch for batch in await self.session.scalars(stmt)}
 
     async def open_for_blk(self, blk_id: str, now: datetime) -> list[Batch]:
         """Batches still taking registrations, soonest first."""

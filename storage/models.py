@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -412,6 +413,38 @@ class NikCheck(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class ImportJob(Base):
+    """A staff member's CSV upload, imported in chunks after the upload's update committed.
+
+    Each chunk commits its rows together with `next_row` and the counts, so a restart
+    resumes where the last chunk ended and applies no row twice. `content` (a batch
+    schedule or the BLK directory: no personal data) is dropped once the job is over.
+    """
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[TelegramId] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str | None] = mapped_column(String(120))  # JSON; None: every BLK
+    source_name: Mapped[str] = mapped_column(String(300))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    total_rows: Mapped[int | None] = mapped_column(Integer)
+    next_row: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    # JSON: the first rejected rows (line, id, reason, column), as many as a report lists.
+    rejected_rows: Mapped[str] = mapped_column(Text, default="[]")
+    problem: Mapped[str | None] = mapped_column(Text)  # JSON: why the whole file was refused
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[CreatedAt]
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 __all__ = [
     "Attendance",
     "AuditEntry",
@@ -424,6 +457,7 @@ __all__ = [
     "District",
     "Enrollment",
     "FsmRecord",
+    "ImportJob",
     "NikCheck",
     "OutboxMessage",
     "OutboxStatus",

@@ -28,6 +28,7 @@ from handlers.delivery.templates import notice_renderer
 from storage.models import AuditEntry, Batch, Enrollment, OutboxMessage
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
+from tests.import_jobs_setup import imported
 from tests.test_broadcasts import BLK_A, BLK_C, World, build_world
 
 BLK_A_STAFF, BLK_C_STAFF, PROVINCE_32_STAFF, PROVINCE_51_STAFF = 7001, 7003, 7032, 7051
@@ -247,14 +248,16 @@ async def test_province_coordinators_choose_a_blk_of_their_province(
 
 
 async def test_a_coordinator_uploads_the_schedule_of_their_own_blk(
-    fake_api: FakeBotAPI, running_bot: RunningBot
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
     """A row of another BLK, and a row reusing the id of another BLK's batch, are refused."""
     app, _ = await setup(running_bot)
     header = b"id,blk_id,title,start_date,end_date,daily_start,daily_end,capacity\n"
     theirs = header + b"c-1,blk-c,Bali Kuliner,2027-02-01,2027-02-05,08:00,16:00,20\n"
     chat = Chat(fake_api, BLK_C_STAFF)
-    fake_api.document(chat.user_id, theirs, "jadwal.csv")
+    upload = fake_api.document(chat.user_id, theirs, "jadwal.csv")
+    await chat.expect("File diterima")
+    await imported(fake_api, running_bot, sender_bot, upload)
     await chat.expect("Ditambah: 1")
 
     schedule = header + (
@@ -263,7 +266,9 @@ async def test_a_coordinator_uploads_the_schedule_of_their_own_blk(
         b"c-1,blk-a,Ambil Alih,2027-02-01,2027-02-05,08:00,16:00,20\n"
     )
     chat = Chat(fake_api, BLK_A_STAFF)
-    fake_api.document(chat.user_id, schedule, "jadwal.csv")
+    upload = fake_api.document(chat.user_id, schedule, "jadwal.csv")
+    await chat.expect("File diterima")
+    await imported(fake_api, running_bot, sender_bot, upload)
     report = await chat.expect(
         "Ditambah: 1",
         "Ditolak: 2",

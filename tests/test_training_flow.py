@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from aiogram import Bot
 from sqlalchemy import select
 
 from storage.models import OutboxMessage
 from tests.enrollment_setup import add_batch
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
+from tests.import_jobs_setup import imported
 from tests.test_broadcasts import audit_actions
 from tests.test_registration_flow import register_until_review
 
@@ -166,7 +168,7 @@ async def test_forged_and_stale_batch_buttons(
 
 
 async def test_admin_uploads_a_schedule_and_others_cannot(
-    fake_api: FakeBotAPI, running_bot: RunningBot
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
 ) -> None:
     schedule = (
         b"id,blk_id,title,start_date,end_date,daily_start,daily_end,capacity\n"
@@ -179,7 +181,9 @@ async def test_admin_uploads_a_schedule_and_others_cannot(
     assert await running_bot.app.services.enrollment.open_batches(JAKSEL) == []
 
     admin = Chat(fake_api, user_id=ADMIN_ID)
-    fake_api.document(admin.user_id, schedule, "jadwal.csv")
+    upload = fake_api.document(admin.user_id, schedule, "jadwal.csv")
+    await admin.expect("File diterima dan sedang diproses")
+    await imported(fake_api, running_bot, sender_bot, upload)
     report = await admin.expect("Hasil impor", "Ditambah: 1", "Ditolak: 1")
     assert "Baris 3 (no-such-blk" not in report.text and "Baris 3 (up-2)" in report.text
     assert [b.title for b in await running_bot.app.services.enrollment.open_batches(JAKSEL)] == [

@@ -52,11 +52,14 @@ def report_text(
     updated: int,
     unchanged: int,
     rejected: Iterable[Rejected],
+    more_rejected: int = 0,
 ) -> str:
+    """`rejected` in line order; `more_rejected` were counted but not kept."""
     rejected = list(rejected)
+    total_rejected = len(rejected) + more_rejected
     lines = [
         translate(N_("import-summary")).format(
-            added=added, updated=updated, unchanged=unchanged, rejected=len(rejected)
+            added=added, updated=updated, unchanged=unchanged, rejected=total_rejected
         )
     ]
     for row in rejected[:MAX_LISTED]:
@@ -69,8 +72,9 @@ def report_text(
                 field=html.escape(row.field or "-"),
             )
         )
-    if len(rejected) > MAX_LISTED:
-        lines.append(translate(N_("import-more-rejected")).format(count=len(rejected) - MAX_LISTED))
+    listed = min(len(rejected), MAX_LISTED)
+    if total_rejected > listed:
+        lines.append(translate(N_("import-more-rejected")).format(count=total_rejected - listed))
     return "\n".join(lines)
 
 

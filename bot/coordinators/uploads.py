@@ -17,9 +17,12 @@ class CsvKind(StrEnum):
 
 
 def guess_kind(raw: bytes) -> CsvKind | None:
-    """Batches have blk_id and capacity; the BLK directory has regency_code."""
+    """Batches have blk_id and capacity; the BLK directory has regency_code.
+
+    Only the first line is read: the rows are checked by the import itself.
+    """
     try:
-        header, _records = read_table(decode(raw), ())
+        header, _records = read_table(decode(raw.split(b"\n", 1)[0]), ())
     except TableError:
         return None
     if {"blk_id", "capacity"} <= set(header):

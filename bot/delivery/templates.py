@@ -39,6 +39,8 @@ class Template(StrEnum):
     BATCH_CANCELLED = "batch-cancelled"
     STAFF_MOVED_SEAT = "staff-moved-seat"
     STAFF_CANCELLED_SEAT = "staff-cancelled-seat"
+    IMPORT_PROGRESS = "import-progress"
+    IMPORT_REPORT = "import-report"
 
 
 Payload = Mapping[str, Any]

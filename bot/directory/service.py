@@ -9,19 +9,29 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import audit_import
 from bot.csv_table import ImportReport
-from bot.directory.blk_csv import RejectedRow, RejectReason, TableError, TableProblem, decode, parse
+from bot.directory.blk_csv import (
+    ParsedFile,
+    RejectedRow,
+    RejectReason,
+    TableError,
+    TableProblem,
+    decode,
+    parse,
+)
 from bot.directory.nearest import CoordPrecision
 from bot.directory.snapshot import BlkInfo, Snapshot, load_snapshot
 from bot.directory.sync import SyncReport, sync_reference_data
 from bot.places.geo import validate_point
 from bot.places.regions import RegionDirectory
 from storage.database import Database
-from storage.directory_repository import BlkFingerprint, Change, DirectoryRepository
+from storage.directory_repository import BlkFingerprint, BlkRow, Change, DirectoryRepository
 
 __all__ = [
     "BlkDistance",
@@ -95,18 +105,33 @@ class DirectoryService:
         async with self._db.transaction() as session:
             repo = DirectoryRepository(session)
             parsed = parse(text, await repo.regency_codes())
-            rows = [p.row for p in parsed.rows]
-            changes = list((await repo.upsert_blks(rows, {"source": source_name})).values())
-            report = ImportReport(
-                added=changes.count(Change.ADDED),
-                updated=changes.count(Change.UPDATED),
-                unchanged=changes.count(Change.UNCHANGED),
-                rejected=parsed.rejected,
-            )
+            report = await self.apply_blks(session, [p.row for p in parsed.rows], source_name)
+            report.rejected = parsed.rejected
             if actor_id is not None:
                 audit_import(session, actor_id, "blk", report)
         await self.refresh()
         return report
+
+    async def check_blk_csv(self, raw: bytes) -> ParsedFile:
+        """Every row of a directory CSV checked, in file order, before any is written;
+        raises :class:`TableError` for problems of the whole file."""
+        async with self._db.transaction() as session:
+            regency_codes = await DirectoryRepository(session).regency_codes()
+        return await asyncio.to_thread(parse, decode(raw), regency_codes)
+
+    @staticmethod
+    async def apply_blks(
+        session: AsyncSession, rows: Sequence[BlkRow], source_name: str
+    ) -> ImportReport:
+        """Add or update checked rows in the caller's transaction; call `refresh` after."""
+        changes = list(
+            (await DirectoryRepository(session).upsert_blks(rows, {"source": source_name})).values()
+        )
+        return ImportReport(
+            added=changes.count(Change.ADDED),
+            updated=changes.count(Change.UPDATED),
+            unchanged=changes.count(Change.UNCHANGED),
+        )
 
     async def refresh(self) -> None:
         """Reload the snapshot from the database now."""

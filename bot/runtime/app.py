@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.coordinators.audiences import AudienceService
 from bot.coordinators.broadcasts import BroadcastService
 from bot.coordinators.exports import ExportService
+from bot.coordinators.import_jobs import ImportJobs
 from bot.coordinators.participant_actions import ParticipantActions
 from bot.coordinators.participant_search import ParticipantSearch
 from bot.coordinators.place_finder import PlaceFinder
@@ -108,6 +109,7 @@ def create_app(
         clock=clock,
     )
     enrollment = EnrollmentService(db, rules, settings.timezone, clock, reminders=plan)
+    directory, batch_importer = DirectoryService(db, regions), BatchImporter(db)
     return App(
         settings=settings,
         db=db,
@@ -123,9 +125,12 @@ def create_app(
             ),
             preferences=PreferenceService(db),
             privacy=privacy,
-            directory=DirectoryService(db, regions),
+            directory=directory,
             enrollment=enrollment,
-            batch_importer=BatchImporter(db),
+            batch_importer=batch_importer,
+            imports=ImportJobs(
+                db, directory, batch_importer, clock, max_bytes=settings.import_max_bytes
+            ),
             batch_admin=BatchAdmin(db, roles, places, clock, plan),
             roles=roles,
             places=places,

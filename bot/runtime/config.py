@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     ticket_escalation_hours: int = Field(default=24, ge=1)
     # Questions one person may have waiting for an answer at once; more are refused.
     ticket_open_limit: int = Field(default=3, ge=1)
+    # Largest CSV staff may send to the bot, checked before and while it is downloaded
+    # (Telegram lets bots download files up to 20 MB).
+    import_max_bytes: int = Field(default=5 * 1024 * 1024, ge=1024, le=20 * 1024 * 1024)
     # The NIK step's lookups: per account per 24 h, and NIKs refused as taken per hour across
     # all accounts; past either, every NIK is refused for now (bot/registration/nik_checks.py).
     nik_checks_per_day: int = Field(default=5, ge=1)

@@ -108,6 +108,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         poll(app, bot, dp, stop, limiter),
         sender.run(stop),
         every(PROGRESS_SECONDS, progress, stop),
+        app.services.imports.run(stop, sender.wake),
         every(ABANDONED_CHECK_SECONDS, abandoned, stop),
         every(TICKET_ESCALATION_CHECK_SECONDS, escalate_tickets, stop),
         every(FORGET_UPDATES_SECONDS, forget_updates, stop),

@@ -1,10 +1,15 @@
-"""Creating and updating batches from a coordinator's CSV: upsert by id, one transaction.
+"""Creating and updating batches from a coordinator's CSV: upsert by id, in one transaction
+(the CLI) or in chunks the caller commits one by one (`check` then `apply`, for uploads).
 
 A coordinator's file (`scope`) may only add or change batches of BLKs in their scope:
 a row naming another BLK, or the id of another BLK's batch, is rejected with its line.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import audit_import
 from bot.coordinators.roles import Scope
@@ -45,49 +50,64 @@ class BatchImporter:
     ) -> ImportReport:
         """Raises `TableError` when the file cannot be read; bad rows are reported, not saved.
 
-        An upload by a person (`actor_id`) is written to the audit log with the counts;
-        `scope` None (the server's CLI) may touch every BLK.
+        Every row in one transaction (the CLI; uploads go in chunks through
+        `bot.coordinators.import_jobs`). An upload by a person (`actor_id`) is written to
+        the audit log with the counts; `scope` None (the server's CLI) may touch every BLK.
         """
-        _header, records = read_table(decode(raw), REQUIRED_COLUMNS)
-        rows, rejected = check_rows(records)
-        report = ImportReport(rejected=rejected)
+        rows, rejected = self.check(raw)
         async with self._db.transaction() as session:
-            batches = BatchRepository(session)
-            places = BatchAdminRepository(session)
-
-            def reject(row: BatchRow, reason: BatchReject, field: str) -> None:
-                report.rejected.append(RejectedRow(row.line, row.id, reason, field))
-
-            for row in rows:
-                blk = await places.blk(row.blk_id)
-                if blk is None:
-                    reject(row, BatchReject.UNKNOWN_BLK, "blk_id")
-                    continue
-                if scope is not None and not scope.covers(blk.id, blk.province_code):
-                    reject(row, BatchReject.OUT_OF_SCOPE, "blk_id")
-                    continue
-                values = _values(row, blk.timezone)
-                existing = await batches.by_external_id(row.id)
-                if existing is None:
-                    batches.add(Batch(external_id=row.id, **values))
-                    report.added += 1
-                elif scope is not None and not await self._covers(places, scope, existing):
-                    reject(row, BatchReject.OUT_OF_SCOPE, "id")
-                elif row.capacity < existing.seats_taken:
-                    reject(row, BatchReject.CAPACITY_BELOW_TAKEN, "capacity")
-                elif all(getattr(existing, k) == v for k, v in values.items()):
-                    report.unchanged += 1
-                else:
-                    for key, value in values.items():
-                        setattr(existing, key, value)
-                    report.updated += 1
-            report.rejected.sort(key=lambda r: r.line)
+            report = await self.apply(session, rows, scope)
+            report.rejected = sorted([*rejected, *report.rejected], key=lambda r: r.line)
             if actor_id is not None:
                 audit_import(session, actor_id, "batches", report)
         return report
 
     @staticmethod
-    async def _covers(places: BatchAdminRepository, scope: Scope, batch: Batch) -> bool:
-        """Whether the batch already stored under a row's id is in the uploader's scope."""
-        blk = await places.blk(batch.blk_id)
-        return blk is not None and scope.covers(blk.id, blk.province_code)
+    def check(raw: bytes) -> tuple[list[BatchRow], list[RejectedRow]]:
+        """The whole file read and each row checked on its own, in file order; no database."""
+        _header, records = read_table(decode(raw), REQUIRED_COLUMNS)
+        return check_rows(records)
+
+    async def apply(
+        self, session: AsyncSession, rows: Sequence[BatchRow], scope: Scope | None
+    ) -> ImportReport:
+        """Add or update checked rows in the caller's transaction; rows the database
+        refuses (unknown BLK, out of scope, capacity below the seats taken) are rejected."""
+        report = ImportReport()
+        batches = BatchRepository(session)
+        stored = await batches.by_external_ids([row.id for row in rows])
+        blks = await BatchAdminRepository(session).blks_by_id(
+            {row.blk_id for row in rows} | {batch.blk_id for batch in stored.values()}
+        )
+
+        def reject(row: BatchRow, reason: BatchReject, field: str) -> None:
+            report.rejected.append(RejectedRow(row.line, row.id, reason, field))
+
+        def covers(blk_id: str) -> bool:
+            blk = blks.get(blk_id)
+            return scope is None or (blk is not None and scope.covers(blk.id, blk.province_code))
+
+        for row in rows:
+            blk = blks.get(row.blk_id)
+            if blk is None:
+                reject(row, BatchReject.UNKNOWN_BLK, "blk_id")
+                continue
+            if not covers(blk.id):
+                reject(row, BatchReject.OUT_OF_SCOPE, "blk_id")
+                continue
+            values = _values(row, blk.timezone)
+            existing = stored.get(row.id)
+            if existing is None:
+                batches.add(Batch(external_id=row.id, **values))
+                report.added += 1
+            elif not covers(existing.blk_id):  # the id of another BLK's batch
+                reject(row, BatchReject.OUT_OF_SCOPE, "id")
+            elif row.capacity < existing.seats_taken:
+                reject(row, BatchReject.CAPACITY_BELOW_TAKEN, "capacity")
+            elif all(getattr(existing, k) == v for k, v in values.items()):
+                report.unchanged += 1
+            else:
+                for key, value in values.items():
+                    setattr(existing, key, value)
+                report.updated += 1
+        return report

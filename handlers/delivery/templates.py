@@ -12,6 +12,7 @@ from bot.delivery.recipient_language import RecipientLanguage
 from bot.delivery.templates import Template, TemplateRenderer
 from bot.services import Services
 from handlers.coordinators.broadcast.progress import BroadcastNotices
+from handlers.coordinators.import_notices import ImportNotices
 from handlers.coordinators.participant_notices import StaffSeatNotices
 from handlers.delivery.notices import TrainingNotices
 from handlers.tickets.notices import TicketNotices
@@ -19,7 +20,7 @@ from handlers.tickets.notices import TicketNotices
 
 def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
     training, broadcasts = TrainingNotices(services), BroadcastNotices(services)
-    staff_seats = StaffSeatNotices(services)
+    staff_seats, imports = StaffSeatNotices(services), ImportNotices(services)
     return TemplateRenderer(
         {
             Template.REMINDER: training.reminder,
@@ -32,6 +33,8 @@ def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
             Template.BROADCAST_PROGRESS: broadcasts.progress,
             Template.BROADCAST_REPORT: broadcasts.report,
             Template.BROADCAST_FAILURES: broadcasts.failures,
+            Template.IMPORT_PROGRESS: imports.progress,
+            Template.IMPORT_REPORT: imports.report,
         },
         RecipientLanguage(i18n, services.preferences),
     )

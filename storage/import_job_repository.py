@@ -1,0 +1,86 @@
+"""Every write to the import_jobs table: queueing an upload, a chunk's progress, the end.
+
+The caller's transaction commits; `bot.coordinators.import_jobs` decides what to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import ImportJob
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
+
+
+class ImportJobRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, job: ImportJob) -> int:
+        self.session.add(job)
+        await self.session.flush()
+        return job.id
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once this session's transaction has committed (not on rollback),
+        so a runner woken by it finds the row."""
+        event.listen(self.session.sync_session, "after_commit", lambda _s: callback(), once=True)
+
+    async def get(self, job_id: int) -> ImportJob | None:
+        return await self.session.get(ImportJob, job_id)
+
+    async def pending_ids(self) -> list[int]:
+        stmt = select(ImportJob.id).where(ImportJob.status == PENDING).order_by(ImportJob.id)
+        return list((await self.session.execute(stmt)).scalars())
+
+    @staticmethod
+    def start_attempt(job: ImportJob) -> int:
+        """Count a run of the job; the count is reset by each committed chunk."""
+        job.attempts += 1
+        return job.attempts
+
+    @staticmethod
+    def record_chunk(
+        job: ImportJob,
+        *,
+        next_row: int,
+        total_rows: int,
+        counts: tuple[int, int, int, int],
+        rejected_rows: str | None,
+    ) -> None:
+        """A chunk's (added, updated, unchanged, rejected), committed with its rows: a
+        restart resumes at `next_row`. `rejected_rows` replaces the listed rows if given."""
+        added, updated, unchanged, rejected = counts
+        job.next_row = next_row
+        job.total_rows = total_rows
+        job.added += added
+        job.updated += updated
+        job.unchanged += unchanged
+        job.rejected += rejected
+        if rejected_rows is not None:
+            job.rejected_rows = rejected_rows
+        job.attempts = 0
+
+    @staticmethod
+    def finish(
+        job: ImportJob,
+        status: str,
+        at: datetime,
+        *,
+        rejected: int | None = None,
+        rejected_rows: str | None = None,
+        problem: str | None = None,
+    ) -> None:
+        """The job is over: its file is dropped, its counts stay for the report."""
+        job.status = status
+        job.finished_at = at
+        job.content = None
+        if rejected is not None:
+            job.rejected = rejected
+        if rejected_rows is not None:
+            job.rejected_rows = rejected_rows
+        job.problem = problem
