@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.clock_sanity import ClockSanity
 from bot.phk.service import answers_of
 from bot.registration.months import months_before
 from bot.registration.personal_data import PersonalDataCipher
@@ -44,12 +45,20 @@ class Erasure:
 
 @dataclass(frozen=True)
 class Retention:
-    """What one retention round erased; `promoted` people got a freed seat."""
+    """What one retention round erased; `promoted` people got a freed seat. `refused`: the
+    clock was not trusted (`bot.clock_sanity`), nothing was erased; `capped`: the round
+    erased its maximum and the rest waits for the next one."""
 
     registrations: int
     phk_answers: int
     conversations: int
     promoted: int
+    refused: bool = False
+    capped: bool = False
+
+    @property
+    def erased(self) -> int:
+        return self.registrations + self.phk_answers + self.conversations
 
 
 class PrivacyService:
@@ -61,14 +70,18 @@ class PrivacyService:
         *,
         plan: ReminderPlan,
         retention_months: int = 24,
+        max_per_run: int = 500,
         clock: Clock | None = None,
+        clock_sanity: ClockSanity | None = None,
     ) -> None:
         self._db = db
         self._cipher = cipher
         self._conversations = conversations
         self._plan = plan
         self.retention_months = retention_months
+        self.max_per_run = max_per_run
         self.clock = clock or Clock()
+        self.clock_sanity = clock_sanity or ClockSanity(db, self.clock)
 
     async def export(self, telegram_id: int) -> dict[str, object] | None:
         """Everything stored about the account, unmasked (right of access)."""
@@ -124,20 +137,35 @@ class PrivacyService:
         Registrations go one account per transaction, as /hapusdata would, so seats pass
         to the waitlist. PHK answers not renewed within the period go too, also of people
         who never registered, and so do conversations idle that long (a half-finished
-        registration holds a NIK).
+        registration holds a NIK). Nothing goes while the clock is not trusted, and at
+        most `max_per_run` in all, oldest first: a clock wrong in a way the check cannot
+        see still erases no more than that before someone looks.
         """
+        if not await self.clock_sanity.allows("retention"):
+            return Retention(0, 0, 0, 0, refused=True)
         cutoff = months_before(self.clock.now(), self.retention_months)
+        budget = self.max_per_run
         async with self._db.transaction() as session:
-            expired = await Repositories(session).registrations.consented_before(cutoff)
+            registrations = Repositories(session).registrations
+            expired = await registrations.consented_before(cutoff, limit=budget)
         promoted = [(await self.erase(telegram_id)).promoted_telegram_id for telegram_id in expired]
-        async with self._db.transaction() as session:
-            phk_answers = await PhkRepository(session).delete_updated_before(cutoff)
-        conversations = await self._conversations.forget_idle(cutoff)
+        budget -= len(expired)
+        phk_answers = conversations = 0
+        if budget:
+            async with self._db.transaction() as session:
+                phk_answers = await PhkRepository(session).delete_updated_before(
+                    cutoff, limit=budget
+                )
+            budget -= phk_answers
+        if budget:
+            conversations = await self._conversations.forget_idle(cutoff, limit=budget)
+            budget -= conversations
         return Retention(
             registrations=len(expired),
             phk_answers=phk_answers,
             conversations=conversations,
             promoted=sum(p is not None for p in promoted),
+            capped=budget == 0,
         )
 
     def _ticket_export(self, ticket: Ticket, messages: list[TicketMessage]) -> dict[str, object]:

@@ -134,10 +134,11 @@ class TrackedStorage(BaseStorage):
             rows = await ConversationRepository(session).of_user(telegram_id)
         return await self._forget(rows)
 
-    async def forget_idle(self, cutoff: datetime) -> int:
-        """Clear conversations nobody touched since `cutoff` (retention); returns how many."""
+    async def forget_idle(self, cutoff: datetime, *, limit: int | None = None) -> int:
+        """Clear conversations nobody touched since `cutoff` (retention), at most `limit`;
+        returns how many."""
         async with self._db.transaction() as session:
-            rows = await ConversationRepository(session).idle_since(cutoff)
+            rows = await ConversationRepository(session).idle_since(cutoff, limit=limit)
         return await self._forget(rows)
 
     async def _forget(self, rows: list[ConversationActivity]) -> int:

@@ -445,6 +445,16 @@ class ImportJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class ClockMark(Base):
+    """A moment the bot keeps to check its own clock against (`bot.clock_sanity`): the
+    newest Telegram message date seen, and what the clock said then."""
+
+    __tablename__ = "clock_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 __all__ = [
     "Attendance",
     "AuditEntry",
@@ -452,6 +462,7 @@ __all__ = [
     "Batch",
     "Blk",
     "Broadcast",
+    "ClockMark",
     "ConversationActivity",
     "Coordinator",
     "District",

@@ -19,7 +19,17 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Broadcast, OutboxMessage, OutboxStatus, UnreachableChat
+from storage.models import (
+    Batch,
+    Blk,
+    Broadcast,
+    Enrollment,
+    OutboxMessage,
+    OutboxStatus,
+    Province,
+    Regency,
+    UnreachableChat,
+)
 from storage.outbox_payloads import BLANK, sealer_of
 from storage.receipts import Receipts
 
@@ -240,6 +250,72 @@ class OutboxRepository:
             OutboxMessage.claimed_at < now - lease,
             OutboxMessage.kind != REPLY,
         )
+
+    async def release_future_claims(
+        self, now: datetime, margin: timedelta, receipts: Receipts
+    ) -> int:
+        """Claims dated more than `margin` after `now` were made before the clock went back:
+        their lease would not run out for that long. Settled as `recover_stale` does."""
+        return await self._recover(
+            receipts,
+            now,
+            OutboxMessage.status == SENDING,
+            OutboxMessage.claimed_at > now + margin,
+        )
+
+    async def bring_forward(
+        self, due_after: datetime, now: datetime, *, except_kinds: Iterable[str] = ()
+    ) -> int:
+        """Pending rows due after `due_after` (other than `except_kinds`) become due `now`."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == PENDING,
+                OutboxMessage.not_before > due_after,
+                OutboxMessage.kind.not_in(list(except_kinds)),
+            )
+            .values(not_before=now)
+            .execution_options(**NO_SYNC)
+        )
+        return result.rowcount or 0
+
+    async def pending_with_batch_start(
+        self, kind: str, due_after: datetime
+    ) -> list[tuple[int, str, datetime, datetime, str]]:
+        """Pending rows of `kind` about a seat, due after `due_after`: (id, payload,
+        not_before, the batch's start, its BLK's zone), to plan them again."""
+        stmt = (
+            select(
+                OutboxMessage.id,
+                OutboxMessage.payload,
+                OutboxMessage.not_before,
+                Batch.starts_at,
+                Province.timezone,
+            )
+            .join(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
+            .join(Batch, Enrollment.batch_id == Batch.id)
+            .join(Blk, Batch.blk_id == Blk.id)
+            .join(Regency, Blk.regency_code == Regency.code)
+            .join(Province, Regency.province_code == Province.code)
+            .where(
+                OutboxMessage.status == PENDING,
+                OutboxMessage.kind == kind,
+                OutboxMessage.not_before > due_after,
+            )
+            .order_by(OutboxMessage.id)
+        )
+        rows = await self.session.execute(stmt)
+        return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+    async def reschedule(self, row_id: int, not_before: datetime) -> bool:
+        """A pending row due at `not_before` instead (a claimed one goes out as it is)."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.status == PENDING)
+            .values(not_before=not_before)
+            .execution_options(**NO_SYNC)
+        )
+        return bool(result.rowcount)
 
     async def release_orphan_replies(
         self, poller_id: str, receipts: Receipts, now: datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PhkProfile
@@ -20,9 +20,16 @@ class PhkRepository:
     def add(self, profile: PhkProfile) -> None:
         self.session.add(profile)
 
-    async def delete_updated_before(self, cutoff: datetime) -> int:
+    async def delete_updated_before(self, cutoff: datetime, *, limit: int | None = None) -> int:
+        """Answers not renewed since `cutoff`, oldest first, at most `limit`."""
+        oldest = (
+            select(PhkProfile.telegram_id)
+            .where(PhkProfile.updated_at < cutoff)
+            .order_by(PhkProfile.updated_at)
+            .limit(limit)
+        )
         result = await self.session.execute(
-            delete(PhkProfile).where(PhkProfile.updated_at < cutoff)
+            delete(PhkProfile).where(PhkProfile.telegram_id.in_(oldest))
         )
         return result.rowcount or 0
 

@@ -54,9 +54,15 @@ class RegistrationRepository:
     def add(self, registration: Registration) -> None:
         self.session.add(registration)
 
-    async def consented_before(self, cutoff: datetime) -> list[int]:
-        """Telegram ids of registrations whose retention period started before `cutoff`."""
-        stmt = select(Registration.telegram_id).where(Registration.consent_at < cutoff)
+    async def consented_before(self, cutoff: datetime, *, limit: int | None = None) -> list[int]:
+        """Telegram ids of registrations whose retention period started before `cutoff`,
+        oldest first, at most `limit`."""
+        stmt = (
+            select(Registration.telegram_id)
+            .where(Registration.consent_at < cutoff)
+            .order_by(Registration.consent_at, Registration.id)
+            .limit(limit)
+        )
         return list((await self.session.execute(stmt)).scalars())
 
     async def delete(self, telegram_id: int) -> int:
@@ -89,13 +95,15 @@ class ConversationRepository:
         return list((await self.session.execute(stmt)).scalars())
 
     async def idle_since(
-        self, cutoff: datetime, *, state_prefix: str | None = None
+        self, cutoff: datetime, *, state_prefix: str | None = None, limit: int | None = None
     ) -> list[ConversationActivity]:
-        """Conversations nobody touched since `cutoff`, optionally only in one state group."""
+        """Conversations nobody touched since `cutoff`, optionally only in one state group,
+        at most `limit`."""
         stmt = select(ConversationActivity).where(ConversationActivity.last_activity_at < cutoff)
         if state_prefix is not None:
             stmt = stmt.where(ConversationActivity.state.startswith(state_prefix, autoescape=True))
-        return list((await self.session.execute(stmt.order_by(ConversationActivity.key))).scalars())
+        stmt = stmt.order_by(ConversationActivity.key).limit(limit)
+        return list((await self.session.execute(stmt)).scalars())
 
     async def delete(self, key: str) -> None:
         await self.session.execute(

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bot.clock import PROGRAMME_ZONE, Clock
+
+if TYPE_CHECKING:
+    from tests.fake_bot_api import FakeBotAPI
 
 # 24 Nov 2026, 10:00 WIB: ages, PHK months and dates in texts stay the same in every run.
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
@@ -20,3 +24,9 @@ class FixedClock(Clock):
 
     def set(self, at: datetime) -> None:
         self.at = at
+
+
+def telegram_dates_follow(fake: FakeBotAPI, clock: Clock) -> None:
+    """The fake Telegram dates its messages by the test's clock, as the real one agrees with
+    a right clock (`bot.clock_sanity` checks the bot's clock against those dates)."""
+    fake.now = lambda: int(clock.now().timestamp())  # type: ignore[method-assign]

@@ -38,6 +38,7 @@ from bot.crash_log import crash_trace
 from bot.delivery.deferred_replies import deferring
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.replies_outbox import HeldAnswers, deliver_now, hold
+from bot.delivery.telegram_dates import TelegramDates
 from bot.delivery.worker_identity import new_worker_id
 from storage.database import Database
 from storage.outbox_repository import OutboxRepository
@@ -83,6 +84,7 @@ class ReliablePolling:
         self._worker = new_worker_id("poller")
         self._limiter = limiter or RateLimiter()
         self._clock = clock or Clock()  # the app's, which the outbox sender shares
+        self._dates = TelegramDates(db, self._clock)  # what the clock is checked against
         self._reply_expiry = reply_expiry  # answers not sent by then are dropped
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -134,6 +136,7 @@ class ReliablePolling:
         return request.result()
 
     async def _handle_batch(self, updates: list[Update]) -> None:
+        await self._dates.saw(updates)
         async with self._db.transaction() as session:
             handled = await UpdateLog(session).handled_among([u.update_id for u in updates])
         by_chat: dict[int, list[Update]] = defaultdict(list)

@@ -9,6 +9,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
 from bot.clock import Clock
+from bot.clock_sanity import ClockSanity
 from bot.coordinators.audiences import AudienceService
 from bot.coordinators.broadcasts import BroadcastService
 from bot.coordinators.exports import ExportService
@@ -106,7 +107,9 @@ def create_app(
         conversations,
         plan=plan,
         retention_months=settings.data_retention_months,
+        max_per_run=settings.retention_max_per_run,
         clock=clock,
+        clock_sanity=ClockSanity(db, clock, timedelta(hours=settings.clock_tolerance_hours)),
     )
     enrollment = EnrollmentService(db, rules, settings.timezone, clock, reminders=plan)
     directory, batch_importer = DirectoryService(db, regions), BatchImporter(db)

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     registration_code_prefix: str = Field(default="BLK", max_length=5)
     # The programme has not published a retention period; operators set theirs here.
     data_retention_months: int = Field(default=24, ge=1, le=120)
+    # One retention run erases at most this many registrations, PHK answers and idle
+    # conversations together; the rest waits for the next run (every 6 hours).
+    retention_max_per_run: int = Field(default=500, ge=1)
+    # Retention and pruning by age run only while the clock is within this many hours of
+    # Telegram's newest message date (bot/clock_sanity.py).
+    clock_tolerance_hours: float = Field(default=24, gt=0)
     # Reminders before a batch: N days before its first day at a time of day in the BLK's
     # own zone ("3,1" and 08:00), and N hours before the start ("2").
     reminder_days_before: Annotated[tuple[int, ...], NoDecode] = (3, 1)

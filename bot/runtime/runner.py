@@ -10,10 +10,11 @@ from datetime import timedelta
 from aiogram import Bot, Dispatcher
 
 from bot.delivery.circuit_breaker import CircuitBreaker
+from bot.delivery.outbox_replan import OutboxReplanner
 from bot.delivery.polling import ReliablePolling, forget_old_updates
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.sender import Sender
-from bot.runtime.app import App, create_app
+from bot.runtime.app import App, create_app, reminder_plan
 from bot.runtime.background import every
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
@@ -30,6 +31,7 @@ PROGRESS_SECONDS = 3
 ABANDONED_CHECK_SECONDS = 15 * 60
 FORGET_UPDATES_SECONDS = 60 * 60
 RETENTION_CHECK_SECONDS = 6 * 60 * 60
+REPLAN_CHECK_SECONDS = 10 * 60
 TICKET_ESCALATION_CHECK_SECONDS = 5 * 60
 
 
@@ -82,18 +84,35 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
             sender.wake()
 
     async def forget_updates() -> None:
-        await forget_old_updates(app.db, app.clock, timedelta(hours=settings.outbox_keep_hours))
+        if await app.services.privacy.clock_sanity.allows("pruning by age"):
+            await forget_old_updates(app.db, app.clock, timedelta(hours=settings.outbox_keep_hours))
 
     async def retention() -> None:
         done = await app.services.privacy.erase_expired()
-        if done.registrations or done.phk_answers or done.conversations:
+        if done.erased:
             logger.info(
-                "retention: %d registrations, %d PHK pathway answers, %d idle conversations erased",
+                "retention: %d registrations, %d PHK pathway answers, %d idle conversations "
+                "erased%s",
                 done.registrations,
                 done.phk_answers,
                 done.conversations,
+                " (as many as one run may; the rest waits for the next run)" if done.capped else "",
             )
         if done.promoted:
+            sender.wake()
+
+    replanner = OutboxReplanner(app.db, app.clock, reminder_plan(settings), lease=sender.lease)
+
+    async def replan() -> None:
+        done = await replanner.run()
+        if done.total:
+            logger.warning(
+                "outbox after a clock correction: %d claims released, %d messages due now, "
+                "%d reminders planned again",
+                done.released,
+                done.due_now,
+                done.reminders,
+            )
             sender.wake()
 
     async def abandoned() -> None:
@@ -113,6 +132,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         every(TICKET_ESCALATION_CHECK_SECONDS, escalate_tickets, stop),
         every(FORGET_UPDATES_SECONDS, forget_updates, stop),
         every(RETENTION_CHECK_SECONDS, retention, stop),
+        every(REPLAN_CHECK_SECONDS, replan, stop),
     )
 
 

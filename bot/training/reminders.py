@@ -9,7 +9,7 @@ moment and from the seat as it is then. Dedupe keys make planning twice harmless
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -81,6 +81,17 @@ def due_times(plan: ReminderPlan, starts_at: datetime, zone: str) -> list[Due]:
         Due(f"{hours}h", starts_at - timedelta(hours=hours)) for hours in plan.hours_before
     ]
     return sorted((d for d in reminders if d.at < starts_at), key=lambda d: d.at)
+
+
+def due_at(plan: ReminderPlan, starts_at: datetime, zone: str, offset: str) -> datetime | None:
+    """The instant of the reminder `offset` names ("3d", "2h"), as `due_times` plans it,
+    also for an offset the plan no longer has; None for one that is not an offset."""
+    amount, unit = offset[:-1], offset[-1:]
+    if not amount.isdigit() or unit not in ("d", "h"):
+        return None
+    days, hours = ((int(amount),), ()) if unit == "d" else ((), (int(amount),))
+    single = replace(plan, days_before=days, hours_before=hours)
+    return next((due.at for due in due_times(single, starts_at, zone)), None)
 
 
 async def plan_reminders(
