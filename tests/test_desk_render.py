@@ -5,12 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.coordinators.desk_render import (
-    ENTRIES_PER_PAGE,
-    MESSAGE_LIMIT,
-    pages_of,
-    utf16_length,
-)
+from bot.telegram_text import MESSAGE_LIMIT, utf16_length
+from handlers.coordinators.desk_render import ENTRIES_PER_PAGE, pages_of
 from handlers.coordinators.desk_sheets import national_phone
 
 # Entries as long as a roster's can be (a 100-character name of emoji, and the rest).
@@ -26,11 +22,6 @@ def test_pages_hold_every_block_in_order_within_the_limits(header: str, blocks: 
     for page in pages:
         text = "\n\n".join([header, *(blocks[i] for i in page)])
         assert utf16_length(text) <= MESSAGE_LIMIT
-
-
-def test_utf16_length_counts_as_telegram_does() -> None:
-    assert utf16_length("abc") == 3
-    assert utf16_length("😀") == 2  # outside the Basic Multilingual Plane: two units
 
 
 def test_national_phone_is_what_people_dial_and_no_formula() -> None:

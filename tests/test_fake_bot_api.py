@@ -154,6 +154,34 @@ async def test_text_length_limit(
     assert bool(take_violations(fake_api)) is violates
 
 
+@pytest.mark.parametrize(
+    ("text", "violates"),
+    [("😀" * 2048, False), ("😀" * 2048 + "a", True), ("a" * 4094 + "é", False)],
+)
+async def test_text_length_is_counted_in_utf16_units(
+    fake_api: FakeBotAPI, bot: Bot, text: str, violates: bool
+) -> None:
+    """Telegram counts an emoji outside the BMP as two: 2,049 characters can be too long."""
+    if violates:
+        with pytest.raises(TelegramBadRequest, match="message is too long"):
+            await bot.send_message(USER, text)
+    else:
+        await bot.send_message(USER, text)
+    assert bool(take_violations(fake_api)) is violates
+
+
+async def test_callback_answer_text_is_counted_in_utf16_units(
+    fake_api: FakeBotAPI, bot: Bot
+) -> None:
+    fake_api.callback(USER, "x")
+    (update,) = await bot.get_updates()
+    assert update.callback_query is not None
+    with pytest.raises(TelegramBadRequest):
+        await bot.answer_callback_query(update.callback_query.id, text="😀" * 100 + "a")
+    assert "answerCallbackQuery.text" in take_violations(fake_api)[0]
+    assert await bot.answer_callback_query(update.callback_query.id, text="😀" * 100)
+
+
 async def test_html_length_is_measured_after_entity_parsing(fake_api: FakeBotAPI, bot: Bot) -> None:
     await bot.send_message(USER, "<b>" + "a" * 4096 + "</b>", parse_mode="HTML")
     with pytest.raises(TelegramBadRequest, match="message text is empty"):

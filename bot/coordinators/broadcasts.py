@@ -32,6 +32,7 @@ from bot.coordinators.roles import RoleService
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.delivery.templates import Template, enqueue_template
 from bot.errors import N_, DomainError, NotPermitted
+from bot.telegram_text import CAPTION_LIMIT, MESSAGE_LIMIT
 from storage.coordinator_repository import BroadcastRepository
 from storage.database import Database
 from storage.models import Broadcast, OutboxStatus
@@ -51,8 +52,6 @@ __all__ = [
 ]
 
 KIND = "broadcast"
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
 # Sender statuses that are final and not a delivery; all of them go into the failures CSV.
 NOT_DELIVERED = (
     OutboxStatus.FAILED,
@@ -90,8 +89,8 @@ class Draft:
     media_file_id: str | None = None
 
     def too_long(self, plain_length: int) -> int | None:
-        """The limit `plain_length` (visible characters) exceeds, if any."""
-        limit = MAX_CAPTION if self.media_kind else MAX_TEXT
+        """The limit `plain_length` (visible text in UTF-16 units) exceeds, if any."""
+        limit = CAPTION_LIMIT if self.media_kind else MESSAGE_LIMIT
         return limit if plain_length > limit else None
 
     def outgoing(self) -> Outgoing:

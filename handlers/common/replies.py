@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.directory.service import BlkInfo
 from bot.services import Services
+from bot.telegram_text import CALLBACK_ANSWER_LIMIT, fit
 from handlers.common.callbacks import BlkCb
 
 
@@ -24,7 +25,7 @@ async def close_keyboard(callback: CallbackQuery) -> None:
 
 def alert(callback_answer: CallbackAnswer, text: str) -> None:
     """Answer the button press with a pop-up; the middleware sends it exactly once."""
-    callback_answer.text = text
+    callback_answer.text = fit(text, CALLBACK_ANSWER_LIMIT)
     callback_answer.show_alert = True
 
 

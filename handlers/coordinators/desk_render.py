@@ -20,6 +20,7 @@ from babel.dates import format_date
 
 from bot.coordinators.rosters import BATCHES_PER_PAGE, BatchPage, BatchSummary, Roster, RosterEntry
 from bot.coordinators.sheets import SheetFormat
+from bot.telegram_text import MESSAGE_LIMIT, fit, utf16_length
 from bot.training.reminders import AttendanceAnswer
 from handlers.common.callbacks import (
     BatchAdminAction,
@@ -34,14 +35,9 @@ from handlers.common.render import phk_label
 from handlers.coordinators.broadcast.render import number
 from handlers.training.render import ZONE_ABBREVIATIONS
 
-MESSAGE_LIMIT = 4096
 ENTRIES_PER_PAGE = 8
-BUTTON_TITLE = 40  # characters of a batch title on its button
+BUTTON_TITLE = 40  # UTF-16 units of a batch title on its button
 ACTIVE, WAITLISTED = "active", "waitlisted"
-
-
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _short_date(day: date) -> str:
@@ -125,7 +121,7 @@ def batch_list(page: BatchPage) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def _shortened(title: str) -> str:
-    return title if len(title) <= BUTTON_TITLE else title[: BUTTON_TITLE - 1] + "…"
+    return fit(title, BUTTON_TITLE)
 
 
 def status_label(entry: RosterEntry) -> str:

@@ -19,6 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.coordinators.statistics import DAYS, Level, Node, Report
 from bot.coordinators.statistics_chart import ChartRow, ChartSpec, render_png
 from bot.coordinators.statistics_workbook import Sheet, write_xlsx
+from bot.telegram_text import fit
 from bot.training.eligibility import Verdict
 from handlers.common.callbacks import StatsAction, StatsCb
 from handlers.coordinators.broadcast.render import number
@@ -133,11 +134,9 @@ def report_buttons(report: Report) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if report.child_level is not None:
         for unit in report.children[:MAX_BUTTONS]:
-            name = (
-                unit.name if len(unit.name) <= BUTTON_NAME else unit.name[: BUTTON_NAME - 1] + "…"
-            )
             builder.button(
-                text=name, callback_data=_cb(StatsAction.VIEW, Node(report.child_level, unit.code))
+                text=fit(unit.name, BUTTON_NAME),
+                callback_data=_cb(StatsAction.VIEW, Node(report.child_level, unit.code)),
             )
     builder.adjust(2)
     if report.parent is not None:

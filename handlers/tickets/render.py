@@ -13,6 +13,7 @@ from aiogram.utils.i18n.context import get_i18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_datetime
 
+from bot.telegram_text import MESSAGE_LIMIT, blocks_that_fit, fill, utf16_length
 from bot.tickets.rules import Author, Event, Origin, TicketStatus
 from bot.tickets.views import Asker, Detail, Entry, Notice, TicketList, TicketView
 from handlers.common.callbacks import TicketAction, TicketCb
@@ -20,8 +21,7 @@ from handlers.common.render import phk_label
 from handlers.coordinators.broadcast.render import number
 from handlers.training.render import ZONE_ABBREVIATIONS
 
-MAX_MESSAGE = 4096
-
+EARLIER_LINE_ROOM = 200  # units kept for "… N earlier messages not shown"
 STATUS_LABELS = {
     TicketStatus.OPEN: __("ticket-status-open"),
     TicketStatus.ANSWERED: __("ticket-status-answered"),
@@ -68,16 +68,19 @@ def asker_context(asker: Asker, ticket: TicketView) -> str:
 
 
 def notice_text(notice: Notice, zone: str, hours: int) -> str:
-    ticket, text = notice.ticket, html.quote(notice.entry.text)
+    """The message, with the person's text (escaped) cut to what still fits in one message."""
+    ticket = notice.ticket
     if notice.event is Event.ANSWER:
-        return _("ticket-answer-notice").format(id=ticket.id, text=text)
+        answer = _("ticket-answer-notice")
+        return fill(lambda text: answer.format(id=ticket.id, text=text), notice.entry.text)
     assert notice.asker is not None
-    return str(HEADLINES[notice.event]).format(
-        id=ticket.id,
-        context=asker_context(notice.asker, ticket),
-        text=text,
-        since=when(ticket.waiting_since, zone),
-        hours=hours,
+    headline, context = str(HEADLINES[notice.event]), asker_context(notice.asker, ticket)
+    since = when(ticket.waiting_since, zone)
+    return fill(
+        lambda text: headline.format(
+            id=ticket.id, context=context, text=text, since=since, hours=hours
+        ),
+        notice.entry.text,
     )
 
 
@@ -110,9 +113,10 @@ def staff_buttons(ticket_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _entry_text(entry: Entry, zone: str) -> str:
+def _entry_text(entry: Entry, zone: str, room: int) -> str:
     line = _("ticket-entry-asker") if entry.author is Author.USER else _("ticket-entry-staff")
-    return line.format(at=when(entry.at, zone), text=html.quote(entry.text))
+    at = when(entry.at, zone)
+    return fill(lambda text: line.format(at=at, text=text), entry.text, room)
 
 
 def detail_text(detail: Detail, zone: str) -> str:
@@ -122,14 +126,11 @@ def detail_text(detail: Detail, zone: str) -> str:
     if detail.asker is not None:
         head.append(asker_context(detail.asker, ticket))
     header = "\n".join(head)
-    shown: list[str] = []
-    budget = MAX_MESSAGE - len(header) - 200  # room for the "earlier messages" line
-    for entry in reversed(detail.entries):
-        block = _entry_text(entry, zone)
-        if len(block) + 2 > budget:
-            break
-        shown.insert(0, block)
-        budget -= len(block) + 2
+    # Room for the "earlier messages" line; the newest message is shown, cut if need be.
+    room = MESSAGE_LIMIT - EARLIER_LINE_ROOM
+    entry_room = room - utf16_length(header) - 2
+    newest_first = [_entry_text(entry, zone, entry_room) for entry in reversed(detail.entries)]
+    shown = newest_first[: max(blocks_that_fit(header, newest_first, room), 1)][::-1]
     if hidden := len(detail.entries) - len(shown):
         shown.insert(0, _("ticket-earlier-hidden").format(count=number(hidden)))
     return "\n\n".join([header, *shown])

@@ -10,14 +10,13 @@ from aiogram.utils.i18n.context import get_i18n
 from babel.dates import format_time
 from babel.numbers import format_decimal
 
+from bot.telegram_text import MESSAGE_LIMIT, utf16_length
 from bot.training.enrollment import BatchView, Placement
 from handlers.common.render import long_date
 
 # Indonesia's three zones as people name them; no daylight saving anywhere.
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 MAX_LISTED_BATCHES = 8
-# Telegram's limit for one message; the HTML is never shorter than the text it shows.
-MESSAGE_LIMIT = 4096
 
 
 def _locale() -> str:
@@ -37,7 +36,7 @@ def numbered_batches(title: str, batches: list[BatchView]) -> tuple[str, list[Ba
     text, shown = title, []
     for number, batch in enumerate(batches[:MAX_LISTED_BATCHES], start=1):
         longer = f"{text}\n\n<b>{number}.</b> {batch_text(batch)}"
-        if len(longer) > MESSAGE_LIMIT:
+        if utf16_length(longer) > MESSAGE_LIMIT:
             break
         text, shown = longer, [*shown, batch]
     return text, shown

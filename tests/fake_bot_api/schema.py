@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import limits
-from .html_check import HtmlParseError, parse_html
+from .html_check import HtmlParseError, parse_html, utf16_len
 from .model import UploadedFile, Violation
 
 SCHEMA_PATH = Path(__file__).with_name("bot_api_schema.json")
@@ -474,7 +474,8 @@ class _Checker:
                     )
                     return
             measured = measured.strip()  # Telegram trims the text before checking it
-        size = len(measured.encode("utf-8")) if limit.unit == "bytes" else len(measured)
+        # Telegram counts characters in UTF-16 code units: most emoji are two.
+        size = len(measured.encode("utf-8")) if limit.unit == "bytes" else utf16_len(measured)
         for problem, bad in (("short", size < limit.min), ("long", size > limit.max)):
             if bad:
                 self.add(

@@ -12,6 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.coordinators.broadcasts import Draft, MediaKind
 from bot.coordinators.roles import Scope
+from bot.telegram_text import utf16_length
 from handlers.common.blueprint import Blueprint
 from handlers.common.filters import HasRole
 from handlers.coordinators.broadcast.render import audience_menu, number
@@ -54,7 +55,7 @@ async def cmd_siaran(message: Message, state: FSMContext) -> None:
 async def message_composed(message: Message, state: FSMContext, scope: Scope) -> None:
     """Stores the draft; asks who should receive it."""
     draft = _draft_of(message)
-    length = len(message.text or message.caption or "")
+    length = utf16_length(message.text or message.caption or "")
     if (limit := draft.too_long(length)) is not None:
         await message.answer(_("bc-too-long").format(limit=number(limit), length=number(length)))
         return
