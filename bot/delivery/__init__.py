@@ -10,5 +10,7 @@ at sending time, in the recipient's language). Only ``storage`` writes the rows
 write and when. One ``sender`` delivers rows
 within Telegram's limits (``rate_limit``), writes a receipt the moment Telegram accepts a
 message, and recovers rows a dead process had claimed, marking receipted ones sent
-instead of sending them again.
+instead of sending them again. After the clock moved, ``outbox_replan`` makes rows due when
+they should be and frees claims whose lease could not run out; the poller keeps
+Telegram's newest message date (``telegram_dates``) for ``bot.clock_sanity``.
 """
