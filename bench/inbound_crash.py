@@ -13,7 +13,6 @@ import signal
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,9 +21,7 @@ sys.path.insert(0, str(ROOT))
 from bench._bot_process import bot_env, start_bot  # noqa: E402
 from tests.databases import empty_database  # noqa: E402
 from tests.fake_bot_api import FakeBotAPI  # noqa: E402
-
-CHOICES = ("en", "id")
-ANSWERS = {"en": "Language changed to English.", "id": "Bahasa diubah ke Bahasa Indonesia."}
+from tests.language_burst import lost_and_twice, press_languages  # noqa: E402
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -36,34 +33,19 @@ async def main(args: argparse.Namespace) -> None:
     await fake.start()
     env = bot_env(fake, database_url)
     process = await start_bot(fake, env, workdir)
-    people = range(7_000_001, 7_000_001 + args.people)
-    expected: dict[int, list[str]] = {p: [] for p in people}
-    last = 0
-    for press in range(args.presses):
-        for person in people:
-            choice = CHOICES[press % 2]
-            last = fake.callback(person, f"l1:{choice}", message_id=1)
-            expected[person].append(ANSWERS[choice])
+    burst = press_languages(fake, range(7_000_001, 7_000_001 + args.people), args.presses)
     started = time.monotonic()
     await asyncio.sleep(1.0)  # the bench's fixed kill point, not a synchronisation
     process.send_signal(signal.SIGKILL)
     await process.wait()
     answered_before = sum(1 for c in fake.calls if c.method == "sendMessage" and c.ok)
     process = await start_bot(fake, env, workdir)
-    await fake.wait_confirmed(last, timeout=600)
+    await fake.wait_confirmed(burst.last_update, timeout=600)
     elapsed = time.monotonic() - started
     process.terminate()
     await process.wait()
-    got: dict[int, list[str]] = {p: [] for p in people}
-    for call in fake.calls:
-        if call.method == "sendMessage" and call.ok and call.chat_id in got:
-            got[call.chat_id].append(call.text)
-    lost = twice = 0
-    for person in people:
-        have, want = Counter(got[person]), Counter(expected[person])
-        lost += sum((want - have).values())
-        twice += sum((have - want).values())
-    total = args.people * args.presses
+    lost, twice = lost_and_twice(fake, burst)
+    total = burst.size
     print(f"database: {database_url.split(':')[0]}")
     print(f"updates: {total}, answered before the kill: {answered_before}")
     print(f"answered: {total - lost}, lost: {lost}, answered twice: {twice}")

@@ -333,6 +333,21 @@ class OutboxRepository:
             OutboxMessage.claimed_by != poller_id,
         )
 
+    async def release_own_replies(self, poller_id: str, receipts: Receipts, now: datetime) -> int:
+        """Answers `poller_id` itself left claimed go to the sender (receipted ones: sent).
+
+        Only between batches, when the poller sends nothing: then a claim of its own is an
+        answer whose commit it could not confirm (the connection dropped during COMMIT) or
+        whose sending was cut short.
+        """
+        return await self._recover(
+            receipts,
+            now,
+            OutboxMessage.status == SENDING,
+            OutboxMessage.kind == REPLY,
+            OutboxMessage.claimed_by == poller_id,
+        )
+
     async def _recover(
         self, receipts: Receipts, now: datetime, *claimed: ColumnElement[bool]
     ) -> int:

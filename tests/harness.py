@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 
 from aiogram import Bot, Dispatcher
 
+from bot.clock import Clock
 from bot.runtime.app import App, create_app
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
-from bot.runtime.runner import poll, prepare
+from bot.runtime.runner import poll, prepare, serve
 from tests.clock import NOW, FixedClock
 from tests.fake_bot_api import ApiCall, FakeBotAPI
 
@@ -31,11 +33,18 @@ def make_settings(fake: FakeBotAPI, database_url: str, redis_url: str | None, ke
 
 
 class RunningBot:
-    """The bot as `blk-bot run` wires it, polling the fake server in this event loop."""
+    """The bot as `blk-bot run` wires it, polling the fake server in this event loop.
 
-    def __init__(self, settings: Settings, clock: FixedClock | None = None) -> None:
+    `serving` adds what `blk-bot run` runs beside polling (the outbox sender and the
+    periodic jobs); give it a real `Clock`, as rows handed to the sender fall due by it.
+    """
+
+    def __init__(
+        self, settings: Settings, clock: Clock | None = None, *, serving: bool = False
+    ) -> None:
         self.settings = settings
         self.clock = clock or FixedClock(NOW)
+        self.serving = serving
         self.app: App | None = None
         self._bot: Bot | None = None
         self._dp: Dispatcher | None = None
@@ -50,7 +59,8 @@ class RunningBot:
         started = asyncio.Event()
         self._dp.startup.register(started.set)
         self._stop = asyncio.Event()
-        self._task = asyncio.create_task(poll(self.app, self._bot, self._dp, self._stop))
+        run = serve if self.serving else poll
+        self._task = asyncio.create_task(run(self.app, self._bot, self._dp, self._stop))
         await started.wait()
 
     async def stop(self) -> None:
@@ -58,6 +68,16 @@ class RunningBot:
         assert self._dp and self._task and self._bot and self.app
         self._stop.set()
         await self._task
+        await self._bot.session.close()
+        await self.app.close()
+        self.app = self._bot = self._dp = self._task = None
+
+    async def kill(self) -> None:
+        """Stop as a killed process does: what is in flight is neither finished nor recorded."""
+        assert self._task and self._bot and self.app
+        self._task.cancel()
+        with suppress(asyncio.CancelledError):
+            await self._task
         await self._bot.session.close()
         await self.app.close()
         self.app = self._bot = self._dp = self._task = None

@@ -5,18 +5,23 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from storage.database import Database
 from storage.instance_lock import ALREADY_RUNNING
 from storage.models import OutboxMessage
 from storage.outbox_repository import REPLY
+from tests.conftest import TEST_DATABASE_URL
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import Chat
+from tests.tcp_proxy import TcpProxy
 
 # Importing aiogram's types takes several seconds on a small machine.
 START_TIMEOUT = 90
@@ -300,3 +305,77 @@ async def _answer_statuses(database_url: str) -> dict[str, int]:
             return dict((await session.execute(stmt)).all())
     finally:
         await db.close()
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on (until a test starts a proxy there)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _retry_lines(stderr: asyncio.StreamReader, count: int, seen: list[str]) -> list[str]:
+    """Read the log (into `seen`) until `count` lines say the database is unreachable."""
+    retries: list[str] = []
+    while len(retries) < count:
+        line = (await asyncio.wait_for(stderr.readline(), START_TIMEOUT)).decode()
+        assert line, "".join(seen)
+        seen.append(line)
+        if "database unreachable" in line:
+            retries.append(line)
+    return retries
+
+
+async def test_an_unreachable_database_at_start_is_retried_one_line_per_try(
+    fake_api: FakeBotAPI, data_key: str, tmp_path: Path
+) -> None:
+    port = _closed_port()
+    env = _run_env(fake_api, f"postgresql+asyncpg://blk@127.0.0.1:{port}/blk", None, data_key)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.runtime.cli", "run",
+        env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stderr is not None
+    seen: list[str] = []
+    try:
+        retries = await _retry_lines(process.stderr, 2, seen)
+    finally:
+        process.terminate()
+        _, rest = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+    log = "".join(seen) + rest.decode()
+    refused = f"ConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', {port})"
+    assert [line.split(" WARNING ", 1)[1] for line in retries] == [
+        f"bot.runtime.runner: database unreachable ({refused}); trying again in 1 s\n",
+        f"bot.runtime.runner: database unreachable ({refused}); trying again in 2 s\n",
+    ]
+    assert "Traceback" not in log
+    assert process.returncode == 0  # SIGTERM while waiting is an ordinary stop
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL becomes reachable through a proxy")
+async def test_the_bot_serves_once_the_database_becomes_reachable(
+    fake_api: FakeBotAPI, database_url: str, redis_url: str | None, data_key: str, tmp_path: Path
+) -> None:
+    proxy = TcpProxy.before(database_url)
+    port = _closed_port()
+    env = _run_env(fake_api, database_url, redis_url, data_key)
+    env["DATABASE_URL"] = make_url(database_url).set(port=port).render_as_string(False)
+    seen = len(fake_api.calls)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.runtime.cli", "run",
+        env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stderr is not None
+    log: list[str] = []
+    try:
+        await _retry_lines(process.stderr, 1, log)
+        await proxy.start(port)
+        await fake_api.wait_call(
+            "getUpdates", predicate=lambda call: call.seq > seen, timeout=START_TIMEOUT
+        )
+        await Chat(fake_api, user_id=8103).send("/start", "gratis")
+    finally:
+        process.terminate()
+        _, rest = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+        await proxy.stop()
+    assert "Traceback" not in "".join(log) + rest.decode()

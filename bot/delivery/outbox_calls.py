@@ -10,7 +10,9 @@ from typing import Any
 
 from aiogram import methods as m
 
+from bot.crash_log import crash_trace
 from bot.delivery.outbox import Outgoing
+from storage.database import Database
 from storage.outbox_repository import OutboxRepository
 
 logger = logging.getLogger(__name__)
@@ -83,3 +85,15 @@ async def record_outcome(
             ours = await repo.skip(row_id, detail, worker_id=me)
     if not ours:
         logger.warning("outbox row %d: claim lost before recording %s", row_id, kind)
+
+
+async def write_receipt(db: Database, row_id: int, message_id: int | None) -> None:
+    """Telegram took row `row_id`: say so durably now, not at the next commit.
+
+    A receipt the database refuses is logged, not raised: the sent outcome is still
+    recorded with the row's status (only a kill before that sends it again).
+    """
+    try:
+        await db.receipts.record(row_id, message_id)
+    except Exception as error:
+        logger.error("outbox row %d: delivery receipt not written: %s", row_id, crash_trace(error))

@@ -22,9 +22,8 @@ from aiogram.exceptions import (
 from aiogram.methods import TelegramMethod
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
 from bot.delivery.deferred_replies import as_outgoing
-from bot.delivery.outbox_calls import Outcome, OutcomeKind, record_outcome
+from bot.delivery.outbox_calls import Outcome, OutcomeKind, write_receipt
 from bot.delivery.rate_limit import RateLimiter
 from storage.database import Database
 from storage.outbox_repository import REPLY, OutboxRepository
@@ -60,16 +59,14 @@ async def hold(
 
 
 async def deliver_now(
-    db: Database, bot: Bot, held: HeldAnswers, worker: str, limiter: RateLimiter, clock: Clock
-) -> None:
-    """Send in order, each with its receipt at once, then record the outcomes (a handed-over
-    answer is due after its delay by `clock`, the sender's).
+    db: Database, bot: Bot, held: HeldAnswers, limiter: RateLimiter
+) -> dict[int, Outcome]:
+    """Send in order, each with its receipt at once; returns the outcomes by row id, for
+    the caller to record (`record_outcome`; a handed-over answer is due after its delay).
 
     The receipt, not the status update after the loop, is what keeps a crash from
     sending an answer twice (storage.receipts).
     """
-    if not held.rows:
-        return
     outcomes: dict[int, Outcome] = {}
     handed_over = False
     for row_id, call in held.rows:
@@ -93,12 +90,9 @@ async def deliver_now(
             outcomes[row_id] = Outcome(OutcomeKind.FAILED, str(exc))
             continue
         message_id = getattr(result, "message_id", None)
-        await db.receipts.record(row_id, message_id)
+        await write_receipt(db, row_id, message_id)
         outcomes[row_id] = Outcome(OutcomeKind.SENT, message_id=message_id)
-    async with db.transaction() as session:
-        repo, now = OutboxRepository(session), clock.now()
-        for row_id, outcome in outcomes.items():
-            await record_outcome(repo, row_id, held.chat_id, outcome, now, worker)
+    return outcomes
 
 
 def _to_sender(delay: float) -> Outcome:

@@ -8,17 +8,24 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 
 from bot.crash_log import crash_trace
+from storage.transient_errors import describe, is_transient
 
 logger = logging.getLogger(__name__)
 
 
 async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event) -> None:
-    """Run `job` now and then every `seconds`; a failing round is logged, not fatal."""
+    """Run `job` now and then every `seconds`; a failing round is logged, not fatal (a
+    database that is away in one line: the next round tries again)."""
     while not stop.is_set():
         try:
             await job()
         except Exception as error:
             name = getattr(job, "__name__", job)
-            logger.error("background job %s failed: %s", name, crash_trace(error))
+            if is_transient(error):
+                logger.warning(
+                    "background job %s: database unavailable (%s)", name, describe(error)
+                )
+            else:
+                logger.error("background job %s failed: %s", name, crash_trace(error))
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), seconds)

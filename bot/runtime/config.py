@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     # minutes (Telegram unavailable) is dropped: much later it would answer a question the
     # person no longer has in front of them.
     reply_expiry_minutes: float = Field(default=60, gt=0)
+    # An update that fails this many times for a reason other than a passing database
+    # fault (a bug) is recorded as handled, so it cannot hold up every chat behind it.
+    update_attempts: int = Field(default=3, ge=1)
     # Settled outbox rows (sent, failed, ...; payload already blanked) are deleted after
     # this many hours; a broadcast's rows once the broadcast closed that long ago.
     outbox_keep_hours: float = Field(default=24, gt=0)

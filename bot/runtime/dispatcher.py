@@ -8,7 +8,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import LinkPreviewOptions
+from aiogram.types import ErrorEvent, LinkPreviewOptions
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 
 from bot.delivery.deferred_replies import DeferRepliesMiddleware
@@ -17,6 +17,7 @@ from bot.runtime.draining import DrainingDispatcher
 from bot.runtime.flood_middleware import FloodMiddleware
 from bot.runtime.i18n import UserLocaleMiddleware
 from handlers import root_router
+from storage.transient_errors import is_transient
 
 
 def build_dispatcher(app: App) -> DrainingDispatcher:
@@ -30,8 +31,17 @@ def build_dispatcher(app: App) -> DrainingDispatcher:
     dp.message.outer_middleware(flood)
     dp.callback_query.outer_middleware(flood)
     dp.callback_query.middleware(CallbackAnswerMiddleware())
+    # Checked before the handlers' errors router, which answers refusals and crashes.
+    dp.errors.register(try_again_later, lambda event: is_transient(event.exception))
     dp.include_router(root_router())
     return dp
+
+
+async def try_again_later(event: ErrorEvent) -> None:
+    """A passing database fault is neither the user's mistake nor a crash to apologise
+    for: it leaves the dispatcher, the update's transaction rolls back with everything
+    the handler held back, and the poller tries the update again."""
+    raise event.exception
 
 
 def build_bot(token: str, api_url: str) -> Bot:
