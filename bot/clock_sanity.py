@@ -16,6 +16,7 @@ waits with deleting until the next message arrives.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -71,11 +72,20 @@ def _at(moment: datetime) -> str:
 class ClockSanity:
     """The check a destructive job runs first; it logs one line when it refuses."""
 
-    def __init__(self, db: Database, clock: Clock, tolerance: timedelta = TOLERANCE) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        tolerance: timedelta = TOLERANCE,
+        *,
+        recheck_seconds: float = 60,
+    ) -> None:
         self._db = db
         self._clock = clock
         self.tolerance = tolerance
         self._noted = ""  # the oddity last logged: said once, not at every run
+        self._recheck_seconds = recheck_seconds
+        self._checked: tuple[float, bool] | None = None  # (monotonic time, verdict)
 
     async def readings(self) -> ClockReadings:
         async with self._db.transaction() as session:
@@ -83,6 +93,14 @@ class ClockSanity:
             telegram = await marks.get(TELEGRAM_DATE)
             stamp = await marks.newest_clock_stamp()
         return ClockReadings(self._clock.now(), telegram, stamp)
+
+    async def trusted(self) -> bool:
+        """The verdict without a log line, read again at most every `recheck_seconds`: for
+        the sender, which asks before it takes a message's deadline as passed."""
+        moment = time.monotonic()
+        if self._checked is None or moment - self._checked[0] >= self._recheck_seconds:
+            self._checked = (moment, judge(await self.readings(), self.tolerance).trusted)
+        return self._checked[1]
 
     async def allows(self, job: str) -> bool:
         """Whether `job` (a name for the log) may delete by age now."""

@@ -1,5 +1,6 @@
 """Queued messages after the clock moved: re-planned and delivered through the sender and the
-fake Bot API (bot/delivery/outbox_replan.py), on SQLite or PostgreSQL."""
+fake Bot API (bot/delivery/outbox_replan.py), and not expired by a clock Telegram's dates
+do not vouch for (bot/clock_sanity.py); on SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import pytest
 from aiogram import Bot
 from sqlalchemy import select
 
+from bot.clock_sanity import ClockSanity
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.delivery.outbox_replan import OutboxReplanner, Replanned
 from bot.delivery.sender import Sender
+from bot.delivery.telegram_dates import TelegramDates
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
 from bot.training.reminders import Due, ReminderPlan, due_times, plan_reminders
@@ -23,8 +26,10 @@ from tests.clock import NOW, FixedClock
 from tests.enrollment_setup import add_batch, add_blk, register
 from tests.fake_bot_api import FakeBotAPI
 from tests.fake_bot_api.fixtures import make_bot
+from tests.test_clock_sanity import message_update
 
 YEAR = timedelta(days=365)
+DAY = timedelta(days=1)
 LEASE = timedelta(seconds=60)
 DEAD = "sender:old-host:1:dead"
 
@@ -87,6 +92,42 @@ async def test_a_short_step_back_is_left_to_the_lease_and_the_retry(
     clock.set(NOW - timedelta(seconds=30))
     assert await replanner(db, clock).run() == Replanned(0, 0, 0)
     assert await statuses(db) == {101: "sending", 102: "pending"}
+
+
+async def expiring_notice(db: Database, clock: FixedClock, bot: Bot) -> Sender:
+    """A notice that expires in a day, Telegram's last date NOW, and a sender that asks
+    whether the clock may be believed before it expires anything."""
+    async with db.transaction() as session:
+        await enqueue(
+            session, 101, "notice", Outgoing.text("Halo"), not_before=NOW, expires_at=NOW + DAY
+        )
+    await TelegramDates(db, clock).saw([message_update(1, NOW)])
+    sanity = ClockSanity(db, clock, recheck_seconds=0)
+    return Sender(db, bot, clock=clock, deadlines_trusted=sanity.trusted)
+
+
+async def test_a_clock_set_a_year_ahead_expires_nothing_and_once_corrected_it_is_sent(
+    db: Database, bot: Bot, fake_api: FakeBotAPI, clock: FixedClock
+) -> None:
+    sender = await expiring_notice(db, clock, bot)
+    clock.set(NOW + YEAR)
+    assert await sender.run_once() == 1  # claimed and put back: neither sent nor expired
+    assert await statuses(db) == {101: "pending"} and not fake_api.calls_to(101)
+
+    clock.set(NOW + timedelta(hours=1))  # corrected: the row waits "a year", so re-planned
+    assert await replanner(db, clock).run() == Replanned(released=0, due_now=1, reminders=0)
+    assert await sender.run_once() == 1
+    assert await statuses(db) == {101: "sent"} and len(fake_api.calls_to(101)) == 1
+
+
+async def test_a_deadline_passed_by_telegram_s_dates_too_expires_the_message(
+    db: Database, bot: Bot, clock: FixedClock
+) -> None:
+    sender = await expiring_notice(db, clock, bot)
+    clock.set(NOW + YEAR)
+    await TelegramDates(db, clock).saw([message_update(2, NOW + YEAR)])  # a year went by
+    assert await sender.run_once() == 1
+    assert await statuses(db) == {101: "expired"}
 
 
 async def reminder_rows(db: Database) -> dict[str, OutboxMessage]:

@@ -66,6 +66,8 @@ logger = logging.getLogger(__name__)
 Render = Callable[[OutboxMessage], Awaitable[Outgoing | None]]
 BACKOFF_CAP = 16.0  # seconds; retries wait 2, 4, 8, 16, 16, ...
 MAX_RATE_LIMITED = 20  # 429s do not use up attempts, but a row is not retried forever
+# A row past its deadline while the clock is not trusted is looked at again this much later.
+UNTRUSTED_DEADLINE_WAIT = timedelta(minutes=1)
 # A 5xx for one row while others get through is not an outage: retried with backoff, but
 # not forever, as such a row would keep Telegram busy until its deadline (if it has one).
 MAX_UNAVAILABLE_ALONE = 20
@@ -110,12 +112,17 @@ class Sender:
         lease_seconds: float = 60,
         worker_id: str | None = None,
         clock: Clock | None = None,
+        deadlines_trusted: Callable[[], Awaitable[bool]] | None = None,
         limiter: RateLimiter | None = None,
         poll_interval: float = 1.0,
         breaker: CircuitBreaker | None = None,
     ) -> None:
         self.db, self.bot, self.render = db, bot, render
         self.clock = clock or Clock()  # the app's: rows fall due by the clock that queued them
+        # Whether the clock may say a row's deadline passed (`bot.clock_sanity`): one set a
+        # year ahead would expire every queued message. Until then such rows wait.
+        self.deadlines_trusted = deadlines_trusted
+        self._expiring = True
         self.limiter = limiter or RateLimiter(rate_per_second, per_chat_interval)
         self.concurrency, self.max_attempts = concurrency, max_attempts
         self.lease = timedelta(seconds=lease_seconds)
@@ -259,6 +266,8 @@ class Sender:
         Expired rows and rows for unreachable chats are settled at once and not returned.
         """
         now = self.clock.now()
+        if self.deadlines_trusted is not None:
+            self._expiring = await self.deadlines_trusted()
         async with self.db.transaction() as session:
             repo = OutboxRepository(session)
             for row, outcome in finished:
@@ -269,9 +278,12 @@ class Sender:
             blocked = await repo.unreachable_among(row.chat_id for row in rows)
             ready = []
             for row in rows:
-                if row.expires_at is not None and row.expires_at <= now:
+                past = row.expires_at is not None and row.expires_at <= now
+                if past and self._expiring:
                     await repo.expire(row.id)
                     self.stats[OutcomeKind.EXPIRED.value] += 1
+                elif past:
+                    await repo.retry_later(row.id, now + UNTRUSTED_DEADLINE_WAIT, "", count=False)
                 elif row.chat_id in blocked:
                     await repo.mark_unreachable(row.id, "chat is unreachable")
                     self.stats[OutcomeKind.UNREACHABLE.value] += 1
@@ -333,6 +345,8 @@ class Sender:
             self._waiting.discard(task)
         now = self.clock.now()
         if row.expires_at is not None and row.expires_at <= now:
+            if not self._expiring:
+                return Outcome(OutcomeKind.RELEASE, delay=UNTRUSTED_DEADLINE_WAIT.total_seconds())
             return Outcome(OutcomeKind.EXPIRED)
         if row.claimed_at is None or now - row.claimed_at > self.lease / 2:
             return Outcome(OutcomeKind.RELEASE, "claim too old to send safely")
