@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 
+from bot.backoff import Backoff
 from bot.delivery.circuit_breaker import CircuitBreaker
 from bot.delivery.outbox_replan import OutboxReplanner
-from bot.delivery.polling import ReliablePolling, forget_old_updates
+from bot.delivery.polling import RETRY_CAP, ReliablePolling, forget_old_updates
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.sender import Sender
 from bot.runtime.app import App, create_app, reminder_plan
@@ -23,6 +26,7 @@ from handlers.coordinators.staff_menu import publish_staff_menus
 from handlers.delivery.templates import notice_renderer
 from storage.instance_lock import instance_lock
 from storage.migrate import upgrade
+from storage.transient_errors import describe, is_transient
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,35 @@ async def prepare(app: App) -> None:
     await app.services.directory.sync_reference_data()
 
 
+@asynccontextmanager
+async def locked_and_prepared(app: App, stop: asyncio.Event) -> AsyncIterator[bool]:
+    """The instance lock held and the database prepared, for the block.
+
+    The lock comes first: a second process must not touch the schema or getUpdates. A
+    database not reachable yet is waited for, one log line per try (backoff up to
+    `RETRY_CAP`); the block gets False when `stop` came first.
+    """
+    backoff = Backoff(cap=RETRY_CAP)
+    while not stop.is_set():
+        async with AsyncExitStack() as held:
+            try:
+                await held.enter_async_context(instance_lock(app.db))
+                await prepare(app)
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                logger.warning(
+                    "database unreachable (%s); trying again in %.0f s",
+                    describe(error),
+                    backoff.delay,
+                )
+            else:
+                yield True
+                return
+        await backoff.wait(stop)
+    yield False
+
+
 async def poll(
     app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event, limiter: RateLimiter | None = None
 ) -> None:
@@ -56,9 +89,14 @@ async def poll(
     await dp.emit_startup(bot=bot, **context)
     try:
         limiter = limiter or RateLimiter(app.settings.outbox_rate)
-        reply_expiry = timedelta(minutes=app.settings.reply_expiry_minutes)
         polling = ReliablePolling(
-            dp, bot, app.db, limiter=limiter, clock=app.clock, reply_expiry=reply_expiry
+            dp,
+            bot,
+            app.db,
+            limiter=limiter,
+            clock=app.clock,
+            attempts=app.settings.update_attempts,
+            reply_expiry=timedelta(minutes=app.settings.reply_expiry_minutes),
         )
         await polling.run(stop)
     finally:
@@ -147,17 +185,17 @@ async def run(settings: Settings) -> None:
         )
     app = create_app(settings)
     bot = build_bot(token, settings.telegram_api_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     try:
-        # Before migrating: a second process must not touch the schema or getUpdates.
-        async with instance_lock(app.db):
-            await prepare(app)
+        async with locked_and_prepared(app, stop) as ready:
+            if not ready:
+                return
             dp = build_dispatcher(app)
             me = await bot.get_me()
             logger.info("bot @%s is polling %s", me.username, settings.telegram_api_url)
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(signum, stop.set)
             await serve(app, bot, dp, stop)
     finally:
         await bot.session.close()
