@@ -18,6 +18,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot.clock import Clock
 from bot.delivery.circuit_breaker import CircuitBreaker
@@ -211,6 +212,33 @@ async def test_failures_that_are_no_outage_give_up_after_max_attempts(
     assert (row.status, row.attempts) == ("failed", 5)
     assert row.last_error is not None and row.last_error.startswith("render failed")
     assert sends(fake_api) == []
+
+
+async def test_a_render_the_database_interrupts_uses_up_no_attempt(
+    db: Database, fake_api: FakeBotAPI, clock: FakeClock, make_sender: Callable[..., Sender]
+) -> None:
+    """Templates are rendered from the database: a connection dropped meanwhile makes the row
+    wait, however often, instead of failing it for good."""
+    drops = 0
+
+    async def render(row: OutboxMessage) -> Outgoing | None:
+        nonlocal drops
+        if drops < 7:
+            drops += 1
+            raise OperationalError("SELECT", None, ConnectionResetError())
+        return Outgoing.text("Pengingat")
+
+    async with db.transaction() as session:
+        session.add(
+            OutboxMessage(chat_id=9, kind="r", payload='{"template": "x"}', not_before=clock.now())
+        )
+    sender = make_sender(render=render, max_attempts=5)
+    for _ in range(8):
+        await sender.run_once()
+        clock.t += 2
+    [row] = await rows(db)
+    assert (row.status, row.attempts) == ("sent", 1)
+    assert sends(fake_api) == [(9, 200)]
 
 
 async def broadcast_rows(db: Database, clock: FakeClock, chats: range, hours: float) -> None:

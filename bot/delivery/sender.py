@@ -60,6 +60,7 @@ from storage.database import Database
 from storage.models import OutboxMessage
 from storage.outbox_payloads import opened
 from storage.outbox_repository import OutboxRepository
+from storage.transient_errors import describe, is_transient
 
 logger = logging.getLogger(__name__)
 
@@ -214,10 +215,12 @@ class Sender:
             )
         except Exception as error:
             deliveries.failures += 1
-            logger.error(
+            transient = is_transient(error)
+            logger.log(
+                logging.WARNING if transient else logging.ERROR,
                 "outbox: database cycle failed (%d in a row): %s",
                 deliveries.failures,
-                crash_trace(error),
+                describe(error) if transient else crash_trace(error),
             )
             return False, timeout
         del deliveries.finished[: len(batch)]
@@ -328,6 +331,8 @@ class Sender:
         except (LookupError, ValidationError, TypeError, ValueError) as exc:
             return Outcome(OutcomeKind.FAILED, f"invalid payload: {_without_values(exc)}")
         except Exception as exc:
+            if is_transient(exc):  # the database went away meanwhile: not the row's fault
+                return Outcome(OutcomeKind.RELEASE, "render: database unavailable", delay=2.0)
             return self._transient(row, f"render failed: {type(exc).__name__}")
 
     async def _wait_turn(self, row: OutboxMessage) -> Outcome | None:
