@@ -61,7 +61,8 @@ async def test_cannot_attend_cancel_and_the_waitlist_moves_up(
     reminder = await budi.expect(
         "dimulai besok", "Kuliner Gelombang 1", "Pusat Pelatihan Kerja Daerah", "10.00 WIB"
     )
-    assert "📍 Kota Administrasi Jakarta Selatan\n" in reminder.text
+    # One address format everywhere: street, regency (once), province.
+    assert "📍 Kota Administrasi Jakarta Selatan, " in reminder.text
     assert "📍 Lokasi BLK" in [label for label, _ in reminder.buttons]
 
     budi.press_on(reminder, "Saya akan hadir")

@@ -61,7 +61,7 @@ async def test_imported_blk_and_batch_names_are_escaped(
     await chat.expect("Mencari BLK terdekat")
     found = await chat.expect(f"1. {ESCAPED}", "Jl. A &amp; B &lt;1&gt;")
     assert EVIL in parse_html(found.text or "").text
-    await chat.press("Gelombang 1", f"Gelombang di {ESCAPED}", ESCAPED)
+    await chat.press("1. ", f"Gelombang di {ESCAPED}", ESCAPED)
 
 
 @dataclass

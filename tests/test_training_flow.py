@@ -35,7 +35,11 @@ async def test_nearest_by_location_with_map_pin(chat: Chat, fake_api: FakeBotAPI
         "BLK terdekat", "1. Pusat Pelatihan Kerja Daerah (PPKD) Jakarta Selatan"
     )
     assert found.text.count("📏") == 5 and "0 km" in found.text
-    chat.press_on(found, "Peta 1")
+    # Each BLK's button has its name; its page has the map and the way back.
+    chat.press_on(found, "1. Pusat Pelatihan Kerja Daerah (PPKD) Jakarta Selatan")
+    page = await chat.expect("Belum ada gelombang yang dibuka")
+    assert [label for label, _ in page.buttons] == ["📍 Lokasi BLK", "⬅️ BLK di sekitarnya"]
+    chat.press_on(page, "Lokasi BLK")
     venue = await fake_api.wait_call("sendVenue", chat_id=chat.user_id)
     assert abs(venue.params["latitude"] - -6.272605) < 1e-6
     assert "Jakarta Selatan" in venue.params["title"]
@@ -105,7 +109,9 @@ async def test_enrol_waitlist_promotion_and_move(
         await chat.send("jaksel", "Mencari")
         await chat.expect("BLK terdekat")
         await chat.press(
-            "Gelombang 1", "Gelombang di Pusat Pelatihan Kerja Daerah", "Kuliner Gelombang 1"
+            "1. Pusat Pelatihan Kerja Daerah",
+            "Gelombang di Pusat Pelatihan Kerja Daerah",
+            "Kuliner Gelombang 1",
         )
         await chat.press("Pilih 1", "Kuliner Gelombang 1", "Sisa kursi")
     budi.press_on(budi.last, "Daftar di gelombang ini")
@@ -140,7 +146,7 @@ async def test_enrolment_needs_a_registration(chat: Chat, running_bot: RunningBo
     await chat.send("/blk", "lokasi")
     await chat.send("jaksel", "Mencari")
     await chat.expect("BLK terdekat")
-    await chat.press("Gelombang 1", "Gelombang di")
+    await chat.press("1. Pusat Pelatihan Kerja Daerah", "Gelombang di")
     await chat.press("Pilih 1", "Sisa kursi")
     await chat.press("Daftar di gelombang ini", "daftar dulu")
     await chat.press("Daftar pelatihan", "Persetujuan")

@@ -8,6 +8,14 @@ import math
 # our coordinates, which are polygon centroids tens of km from the real building.
 EARTH_RADIUS_KM = 6371.0088
 
+# A shared point farther than this from every kecamatan centre is taken as outside Indonesia
+# or at sea. Places on land lie much nearer a centre: the largest kecamatan (Papua,
+# Kalimantan) are under about 100 km across, and the remotest islands are kecamatan of their
+# own. The open sea between islands (mid Java Sea ~155 km, Banda Sea ~180 km), Malaysia's
+# west coast (~125 km) and the Indian Ocean are beyond it; cities just over a border
+# (Singapore ~30 km from Batam, Dili ~70 km) are not, and get the nearest BLKs as usual.
+FAR_FROM_LAND_KM = 100.0
+
 # Indonesia's bounding box (with margin for outlying islands), used to reject typos in imports.
 INDONESIA_LAT = (-11.0, 6.5)
 INDONESIA_LON = (94.0, 141.5)

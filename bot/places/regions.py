@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache, cached_property
 
+from bot.directory.nearest import Located, NearestIndex
+from bot.places.geo import FAR_FROM_LAND_KM
 from bot.places.names import KABUPATEN, KOTA, PlaceIndex, read_data_csv
 from bot.places.search import PlaceSearcher
 from bot.places.types import District, PlaceLookup, PlaceMatch, PlaceSearch, Province, Regency
@@ -116,6 +118,21 @@ class RegionDirectory:
         ranking = self._regency_index.rank(text, allowed)
         best = self._regencies[ranking.best] if ranking.best else None
         return PlaceLookup(best, [self._regencies[code] for code, _ in ranking.ranked])
+
+    def locate(self, lat: float, lon: float) -> District | None:
+        """The kecamatan whose centre is nearest a shared point; None when the point is
+        outside Indonesia or at sea (`FAR_FROM_LAND_KM` from every centre)."""
+        found = self._district_points.nearest(lat, lon, limit=1)
+        if not found or found[0][1] > FAR_FROM_LAND_KM:
+            return None
+        return found[0][0].item
+
+    @cached_property
+    def _district_points(self) -> NearestIndex[District]:
+        """Built on first use, like `_searcher`."""
+        return NearestIndex(
+            [Located(d, d.latitude, d.longitude, (d.code,)) for d in self._districts.values()]
+        )
 
     @cached_property
     def _searcher(self) -> PlaceSearcher:

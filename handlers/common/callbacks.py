@@ -83,6 +83,7 @@ class EligCb(CallbackData, prefix="k1"):
 class BlkAction(StrEnum):
     MAP = "map"
     BATCHES = "bat"
+    NEAR = "near"  # the BLKs around this one: the way back from its page
 
 
 class BlkCb(CallbackData, prefix="b1"):

@@ -15,17 +15,19 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.places.types import Province, Regency
+from bot.services import Services
 from handlers.common.callbacks import AskCb, EraseCb, LangCb, MenuAction, MenuCb, RegCb, RegStep
 from handlers.common.render import BUSINESS_LABELS, SECTOR_LABELS, month_label
 
 REMOVE = ReplyKeyboardRemove()
 
 
-def main_menu(ask_origin: str = "menu") -> InlineKeyboardMarkup:
-    """`ask_origin` tells "Tanya petugas" where the person came from (menu, faq)."""
+def main_menu(ask_origin: str = "menu", *, registered: bool = False) -> InlineKeyboardMarkup:
+    """`ask_origin` tells "Tanya petugas" where the person came from (menu, faq); someone
+    `registered` is not offered "Daftar" again."""
     builder = InlineKeyboardBuilder()
-    items = [
-        (MenuAction.REGISTER, _("menu-register")),
+    items = [] if registered else [(MenuAction.REGISTER, _("menu-register"))]
+    items += [
         (MenuAction.ELIGIBILITY, _("menu-eligibility")),
         (MenuAction.NEAREST_BLK, _("menu-nearest-blk")),
         (MenuAction.MY_SCHEDULE, _("menu-my-schedule")),
@@ -36,8 +38,13 @@ def main_menu(ask_origin: str = "menu") -> InlineKeyboardMarkup:
     for action, label in items:
         builder.button(text=label, callback_data=MenuCb(action=action))
     builder.button(text=_("menu-ask"), callback_data=AskCb(origin=ask_origin))
-    builder.adjust(1, 2, 2, 2, 1)
+    builder.adjust(*([2, 2, 2, 1] if registered else [1, 2, 2, 2, 1]))
     return builder.as_markup()
+
+
+async def menu_for(user_id: int, services: Services) -> InlineKeyboardMarkup:
+    """The main menu as this person needs it."""
+    return main_menu(registered=await services.registrations.is_registered(user_id))
 
 
 def ask_button() -> InlineKeyboardMarkup:
@@ -73,8 +80,15 @@ def share_contact() -> ReplyKeyboardMarkup:
     )
 
 
-def provinces(items: Iterable[Province]) -> InlineKeyboardMarkup:
-    return choices(RegStep.PROVINCE, ((p.code, p.name) for p in items), columns=2).as_markup()
+def provinces(items: Iterable[Province], likely: Province | None = None) -> InlineKeyboardMarkup:
+    """Every province; the `likely` one (from the NIK) first, on its own row."""
+    builder = choices(RegStep.PROVINCE, ((p.code, p.name) for p in items), columns=2)
+    if likely is not None:
+        label = _("btn-province-from-nik").format(province=likely.name)
+        first = choices(RegStep.PROVINCE, [(likely.code, label)])
+        first.attach(builder)
+        builder = first
+    return builder.as_markup()
 
 
 def regencies(items: Iterable[Regency], with_back: bool = True) -> InlineKeyboardMarkup:

@@ -22,8 +22,16 @@ from bot.delivery.templates import Payload
 from bot.directory.service import BlkInfo
 from bot.services import Services
 from bot.training.enrollment import BatchView
-from handlers.common.callbacks import AttendAction, AttendCb, BlkAction, BlkCb, MenuAction, MenuCb
+from handlers.common.callbacks import (
+    AttendAction,
+    AttendCb,
+    BlkAction,
+    BlkCb,
+    MenuAction,
+    MenuCb,
+)
 from handlers.common.render import long_date
+from handlers.directory.render import blk_address
 from handlers.training.render import ZONE_ABBREVIATIONS, placement_text
 
 
@@ -100,22 +108,12 @@ def reminder_text(batch: BatchView, blk: BlkInfo | None, now: datetime) -> str:
     card = _("reminder-card").format(
         title=html.quote(batch.title),
         blk=html.quote(batch.blk_name),
-        place=html.quote(_place(blk) or batch.blk_name),
+        place=html.quote(blk_address(blk) if blk else batch.blk_name),
         date=long_date(starts.date()),
         time=format_time(starts, "HH.mm", locale=get_i18n().current_locale),
         zone=ZONE_ABBREVIATIONS.get(batch.timezone, batch.timezone),
     )
     return f"{_headline(batch, now)}\n\n{card}"
-
-
-def _place(blk: BlkInfo | None) -> str:
-    """Address and regency; many directory addresses already end with the regency."""
-    if blk is None:
-        return ""
-    parts = [blk.address] if blk.address else []
-    if blk.regency_name.casefold() not in blk.address.casefold():
-        parts.append(blk.regency_name)
-    return ", ".join(parts) or blk.province_name
 
 
 def reminder_markup(enrollment_id: int, blk_id: str, blk: BlkInfo | None) -> InlineKeyboardMarkup:

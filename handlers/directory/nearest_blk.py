@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import F, html
+from aiogram import F
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import (
     CallbackQuery,
-    InlineKeyboardMarkup,
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
@@ -18,12 +17,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.directory.service import BlkDistance
+from bot.places.types import PlaceHit
 from bot.services import Services
+from bot.telegram_text import fit
 from handlers.common import keyboards
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BlkAction, BlkCb, MenuAction, MenuCb, PlaceCb
 from handlers.common.replies import alert, close_keyboard, pressed_blk
-from handlers.training.render import distance_label
+from handlers.directory.render import VENUE_TEXT_LENGTH, blk_address, nearest_results, venue_title
 
 router = Blueprint(name=__name__)
 
@@ -40,39 +41,23 @@ def _ask_markup() -> ReplyKeyboardMarkup:
     )
 
 
-def _results(found: list[BlkDistance]) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [_("nearest-title")]
-    builder = InlineKeyboardBuilder()
-    for number, item in enumerate(found, start=1):
-        blk = item.blk
-        where = ", ".join(p for p in (blk.address, blk.regency_name, blk.province_name) if p)
-        approx = _("nearest-approximate") if item.approximate else ""
-        lines.append(
-            _("nearest-item").format(
-                number=number,
-                name=html.quote(blk.name),
-                where=html.quote(where),
-                distance=distance_label(item.distance_km),
-                approximate=approx,
-            )
-        )
-        builder.button(
-            text=_("btn-blk-map").format(number=number),
-            callback_data=BlkCb(action=BlkAction.MAP, blk=blk.id),
-        )
-        builder.button(
-            text=_("btn-blk-batches").format(number=number),
-            callback_data=BlkCb(action=BlkAction.BATCHES, blk=blk.id),
-        )
-    builder.adjust(2)
-    return "\n\n".join(lines), builder.as_markup()
+async def _show(
+    event: Message | CallbackQuery,
+    found: list[BlkDistance],
+    services: Services,
+    place: str | None = None,
+) -> None:
+    """The list, with each BLK's open batches; `place` echoes what a typed name matched."""
+    openings = {item.blk.id: await services.enrollment.open_batches(item.blk.id) for item in found}
+    text, markup = nearest_results(found, openings, place)
+    await event.bot.send_message(event.from_user.id, text, reply_markup=markup)
 
 
-async def _show(message_or_callback: Message | CallbackQuery, found: list[BlkDistance]) -> None:
-    text, markup = _results(found)
-    await message_or_callback.bot.send_message(
-        message_or_callback.from_user.id, text, reply_markup=markup
-    )
+def _place_name(hit: PlaceHit) -> str:
+    """ "Kecamatan Cibinong, Kabupaten Bogor" or "Kabupaten Bogor"."""
+    if hit.district is None:
+        return hit.regency.name
+    return _("place-district").format(district=hit.district.name, regency=hit.regency.name)
 
 
 @router.message(Command("blk"), StateFilter(None))
@@ -85,26 +70,36 @@ async def cmd_blk(event: Message | CallbackQuery, state: FSMContext) -> None:
 
 @router.message(StateFilter(None, NearestBlk.place), F.location)
 async def location_shared(message: Message, state: FSMContext, services: Services) -> None:
-    """The five nearest BLKs to the shared point; works outside the flow too."""
+    """The five nearest BLKs to the shared point, named by its kecamatan; works outside the
+    flow too. A point outside Indonesia or at sea is told so, and another is asked for."""
     location = message.location
     try:
         nearest = await services.directory.nearest_blks(location.latitude, location.longitude)
     except ValueError:  # impossible coordinates: not from Telegram's apps, but possible
         await message.answer(_("nearest-expected"), reply_markup=_ask_markup())
         return
+    district = services.regions.locate(location.latitude, location.longitude)
+    regency = district and services.regions.regency(district.regency_code)
+    if district is None or regency is None:
+        await state.set_state(NearestBlk.place)
+        await message.answer(_("nearest-outside-indonesia"), reply_markup=_ask_markup())
+        return
     await state.clear()
     await message.answer(_("nearest-searching"), reply_markup=keyboards.REMOVE)
-    await _show(message, nearest)
+    await _show(message, nearest, services, _place_name(PlaceHit(regency, district)))
 
 
 @router.message(NearestBlk.place, F.text & ~F.text.startswith("/"))
 async def place_typed(message: Message, state: FSMContext, services: Services) -> None:
     """A typed regency, city or kecamatan; close candidates are offered as buttons."""
     search = services.regions.match_places(message.text)
-    if search.best is not None:
+    if (best := search.best) is not None:
         await state.clear()
         await message.answer(_("nearest-searching"), reply_markup=keyboards.REMOVE)
-        await _show(message, await services.directory.blks_near_place(search.best.regency.code))
+        # From the kecamatan's centre when one was named: closer to the person than the
+        # regency's.
+        found = await services.directory.nearest_blks(best.latitude, best.longitude)
+        await _show(message, found, services, _place_name(best))
         return
     if not search.candidates:
         await message.answer(_("error-place-not-found"))
@@ -133,13 +128,30 @@ async def place_chosen(
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
-    if services.regions.regency(callback_data.regency) is None:
+    regency = services.regions.regency(callback_data.regency)
+    if regency is None:
         alert(callback_answer, _("error-stale-button"))
         return
     await close_keyboard(callback)
     if await state.get_state() == NearestBlk.place.state:
         await state.clear()
-    await _show(callback, await services.directory.blks_near_place(callback_data.regency))
+    found = await services.directory.blks_near_place(regency.code)
+    await _show(callback, found, services, regency.name)
+
+
+@router.callback_query(BlkCb.filter(F.action == BlkAction.NEAR))
+async def near_chosen(
+    callback: CallbackQuery,
+    callback_data: BlkCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Back from a BLK's page: the BLKs around its regency."""
+    blk = await pressed_blk(callback_data, services, callback_answer)
+    if blk is None:
+        return
+    found = await services.directory.blks_near_place(blk.regency_code)
+    await _show(callback, found, services, blk.regency_name)
 
 
 @router.callback_query(BlkCb.filter(F.action == BlkAction.MAP))
@@ -157,8 +169,6 @@ async def map_chosen(
         callback.from_user.id,
         latitude=blk.latitude,
         longitude=blk.longitude,
-        title=blk.name[:100],
-        address=(", ".join(p for p in (blk.address, blk.regency_name) if p) or blk.province_name)[
-            :100
-        ],
+        title=venue_title(blk),
+        address=fit(blk_address(blk), VENUE_TEXT_LENGTH),
     )

@@ -6,6 +6,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.services import Services
 from handlers.common import keyboards
 from handlers.common.blueprint import Blueprint
 from handlers.common.replies import alert
@@ -14,8 +15,9 @@ router = Blueprint(name=__name__)
 
 
 @router.message()
-async def unknown_message(message: Message) -> None:
-    await message.answer(_("fallback-not-understood"), reply_markup=keyboards.main_menu())
+async def unknown_message(message: Message, services: Services) -> None:
+    menu = await keyboards.menu_for(message.from_user.id, services)
+    await message.answer(_("fallback-not-understood"), reply_markup=menu)
 
 
 @router.callback_query()

@@ -46,9 +46,8 @@ async def language_chosen(
     flow = await paused.open_flow(state)
     with i18n.use_locale(callback_data.locale):
         if flow is None:
-            await callback.bot.send_message(
-                callback.from_user.id, _("lang-set"), reply_markup=keyboards.main_menu()
-            )
+            menu = await keyboards.menu_for(callback.from_user.id, services)
+            await callback.bot.send_message(callback.from_user.id, _("lang-set"), reply_markup=menu)
             return
         await callback.bot.send_message(callback.from_user.id, _("lang-set"))
         await resume.REPEAT[flow](callback, state, services)

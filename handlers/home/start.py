@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
+from bot.services import Services
 from handlers.common import keyboards, paused
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import MenuAction, MenuCb
@@ -18,7 +19,7 @@ router = Blueprint(name=__name__)
 
 
 @router.message(Command("batal"))
-async def cmd_batal(message: Message, state: FSMContext) -> None:
+async def cmd_batal(message: Message, state: FSMContext, services: Services) -> None:
     """Leaves the running conversation, its answers discarded; with none running, the one
     put aside goes. A flow put aside under the one left is offered again."""
     running = await state.get_state() is not None
@@ -28,7 +29,8 @@ async def cmd_batal(message: Message, state: FSMContext) -> None:
     await message.answer(
         _("cancelled") if running else _("nothing-to-cancel"), reply_markup=keyboards.REMOVE
     )
-    await message.answer(_("menu-title"), reply_markup=keyboards.main_menu())
+    menu = await keyboards.menu_for(message.from_user.id, services)
+    await message.answer(_("menu-title"), reply_markup=menu)
     if flow := await paused.paused_flow(state):
         await message.answer(
             _("resume-offer"), reply_markup=paused.resume_buttons(flow, restart=True)
@@ -52,7 +54,7 @@ async def help_chosen(callback: CallbackQuery) -> None:
 
 
 @router.message(CommandStart())
-async def cmd_start(message: Message, state: FSMContext) -> None:
+async def cmd_start(message: Message, state: FSMContext, services: Services) -> None:
     """Greets, says the training is free, and shows the main menu, in any state: a flow
     of the person's is put aside with its answers and offered again (continue or start
     over); a staff conversation ends, as with /batal."""
@@ -62,7 +64,8 @@ async def cmd_start(message: Message, state: FSMContext) -> None:
         await state.clear()
         flow = await paused.paused_flow(state)
     await message.answer(_("start-greeting"), reply_markup=keyboards.REMOVE)
-    await message.answer(_("menu-title"), reply_markup=keyboards.main_menu())
+    menu = await keyboards.menu_for(message.from_user.id, services)
+    await message.answer(_("menu-title"), reply_markup=menu)
     if flow in paused.RESUMABLE:
         await message.answer(
             _("resume-offer"), reply_markup=paused.resume_buttons(flow, restart=True)

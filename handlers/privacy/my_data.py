@@ -19,6 +19,7 @@ from handlers.common.render import participant_card
 from handlers.common.replies import close_keyboard
 from handlers.registration.questions import ask
 from handlers.registration.states import Registration
+from handlers.training.next_step import next_step
 
 router = Blueprint(name=__name__)
 
@@ -26,10 +27,15 @@ router = Blueprint(name=__name__)
 @router.message(Command("status"), StateFilter(None))
 @router.callback_query(MenuCb.filter(F.action == MenuAction.STATUS), StateFilter(None))
 async def cmd_status(event: Message | CallbackQuery, services: Services) -> None:
-    """Shows the registration with NIK and phone masked."""
-    participant = await services.registrations.get(event.from_user.id)
-    text = participant_card(participant, services.regions) if participant else None
-    await event.bot.send_message(event.from_user.id, text or _("status-not-registered"))
+    """Shows the registration with NIK and phone masked, and what to do next."""
+    user_id = event.from_user.id
+    participant = await services.registrations.get(user_id)
+    if participant is None:
+        await event.bot.send_message(user_id, _("status-not-registered"))
+        return
+    step, buttons = next_step(participant, await services.enrollment.placement(user_id))
+    card = participant_card(participant, services.regions)
+    await event.bot.send_message(user_id, f"{card}\n\n{step}", reply_markup=buttons)
 
 
 @router.message(Command("ubah"), StateFilter(None))

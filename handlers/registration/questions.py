@@ -96,7 +96,9 @@ def _build(question: State, answers: dict[str, Any], services: Services) -> tupl
     if question == R.phone:
         return _("reg-ask-phone"), keyboards.share_contact()
     if question == R.province:
-        return _("reg-ask-province"), keyboards.provinces(services.regions.provinces())
+        # Most people live in the province of their KTP: offered first, one tap away.
+        likely = services.regions.province(answers.get("nik", "")[:2])
+        return _("reg-ask-province"), keyboards.provinces(services.regions.provinces(), likely)
     if question == R.regency:
         province = services.regions.province(answers["province_code"])
         text = _("reg-ask-regency").format(province=province.name if province else "")

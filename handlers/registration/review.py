@@ -11,13 +11,13 @@ from bot.registration.nik_checks import NikRefused
 from bot.registration.participants import form_from_answers
 from bot.registration.service import AlreadyRegistered, NotRegistered
 from bot.services import Services
-from handlers.common import keyboards
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import RegCb, RegStep
 from handlers.common.errors import error_text
 from handlers.common.replies import close_keyboard
 from handlers.registration.questions import FIELD_GROUPS, ask
 from handlers.registration.states import Registration
+from handlers.training.next_step import next_step
 
 router = Blueprint(name=__name__)
 
@@ -63,4 +63,5 @@ async def registration_submitted(
         return
     await close_keyboard(callback)
     await state.clear()
-    await callback.bot.send_message(user_id, text, reply_markup=keyboards.main_menu())
+    step, buttons = next_step(participant, await services.enrollment.placement(user_id))
+    await callback.bot.send_message(user_id, f"{text}\n\n{step}", reply_markup=buttons)

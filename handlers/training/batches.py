@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, html
 from aiogram.filters import StateFilter
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -27,6 +27,19 @@ def _one_button(text: str, data: BatchCb | MenuCb) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def _blk_page_buttons(builder: InlineKeyboardBuilder, blk_id: str) -> InlineKeyboardMarkup:
+    """A BLK's page ends with its map and the way back to the BLKs around it."""
+    builder.row(
+        InlineKeyboardButton(
+            text=_("btn-schedule-map"), callback_data=BlkCb(action=BlkAction.MAP, blk=blk_id).pack()
+        ),
+        InlineKeyboardButton(
+            text=_("btn-blk-back"), callback_data=BlkCb(action=BlkAction.NEAR, blk=blk_id).pack()
+        ),
+    )
+    return builder.as_markup()
+
+
 @router.callback_query(BlkCb.filter(F.action == BlkAction.BATCHES))
 async def batches_chosen(
     callback: CallbackQuery,
@@ -34,17 +47,20 @@ async def batches_chosen(
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
-    """Open batches of a BLK with dates and seats left, each with a "Pilih" button."""
+    """A BLK's page: its open batches with dates and seats left, each with a "Pilih"
+    button; or that none is open."""
     blk = await pressed_blk(callback_data, services, callback_answer)
     if blk is None:
         return
     batches = await services.enrollment.open_batches(blk.id)
+    builder = InlineKeyboardBuilder()
     if not batches:
         await callback.bot.send_message(
-            callback.from_user.id, _("batches-none").format(blk=html.quote(blk.name))
+            callback.from_user.id,
+            _("batches-none").format(blk=html.quote(blk.name)),
+            reply_markup=_blk_page_buttons(builder, blk.id),
         )
         return
-    builder = InlineKeyboardBuilder()
     text, shown = numbered_batches(_("batches-title").format(blk=html.quote(blk.name)), batches)
     for number, batch in enumerate(shown, start=1):
         builder.button(
@@ -52,7 +68,8 @@ async def batches_chosen(
             callback_data=BatchCb(action=BatchAction.PICK, batch=batch.id),
         )
     builder.adjust(4)
-    await callback.bot.send_message(callback.from_user.id, text, reply_markup=builder.as_markup())
+    markup = _blk_page_buttons(builder, blk.id)
+    await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
 
 
 @router.callback_query(BatchCb.filter(F.action == BatchAction.PICK), StateFilter(None))
@@ -74,10 +91,14 @@ async def batch_picked(
         action, label = BatchAction.ENROLL, _("btn-batch-enroll")
     else:
         action, label = BatchAction.WAITLIST, _("btn-batch-waitlist")
+    builder = InlineKeyboardBuilder()
+    builder.button(text=label, callback_data=BatchCb(action=action, batch=batch.id))
+    builder.button(
+        text=_("btn-batch-back"), callback_data=BlkCb(action=BlkAction.BATCHES, blk=batch.blk_id)
+    )
+    builder.adjust(1)
     await callback.bot.send_message(
-        callback.from_user.id,
-        batch_text(batch),
-        reply_markup=_one_button(label, BatchCb(action=action, batch=batch.id)),
+        callback.from_user.id, batch_text(batch), reply_markup=builder.as_markup()
     )
 
 
