@@ -154,7 +154,7 @@ async def test_console_registration_with_mistakes_then_status(tmp_path: Path) ->
             "/status",
             "/blk",
             "jaksel",
-            "1",  # the nearest BLK: its batches
+            "2",  # Gelombang 1: the nearest BLK's batches
             "1",  # Pilih 1
             "1",  # Daftar di gelombang ini
             "/jadwal",
@@ -314,16 +314,18 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def _retry_lines(stderr: asyncio.StreamReader, count: int, seen: list[str]) -> list[str]:
-    """Read the log (into `seen`) until `count` lines say the database is unreachable."""
-    retries: list[str] = []
-    while len(retries) < count:
+async def _log_lines(
+    stderr: asyncio.StreamReader, fragment: str, count: int, seen: list[str]
+) -> list[str]:
+    """Read the log (into `seen`) until `count` lines contain `fragment`; those lines."""
+    found: list[str] = []
+    while len(found) < count:
         line = (await asyncio.wait_for(stderr.readline(), START_TIMEOUT)).decode()
         assert line, "".join(seen)
         seen.append(line)
-        if "database unreachable" in line:
-            retries.append(line)
-    return retries
+        if fragment in line:
+            found.append(line)
+    return found
 
 
 async def test_an_unreachable_database_at_start_is_retried_one_line_per_try(
@@ -338,7 +340,7 @@ async def test_an_unreachable_database_at_start_is_retried_one_line_per_try(
     assert process.stderr is not None
     seen: list[str] = []
     try:
-        retries = await _retry_lines(process.stderr, 2, seen)
+        retries = await _log_lines(process.stderr, "database unreachable", 2, seen)
     finally:
         process.terminate()
         _, rest = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
@@ -368,7 +370,7 @@ async def test_the_bot_serves_once_the_database_becomes_reachable(
     assert process.stderr is not None
     log: list[str] = []
     try:
-        await _retry_lines(process.stderr, 1, log)
+        await _log_lines(process.stderr, "database unreachable", 1, log)
         await proxy.start(port)
         await fake_api.wait_call(
             "getUpdates", predicate=lambda call: call.seq > seen, timeout=START_TIMEOUT
@@ -379,3 +381,30 @@ async def test_the_bot_serves_once_the_database_becomes_reachable(
         _, rest = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
         await proxy.stop()
     assert "Traceback" not in "".join(log) + rest.decode()
+
+
+async def test_telegram_unavailable_at_start_is_waited_for_one_line_per_try(
+    fake_api: FakeBotAPI, database_url: str, redis_url: str | None, data_key: str, tmp_path: Path
+) -> None:
+    fake_api.outage("getMe")
+    env = _run_env(fake_api, database_url, redis_url, data_key)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.runtime.cli", "run",
+        env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stderr is not None
+    seen: list[str] = []
+    try:
+        [retry] = await _log_lines(process.stderr, "Telegram unavailable", 1, seen)
+        fake_api.outage_over()
+        await fake_api.wait_call("getUpdates", timeout=START_TIMEOUT)
+        await Chat(fake_api, user_id=8104).send("/start", "gratis")
+    finally:
+        process.terminate()
+        _, rest = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+    assert retry.split(" WARNING ", 1)[1] == (
+        "bot.runtime.runner: getMe: Telegram unavailable (TelegramServerError); "
+        "trying again in 1 s\n"
+    )
+    assert "Traceback" not in "".join(seen) + rest.decode()
+    assert process.returncode == 0

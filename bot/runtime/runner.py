@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import timedelta
+from typing import TypeVar
 
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 
 from bot.backoff import Backoff
 from bot.delivery.circuit_breaker import CircuitBreaker
@@ -29,6 +31,9 @@ from storage.migrate import upgrade
 from storage.transient_errors import describe, is_transient
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+UNAVAILABLE = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter)
 
 # How often broadcast progress is checked; edits are throttled further (Telegram's limits).
 PROGRESS_SECONDS = 3
@@ -75,6 +80,27 @@ async def locked_and_prepared(app: App, stop: asyncio.Event) -> AsyncIterator[bo
     yield False
 
 
+async def until_telegram_answers(
+    what: str, call: Callable[[], Awaitable[T]], stop: asyncio.Event
+) -> T | None:
+    """`call`, tried again while Telegram is unreachable or overloaded (network, 5xx, 429),
+    with one log line per try; None if `stop` came first. A refusal (a revoked token) is
+    raised: trying again cannot help."""
+    backoff = Backoff(cap=RETRY_CAP)
+    while not stop.is_set():
+        try:
+            return await call()
+        except UNAVAILABLE as error:
+            logger.warning(
+                "%s: Telegram unavailable (%s); trying again in %.0f s",
+                what,
+                type(error).__name__,
+                backoff.delay,
+            )
+            await backoff.wait(stop)
+    return None
+
+
 async def poll(
     app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event, limiter: RateLimiter | None = None
 ) -> None:
@@ -82,9 +108,20 @@ async def poll(
 
     `limiter` is the outbox sender's, so answers and outbox messages share one budget.
     """
-    await publish_commands(bot, app.i18n)
-    await publish_staff_menus(bot, app.i18n, app.services)
-    await bot.delete_webhook(drop_pending_updates=False)
+    try:
+        await publish_commands(bot, app.i18n)
+        await publish_staff_menus(bot, app.i18n, app.services)
+    except UNAVAILABLE as error:
+        # Telegram keeps the menus of the last start: not a reason to stop serving.
+        logger.warning("command menus not updated: Telegram unavailable (%s)", type(error).__name__)
+    except Exception as error:
+        if not is_transient(error):
+            raise
+        logger.warning("command menus not updated: database unavailable (%s)", describe(error))
+    if not await until_telegram_answers(
+        "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False), stop
+    ):
+        return
     context = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
     await dp.emit_startup(bot=bot, **context)
     try:
@@ -194,7 +231,9 @@ async def run(settings: Settings) -> None:
             if not ready:
                 return
             dp = build_dispatcher(app)
-            me = await bot.get_me()
+            me = await until_telegram_answers("getMe", bot.get_me, stop)
+            if me is None:
+                return
             logger.info("bot @%s is polling %s", me.username, settings.telegram_api_url)
             await serve(app, bot, dp, stop)
     finally:
