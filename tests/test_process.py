@@ -154,7 +154,7 @@ async def test_console_registration_with_mistakes_then_status(tmp_path: Path) ->
             "/status",
             "/blk",
             "jaksel",
-            "2",  # Gelombang 1: the nearest BLK's batches
+            "1",  # the nearest BLK: its batches
             "1",  # Pilih 1
             "1",  # Daftar di gelombang ini
             "/jadwal",
