@@ -145,6 +145,24 @@ async def test_telegram_s_newest_date_is_kept_with_the_clock_then_once_a_minute(
     assert (await marks(db))[0] == NOW + timedelta(minutes=2)
 
 
+async def test_an_edited_message_counts_by_its_edit_date(db: Database, clock: FixedClock) -> None:
+    edited = Update.model_validate(
+        {
+            "update_id": 1,
+            "edited_message": {
+                "message_id": 1,
+                "date": int((NOW - YEAR).timestamp()),
+                "edit_date": int(NOW.timestamp()),
+                "chat": {"id": 7, "type": "private"},
+                "from": {"id": 7, "is_bot": False, "first_name": "A"},
+                "text": "halo",
+            },
+        }
+    )
+    await TelegramDates(db, clock).saw([edited, message_update(2, NOW - YEAR)])
+    assert (await marks(db))[0] == NOW
+
+
 async def erasable_world(db: Database, cipher: PersonalDataCipher, clock: FixedClock) -> None:
     """Person 1 registered with PHK answers and a question, person 2 left a draft: all 400
     days old, so a year more makes them look past 24 months; Telegram last wrote at NOW."""

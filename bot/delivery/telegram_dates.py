@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiogram.types import CallbackQuery, Message, Update
 
@@ -30,7 +30,9 @@ def date_of(update: Update) -> datetime | None:
     message = event.message if isinstance(event, CallbackQuery) else event
     if not isinstance(message, Message):
         return None
-    return message.edit_date or message.date
+    if message.edit_date:  # Bot API gives edit_date as Unix time, date as a datetime
+        return datetime.fromtimestamp(message.edit_date, UTC)
+    return message.date
 
 
 class TelegramDates:
