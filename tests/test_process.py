@@ -314,6 +314,14 @@ def _closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
+async def _start_logging(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    """Start `blk-bot run` with its log (stderr) to read, without waiting for it."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.runtime.cli", "run",
+        env=env, cwd=cwd, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
 async def _log_lines(
     stderr: asyncio.StreamReader, fragment: str, count: int, seen: list[str]
 ) -> list[str]:
@@ -333,10 +341,7 @@ async def test_an_unreachable_database_at_start_is_retried_one_line_per_try(
 ) -> None:
     port = _closed_port()
     env = _run_env(fake_api, f"postgresql+asyncpg://blk@127.0.0.1:{port}/blk", None, data_key)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.runtime.cli", "run",
-        env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    process = await _start_logging(env, tmp_path)
     assert process.stderr is not None
     seen: list[str] = []
     try:
@@ -363,10 +368,7 @@ async def test_the_bot_serves_once_the_database_becomes_reachable(
     env = _run_env(fake_api, database_url, redis_url, data_key)
     env["DATABASE_URL"] = make_url(database_url).set(port=port).render_as_string(False)
     seen = len(fake_api.calls)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.runtime.cli", "run",
-        env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    process = await _start_logging(env, tmp_path)
     assert process.stderr is not None
     log: list[str] = []
     try:
@@ -388,10 +390,7 @@ async def test_telegram_unavailable_at_start_is_waited_for_one_line_per_try(
 ) -> None:
     fake_api.outage("getMe")
     env = _run_env(fake_api, database_url, redis_url, data_key)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.runtime.cli", "run",
-        env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    process = await _start_logging(env, tmp_path)
     assert process.stderr is not None
     seen: list[str] = []
     try:
