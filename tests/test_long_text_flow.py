@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import pytest
 from aiogram import Bot
+from sqlalchemy import select
 
 from bot.telegram_text import MESSAGE_LIMIT, utf16_length
 from handlers.common.callbacks import BlkAction, BlkCb
 from storage.models import Blk
 from tests.enrollment_setup import add_batch
 from tests.fake_bot_api import FakeBotAPI
-from tests.harness import Chat, RunningBot
+from tests.harness import ADMIN_ID, Chat, RunningBot
 from tests.test_broadcasts import BLK_A
 from tests.test_ticket_flow import BLK_A_STAFF, app, ask, deliver, reply_to  # noqa: F401 (app: a fixture)
 
@@ -71,4 +72,21 @@ async def test_a_list_of_batches_with_long_emoji_titles_fits_in_one_message(
     listing = await user.expect("🇮🇩" * 100)
     assert fits(listing.text)
     assert 1 <= len(listing.buttons) < 10  # one per batch shown; some did not fit
+    assert fake_api.violations == []
+
+
+@pytest.mark.usefixtures("app")
+async def test_a_list_of_long_emoji_blk_names_is_cut_to_one_message(
+    fake_api: FakeBotAPI, running_bot: RunningBot
+) -> None:
+    assert running_bot.app is not None
+    async with running_bot.app.db.transaction() as session:
+        for blk in (
+            await session.execute(select(Blk).where(Blk.regency_code.startswith("32.")))
+        ).scalars():
+            blk.name = "BLK " + "🇮🇩" * 98  # 200 characters, 396 units
+    admin = Chat(fake_api, ADMIN_ID)
+    listing = await admin.send("/koordinator blk jabar", "<b>BLK di", "🇮🇩" * 98)
+    assert fits(listing.text)
+    assert "BLK pertama yang ditampilkan" in (listing.text or "")
     assert fake_api.violations == []

@@ -19,6 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.coordinators.place_finder import PlaceChoice
 from bot.coordinators.roles import RoleCommand, RoleCommandKind, Scope, ScopeKind
 from bot.coordinators.roles import parse_role_command as parse
+from bot.telegram_text import MESSAGE_LIMIT, blocks_that_fit
 from handlers.common.callbacks import CoordinatorPlaceCb
 
 KINDS = {ScopeKind.PROVINCE: "p", ScopeKind.BLK: "b"}
@@ -57,19 +58,23 @@ def replied_grant(callback: CallbackQuery) -> RoleCommand | None:
     return command if command.kind is RoleCommandKind.GRANT else None
 
 
+CLOSING_LINE_ROOM = 200  # UTF-16 units kept for a list's "… and N more" line
+
+
 def blk_list_text(province: PlaceChoice | None, blks: list[PlaceChoice], limit: int) -> str:
     """One line per BLK: name and id, the id ready to copy into `tambah ... blk <id>`."""
     if province is None:
         title = _("coord-blks-title-all").format(count=len(blks))
     else:
         title = _("coord-blks-title").format(count=len(blks), province=html.quote(province.name))
-    lines = [title]
-    lines += [
+    items = [
         _("coord-blks-item").format(name=html.quote(b.name), code=html.quote(b.scope.code or ""))
         for b in blks
     ]
-    if len(blks) >= limit:
-        lines.append(_("coord-blks-cut").format(count=limit))
+    shown = blocks_that_fit(title, items, MESSAGE_LIMIT - CLOSING_LINE_ROOM, "\n")
+    lines = [title, *items[:shown]]
+    if shown < len(blks) or len(blks) >= limit:
+        lines.append(_("coord-blks-cut").format(count=shown))
     return "\n".join(lines)
 
 

@@ -23,11 +23,13 @@ from bot.coordinators.roles import (
 )
 from bot.errors import NotPermitted
 from bot.services import Services
+from bot.telegram_text import MESSAGE_LIMIT, blocks_that_fit, utf16_length
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import CoordinatorCb, CoordinatorPlaceCb
 from handlers.common.filters import HasRole
 from handlers.common.replies import close_keyboard
 from handlers.coordinators.role_places import (
+    CLOSING_LINE_ROOM,
     blk_list_text,
     choices_markup,
     chosen_scope,
@@ -40,7 +42,7 @@ router = Blueprint(name=__name__)
 
 # Longer lists are cut; revoking by command still works for everyone.
 MAX_LISTED = 40
-MAX_LISTED_BLKS = 150  # about 60 characters a line: a message holds 4,096
+MAX_LISTED_BLKS = 150  # at most; fewer when they do not fit in one message
 
 
 def scope_label(scope: Scope, place: str | None) -> str:
@@ -55,27 +57,33 @@ def scope_label(scope: Scope, place: str | None) -> str:
 async def _list(
     bot: Bot, coordinators: list[CoordinatorView]
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Up to MAX_LISTED lines (a message holds 4,096 characters) with the coordinators' names
+    """Up to MAX_LISTED lines, as many as fit in one message, with the coordinators' names
     as Telegram shows them, one revoke button each."""
     usage = _("coord-usage")
     if not coordinators:
         return "\n\n".join([_("coord-list-empty"), usage]), None
-    lines = [_("coord-list-title").format(count=len(coordinators))]
-    builder = InlineKeyboardBuilder()
-    shown = coordinators[:MAX_LISTED]
-    names = await telegram_names(bot, [item.telegram_id for item in shown])
-    for item in shown:
-        label = scope_label(item.scope, item.place_name)
-        name = html.quote(names[item.telegram_id] or "?")
-        lines.append(
-            _("coord-list-item").format(name=name, telegram_id=item.telegram_id, scope=label)
+    title = _("coord-list-title").format(count=len(coordinators))
+    listed = coordinators[:MAX_LISTED]
+    names = await telegram_names(bot, [item.telegram_id for item in listed])
+    items = [
+        _("coord-list-item").format(
+            name=html.quote(names[item.telegram_id] or "?"),
+            telegram_id=item.telegram_id,
+            scope=scope_label(item.scope, item.place_name),
         )
+        for item in listed
+    ]
+    room = MESSAGE_LIMIT - CLOSING_LINE_ROOM - utf16_length(usage) - 2
+    shown = blocks_that_fit(title, items, room, "\n")
+    lines = [title, *items[:shown]]
+    builder = InlineKeyboardBuilder()
+    for item in listed[:shown]:
         builder.button(
             text=_("btn-coord-revoke").format(telegram_id=item.telegram_id),
             callback_data=CoordinatorCb(revoke=item.telegram_id),
         )
-    if len(coordinators) > MAX_LISTED:
-        lines.append(_("coord-list-more").format(count=len(coordinators) - MAX_LISTED))
+    if len(coordinators) > shown:
+        lines.append(_("coord-list-more").format(count=len(coordinators) - shown))
     builder.adjust(2)
     return "\n".join(lines) + "\n\n" + usage, builder.as_markup()
 
