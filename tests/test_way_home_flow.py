@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from aiogram.fsm.storage.base import StorageKey
 
+from handlers.common import paused
+from handlers.home import resume
 from storage.fsm import TrackedStorage
 from tests.fake_bot_api import ApiCall, FakeBotAPI
 from tests.harness import Chat, RunningBot
@@ -109,3 +111,8 @@ async def test_language_mid_registration_asks_the_question_again(chat: Chat) -> 
     await chat.send("/bahasa", "Pilih bahasa")
     await chat.press("English", "Language changed to English")
     await chat.expect("mobile number")
+
+
+def test_every_resumable_flow_can_be_continued_and_restarted() -> None:
+    """The labels, the repeat and the restart tables name the same flows."""
+    assert set(paused.RESUMABLE) == set(resume.REPEAT) == set(resume.RESTART)
