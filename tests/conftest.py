@@ -22,6 +22,17 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without TEST_DATABASE_URL, tests of PostgreSQL-only behaviour are not collected (they
+    run in the PostgreSQL pass of `.ci/run`), rather than reported as skipped."""
+    if TEST_DATABASE_URL:
+        return
+    postgres_only = [item for item in items if item.get_closest_marker("postgres_only")]
+    if postgres_only:
+        config.hook.pytest_deselected(items=postgres_only)
+        items[:] = [item for item in items if item not in postgres_only]
+
+
 @pytest.fixture
 async def database_url(tmp_path) -> str:
     """An empty, migrated database: a fresh SQLite file, or a wiped TEST_DATABASE_URL."""

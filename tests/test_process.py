@@ -18,7 +18,6 @@ from storage.database import Database
 from storage.instance_lock import ALREADY_RUNNING
 from storage.models import OutboxMessage
 from storage.outbox_repository import REPLY
-from tests.conftest import TEST_DATABASE_URL
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import Chat
 from tests.tcp_proxy import TcpProxy
@@ -359,7 +358,7 @@ async def test_an_unreachable_database_at_start_is_retried_one_line_per_try(
     assert process.returncode == 0  # SIGTERM while waiting is an ordinary stop
 
 
-@pytest.mark.skipif(not TEST_DATABASE_URL, reason="PostgreSQL becomes reachable through a proxy")
+@pytest.mark.postgres_only  # a proxy makes the server reachable later
 async def test_the_bot_serves_once_the_database_becomes_reachable(
     fake_api: FakeBotAPI, database_url: str, redis_url: str | None, data_key: str, tmp_path: Path
 ) -> None:
