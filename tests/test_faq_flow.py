@@ -11,7 +11,7 @@ ASK_FROM_FAQ = AskCb(origin="faq").pack()
 
 
 async def test_a_question_with_a_typo_is_answered_and_asks_if_it_helped(chat: Chat) -> None:
-    answer = await chat.send("apakah ada sertifkat?", "Apakah peserta mendapat sertifikat?")
+    answer = await chat.send("peserta dapat sertifkat?", "Apakah peserta mendapat sertifikat?")
     assert "diinformasikan oleh BLK" in answer.text
     assert [label for label, _ in answer.buttons] == ["👍 Membantu", "👎 Tidak membantu"]
     chat.press_on(answer, "👍 Membantu")
@@ -31,7 +31,7 @@ async def test_facts_show_their_source(chat: Chat) -> None:
 
 
 async def test_not_helpful_offers_the_runners_up_and_staff(chat: Chat) -> None:
-    await chat.send("apakah ada sertifkat?", "sertifikat")
+    await chat.send("apakah peserta dapat sertifkat?", "sertifikat")
     others = await chat.press("Tidak membantu", "Mungkin maksud Anda")
     labels = [label for label, _ in others.buttons]
     assert len(labels) == 3 and labels[-1] == "🙋 Tanya petugas"
