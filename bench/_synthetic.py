@@ -7,11 +7,12 @@ however many are inserted; the encrypted fields come from the caller's cipher.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.registration.personal_data import PersonalDataCipher
 from storage.models import Province, Regency
 
 PROVINCE, REGENCY = "32", "32.01"
@@ -35,20 +36,30 @@ def chunks(rows: int) -> Iterator[range]:
         yield range(first, min(first + INSERT_CHUNK, rows))
 
 
+def sealed(cipher: PersonalDataCipher, *, phone: str, sex: str = "L") -> dict[str, str]:
+    """The encrypted columns of a registration (NIK 3201011201900001, born 12 January
+    1990), encrypted once and shared by many rows."""
+    return {
+        "nik_cipher": cipher.encrypt("3201011201900001"),
+        "phone_cipher": cipher.encrypt(phone),
+        "birth_date_cipher": cipher.encrypt("1990-01-12"),
+        "sex_cipher": cipher.encrypt(sex),
+    }
+
+
 def registration_row(
-    i: int, *, nik_cipher: str, phone_cipher: str, consent_at: datetime, **fields: object
+    i: int, *, ciphers: Mapping[str, str], consent_at: datetime, **fields: object
 ) -> dict[str, object]:
-    """The i-th registration, a micro food business in Kab. Bogor; `fields` replace or
-    add columns."""
+    """The i-th registration, a micro food business in Kab. Bogor, born in January 1990;
+    `ciphers` are its encrypted columns (nik_cipher, phone_cipher, birth_date_cipher,
+    sex_cipher), and `fields` replace or add columns."""
     return {
         "telegram_id": 10_000_000 + i,
         "code": f"BLK-{i:06d}",
         "full_name": f"Peserta {i}",
-        "nik_cipher": nik_cipher,
+        **ciphers,
         "nik_fingerprint": f"{i:064x}",
-        "phone_cipher": phone_cipher,
-        "birth_date": date(1990, 1, 12),
-        "sex": "L",
+        "birth_month": date(1990, 1, 1),
         "province_code": PROVINCE,
         "regency_code": REGENCY,
         "business_status": "micro",

@@ -26,7 +26,7 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._synthetic import REGENCY, add_bogor, chunks, registration_row
+from bench._synthetic import REGENCY, add_bogor, chunks, registration_row, sealed
 from bot.coordinators.exports import ExportService
 from bot.coordinators.roles import RoleService
 from bot.coordinators.rosters import RosterService
@@ -77,7 +77,7 @@ async def populate(db: Database, cipher: PersonalDataCipher, rows: int) -> None:
                 )
     async with db.transaction() as session:
         batch_ids = list((await session.execute(select(Batch.id).order_by(Batch.id))).scalars())
-    nik, phone = cipher.encrypt("3201011201900001"), cipher.encrypt("+6281234567890")
+    men, women = (sealed(cipher, phone="+6281234567890", sex=sex) for sex in ("L", "P"))
     now = datetime.now(UTC)
     for numbers in chunks(rows):
         async with db.transaction() as session:
@@ -86,12 +86,10 @@ async def populate(db: Database, cipher: PersonalDataCipher, rows: int) -> None:
                 [
                     registration_row(
                         i,
-                        nik_cipher=nik,
-                        phone_cipher=phone,
+                        ciphers=men if i % 2 else women,
                         consent_at=now,
                         id=i + 1,
                         full_name=f"=Peserta Nomor {i}" if i % 1000 == 0 else f"Peserta {i}",
-                        sex="L" if i % 2 else "P",
                         phk_affected=i % 5 == 0,
                         phk_month=date(2026, 6, 1) if i % 5 == 0 else None,
                         created_at=now,

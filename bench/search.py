@@ -24,7 +24,7 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._synthetic import add_bogor, chunks, registration_row
+from bench._synthetic import add_bogor, chunks, registration_row, sealed
 from bot.coordinators.participant_search import ParticipantSearch
 from bot.coordinators.roles import RoleService, Scope
 from bot.coordinators.rosters import RosterService
@@ -66,7 +66,7 @@ async def populate(db: Database, cipher: PersonalDataCipher, rows: int) -> None:
     await upgrade(db)
     async with db.transaction() as session:
         await add_bogor(session)
-    nik = cipher.encrypt("3201011201900001")
+    person = sealed(cipher, phone="+6285700000000")
     now = datetime.now(UTC)
     for numbers in chunks(rows):
         async with db.transaction() as session:
@@ -75,8 +75,7 @@ async def populate(db: Database, cipher: PersonalDataCipher, rows: int) -> None:
                 [
                     registration_row(
                         i,
-                        nik_cipher=nik,
-                        phone_cipher=cipher.encrypt(f"+62857{i:08d}"),
+                        ciphers={**person, "phone_cipher": cipher.encrypt(f"+62857{i:08d}")},
                         consent_at=now,
                         code=code_of(i),
                         full_name=name_of(i),

@@ -80,8 +80,9 @@ class Database:
     """
 
     def __init__(self, url: str, *, sealer: Sealer | None = None) -> None:
-        """`sealer` encrypts outbox payloads (storage.outbox_payloads); without one the
-        database serves everything but queueing and sending messages (migrations, tools)."""
+        """`sealer` (the data key's cipher) encrypts outbox payloads (storage.outbox_payloads)
+        and existing rows in migrations that encrypt a column; without one the database
+        serves everything but queueing and sending messages (tools, an empty schema)."""
         self.url = url
         self.is_sqlite = make_url(url).get_backend_name() == "sqlite"
         self.engine = create_engine(url)

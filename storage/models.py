@@ -79,8 +79,11 @@ class Registration(Base):
     phone_cipher: Mapped[str] = mapped_column(Text)
     # Keyed HMAC of the E.164 number, so staff find a phone without decrypting everyone.
     phone_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
-    birth_date: Mapped[date] = mapped_column(Date)
-    sex: Mapped[str] = mapped_column(String(1))
+    # Read from the NIK, so encrypted like it; the month of birth alone stays readable,
+    # for the age bands of the statistics.
+    birth_date_cipher: Mapped[str] = mapped_column(Text)
+    sex_cipher: Mapped[str] = mapped_column(Text)
+    birth_month: Mapped[date] = mapped_column(Date)
     province_code: Mapped[str] = mapped_column(String(2), index=True)
     regency_code: Mapped[str] = mapped_column(String(5), index=True)
     business_status: Mapped[str] = mapped_column(String(16))

@@ -45,14 +45,15 @@ class BatchRow:
 
 @dataclass(frozen=True, slots=True)
 class ParticipantRow:
-    """A registration with its live enrollment, if any; NIK and phone still encrypted."""
+    """A registration with its live enrollment, if any; NIK, phone, sex and birth date
+    still encrypted."""
 
     full_name: str
     code: str
     nik_cipher: str
     phone_cipher: str
-    sex: str
-    birth_date: date
+    sex_cipher: str
+    birth_date_cipher: str
     regency_name: str | None
     business_status: str
     business_sector: str
@@ -116,8 +117,8 @@ def _participants(batch_id: int | None) -> Select:
             Registration.code,
             Registration.nik_cipher,
             Registration.phone_cipher,
-            Registration.sex,
-            Registration.birth_date,
+            Registration.sex_cipher,
+            Registration.birth_date_cipher,
             home.name,
             Registration.business_status,
             Registration.business_sector,

@@ -182,10 +182,13 @@ class StatisticsRepository:
         self, conditions: Sequence[Condition], young_after: date, old_until: date | None
     ) -> list[tuple[str, str, bool, int]]:
         """(age band, business status, PHK, count): "young" born after `young_after`, "old"
-        born on or before `old_until`, else "ok" — few groups, whatever the number of rows."""
-        whens = [(Registration.birth_date > young_after, "young")]
+        born on or before `old_until`, else "ok" — few groups, whatever the number of rows.
+
+        Only the month of birth is stored readable: someone born in the month of a
+        threshold counts as born on its first day (a few days early, at most a month)."""
+        whens = [(Registration.birth_month > young_after, "young")]
         if old_until is not None:
-            whens.append((Registration.birth_date <= old_until, "old"))
+            whens.append((Registration.birth_month <= old_until, "old"))
         band = case(*whens, else_="ok").label("band")
         stmt = (
             select(band, Registration.business_status, Registration.phk_affected, func.count())

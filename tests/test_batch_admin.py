@@ -64,7 +64,7 @@ async def test_a_moved_start_moves_the_reminders_of_the_seated(
 ) -> None:
     batch = await admin.create(STAFF, "blk-a", PLAN)
     await register(RegistrationService(db, cipher, clock=FixedClock(NOW)), 501, 1)
-    enrollment = EnrollmentService(db, EligibilityRules.from_toml(), clock=FixedClock(NOW))
+    enrollment = EnrollmentService(db, cipher, EligibilityRules.from_toml(), clock=FixedClock(NOW))
     await enrollment.enroll(501, batch.id, waitlist=False)
     # 3 and 1 days before at 08.00 WIB, and 2 hours before the start.
     assert (await reminder_times(db))[-1] == datetime(2027, 1, 11, 23, 0, tzinfo=UTC)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.csv_table import TableError, TableProblem
+from bot.registration.personal_data import PersonalDataCipher
 from bot.training.batch_csv import BatchReject
 from bot.training.batch_import import BatchImporter
 from bot.training.eligibility import EligibilityRules
@@ -33,7 +34,7 @@ async def importer(db: Database) -> BatchImporter:
 
 
 async def test_local_times_become_utc_and_reimport_is_idempotent(
-    importer: BatchImporter, db: Database
+    importer: BatchImporter, db: Database, cipher: PersonalDataCipher
 ) -> None:
     data = csv(
         "b1,blk-jkt,Kuliner,2027-01-11,2027-01-16,08:00,16:00,25,2027-01-04,open",
@@ -43,7 +44,7 @@ async def test_local_times_become_utc_and_reimport_is_idempotent(
     assert (report.added, report.updated, report.unchanged, report.rejected) == (2, 0, 0, [])
     again = await importer.import_csv(data)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
-    service = EnrollmentService(db, EligibilityRules(), clock=FixedClock(NOW))
+    service = EnrollmentService(db, cipher, EligibilityRules(), clock=FixedClock(NOW))
     papua = (await service.open_batches("blk-papua"))[0]
     assert papua.starts_at == datetime(2027, 1, 31, 23, 0, tzinfo=UTC)  # 08:00 WIT
     assert papua.registration_deadline == datetime(2027, 1, 31, 14, 59, 59, tzinfo=UTC)
@@ -100,14 +101,14 @@ async def test_rejected_rows_say_why(
 
 
 async def test_duplicates_and_capacity_below_seats_taken(
-    importer: BatchImporter, db: Database, cipher
+    importer: BatchImporter, db: Database, cipher: PersonalDataCipher
 ) -> None:
     from bot.registration.service import RegistrationService
 
     row = "b1,blk-jkt,T,2027-01-11,2027-01-16,08:00,16:00,{cap},,"
     await importer.import_csv(csv(row.format(cap=2)))
     registrations = RegistrationService(db, cipher, clock=FixedClock(NOW))
-    service = EnrollmentService(db, EligibilityRules(), clock=FixedClock(NOW))
+    service = EnrollmentService(db, cipher, EligibilityRules(), clock=FixedClock(NOW))
     batch_id = (await service.open_batches("blk-jkt"))[0].id
     for user in (1, 2):
         await register(registrations, user, serial=user)

@@ -31,8 +31,8 @@ def registrations(db: Database, cipher: PersonalDataCipher) -> RegistrationServi
 
 
 @pytest.fixture
-def enrollment(db: Database) -> EnrollmentService:
-    return EnrollmentService(db, EligibilityRules.from_toml(), clock=FixedClock(NOW))
+def enrollment(db: Database, cipher: PersonalDataCipher) -> EnrollmentService:
+    return EnrollmentService(db, cipher, EligibilityRules.from_toml(), clock=FixedClock(NOW))
 
 
 async def test_two_hundred_people_race_for_ten_seats(

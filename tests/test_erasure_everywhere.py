@@ -42,6 +42,7 @@ TRACES = {
     "name": re.compile("|".join(re.escape(part) for part in NAME.split()), re.IGNORECASE),
     "nik": re.compile(_spread(NIK)),
     "birth date in the NIK": re.compile(_spread(NIK[6:12])),
+    "birth date": re.compile(r"1992-07-05|0?5[-/.]0?7[-/.](19)?92|5 Juli 1992"),
     "phone": re.compile(_spread("8139876543")),
 }
 

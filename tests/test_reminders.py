@@ -50,8 +50,8 @@ def registrations(
 
 
 @pytest.fixture
-def enrollment(db: Database, clock: FixedClock) -> EnrollmentService:
-    return EnrollmentService(db, EligibilityRules.from_toml(), clock=clock)
+def enrollment(db: Database, cipher: PersonalDataCipher, clock: FixedClock) -> EnrollmentService:
+    return EnrollmentService(db, cipher, EligibilityRules.from_toml(), clock=clock)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from bot.errors import NotPermitted
 from bot.registration.nik import Sex, age, mask_nik
 from bot.registration.participants import BusinessStatus, Sector
 from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import birth_date_of
 from bot.training.reminders import AttendanceAnswer
 from storage.database import Database
 from storage.roster_repository import BatchRow, ParticipantRow, RosterRepository
@@ -97,7 +98,8 @@ def narrowing(scope: Scope) -> tuple[str | None, str | None]:
 
 
 class EntryReader:
-    """Turns stored rows into entries: decrypts the phone and NIK, ages on today."""
+    """Turns stored rows into entries: decrypts the phone, NIK, sex and birth date, ages
+    on today."""
 
     def __init__(self, cipher: PersonalDataCipher, today: date) -> None:
         self._cipher = cipher
@@ -112,8 +114,8 @@ class EntryReader:
             code=row.code,
             phone=self._cipher.decrypt(row.phone_cipher),
             nik_masked=mask_nik(self._cipher.decrypt(row.nik_cipher)),
-            sex=Sex(row.sex),
-            age=age(row.birth_date, self._today),
+            sex=Sex(self._cipher.decrypt(row.sex_cipher)),
+            age=age(birth_date_of(row.birth_date_cipher, self._cipher), self._today),
             regency=row.regency_name or "",
             business_status=BusinessStatus(row.business_status),
             business_sector=Sector(row.business_sector),

@@ -6,6 +6,7 @@ Export, erasure and retention, which span features, live in `bot.privacy`.
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from bot.clock import Clock
 from bot.errors import N_, DomainError
@@ -144,8 +145,9 @@ class RegistrationService:
         row.nik_fingerprint = self._cipher.fingerprint(nik.value)
         row.phone_cipher = self._cipher.encrypt(form.phone)
         row.phone_fingerprint = self._cipher.fingerprint(form.phone)
-        row.birth_date = nik.birth_date
-        row.sex = nik.sex.value
+        row.birth_date_cipher = self._cipher.encrypt(nik.birth_date.isoformat())
+        row.sex_cipher = self._cipher.encrypt(nik.sex.value)
+        row.birth_month = nik.birth_date.replace(day=1)
         row.province_code = form.province_code
         row.regency_code = form.regency_code
         row.business_status = form.business_status.value
@@ -163,8 +165,8 @@ def participant_of(row: Registration, cipher: PersonalDataCipher) -> Participant
         full_name=row.full_name,
         nik=cipher.decrypt(row.nik_cipher),
         phone=cipher.decrypt(row.phone_cipher),
-        birth_date=row.birth_date,
-        sex=Sex(row.sex),
+        birth_date=birth_date_of(row.birth_date_cipher, cipher),
+        sex=Sex(cipher.decrypt(row.sex_cipher)),
         province_code=row.province_code,
         regency_code=row.regency_code,
         business_status=BusinessStatus(row.business_status),
@@ -176,3 +178,8 @@ def participant_of(row: Registration, cipher: PersonalDataCipher) -> Participant
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
+
+
+def birth_date_of(stored: str, cipher: PersonalDataCipher) -> date:
+    """A registration's birth date from its ciphertext (`Registration.birth_date_cipher`)."""
+    return date.fromisoformat(cipher.decrypt(stored))

@@ -111,7 +111,7 @@ def create_app(
         clock=clock,
         clock_sanity=ClockSanity(db, clock, timedelta(hours=settings.clock_tolerance_hours)),
     )
-    enrollment = EnrollmentService(db, rules, settings.timezone, clock, reminders=plan)
+    enrollment = EnrollmentService(db, cipher, rules, settings.timezone, clock, reminders=plan)
     directory, batch_importer = DirectoryService(db, regions), BatchImporter(db)
     return App(
         settings=settings,

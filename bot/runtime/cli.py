@@ -1,4 +1,4 @@
-"""`blk-bot`: run, migrate, console and genkey."""
+"""`blk-bot`: run, migrate, console, genkey, import and template."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ import argparse
 import asyncio
 import logging
 import sys
+from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError
 from bot.registration.personal_data import InvalidDataKey, generate_data_key
 from bot.runtime.config import Settings, load_settings
 from bot.runtime.console_text import plain
 from storage.instance_lock import AnotherInstanceRunning
+
+if TYPE_CHECKING:
+    from bot.coordinators.uploads import ImportOutcome
 
 CONSOLE_HELP = """\
 Chat with the bot in this terminal, without Telegram or a token. It runs as `run` does
@@ -25,6 +30,41 @@ Type text, a button's number, or
   :foto [caption]       a photo                     :keluar               quit
 
 To be an administrator:  ADMIN_IDS=1000001 blk-bot console --user-id 1000001
+"""
+
+TEMPLATES = {"blk": "blk-template.csv", "batches": "batches-template.csv"}
+TEMPLATE_HELP = """\
+Print a CSV template to fill in a spreadsheet, then `blk-bot import KIND FILE.csv`:
+  blk-bot template blk > blk-baru.csv
+UTF-8, comma- or semicolon-separated, header row as printed. Rows are matched by id: a new
+id adds a row, a known one updates it. The batch template has two example rows.
+
+blk: the BLK directory (required: id, name, type, regency_code)
+  id              unique, at most 48 bytes, e.g. blk-kota-bogor
+  name            the BLK's name
+  type            UPTP (Kemnaker unit), UPTD (province or regency BLK), BLKK (BLK Komunitas)
+  address         street, village, kecamatan
+  regency_code    Kemendagri code of the kabupaten/kota, 32.01 or 3201
+  latitude, longitude
+                  decimal degrees inside Indonesia (-6.48 or -6,48), both or neither;
+                  without them the regency's centre is used and shown as approximate
+  coord_source    where the point comes from (gps, maps); regency-centroid or
+                  district-centroid mark it approximate
+  phone, source   a contact number; the page the row is based on
+
+batches: training batches (required: id, blk_id, title, start_date, end_date, daily_start,
+daily_end, capacity)
+  blk_id          the id of a BLK in the directory
+  start_date, end_date
+                  first and last day, 2027-01-31 or 31/01/2027, in the BLK's time zone;
+                  a start date already past is refused unless the batch is stored with
+                  that first day (it may still be corrected, closed or cancelled)
+  daily_start, daily_end
+                  08:00 or 08.00
+  capacity        seats, 1 to 10000
+  registration_deadline
+                  a day on or before start_date (blank: the day before)
+  status          buka/open (blank), tutup/closed, batal/cancelled
 """
 
 
@@ -48,13 +88,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     console.add_argument("--language", default="id", help="Telegram app language (id, en)")
     commands.add_parser("genkey", help="print a new DATA_KEY")
-    importing = commands.add_parser("import", help="add or update BLKs or batches from a CSV")
-    importing.add_argument("kind", choices=["blk", "batches"])
+    importing = commands.add_parser(
+        "import",
+        help="add or update BLKs or batches from a CSV (exit 1 if rows were rejected)",
+        description="Columns: see `blk-bot template --help`. Exit status 0 when every row "
+        "was imported, 1 when rows were rejected or the file could not be read, 2 when "
+        "the file is missing.",
+    )
+    importing.add_argument("kind", choices=sorted(TEMPLATES))
     importing.add_argument("file", type=Path)
+    template = commands.add_parser(
+        "template",
+        help="print an empty CSV with the columns `import` reads",
+        description=TEMPLATE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    template.add_argument("kind", choices=sorted(TEMPLATES))
     return parser
 
 
-async def _import(settings: Settings, kind: str, raw: bytes, name: str) -> str:
+def _import_file(settings: Settings, kind: str, path: Path) -> int:
+    """The exit status: 0 all imported, 1 rows rejected or file unreadable, 2 no such file."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        print(f"blk-bot: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    outcome = asyncio.run(_import(settings, kind, raw, path.name))
+    print(plain(outcome.text))
+    return 0 if outcome.complete else 1
+
+
+async def _import(settings: Settings, kind: str, raw: bytes, name: str) -> ImportOutcome:
     """Same code path as a coordinator's upload; the report is in the default language."""
     from bot.coordinators.uploads import CsvKind, import_csv
     from bot.runtime.app import create_app
@@ -82,11 +147,12 @@ async def _migrate(settings: Settings) -> None:
     from storage.database import Database
     from storage.migrate import upgrade
 
-    db = Database(settings.database_url)
+    # Migrations that encrypt or fingerprint existing personal data need the key.
+    cipher = PersonalDataCipher(resolve_data_key(settings))
+    db = Database(settings.database_url, sealer=cipher)
     try:
         await db.ping()
-        # Migrations that back-fill fingerprints of personal data need the key.
-        registrations = RegistrationService(db, PersonalDataCipher(resolve_data_key(settings)))
+        registrations = RegistrationService(db, cipher)
         await upgrade(db, phone_fingerprint=registrations.stored_phone_fingerprint)
     finally:
         await db.close()
@@ -95,6 +161,9 @@ async def _migrate(settings: Settings) -> None:
 def _dispatch(args: argparse.Namespace) -> None:
     if args.command == "genkey":
         print(generate_data_key())
+        return
+    if args.command == "template":
+        print(files("bot.data").joinpath(TEMPLATES[args.kind]).read_text("utf-8"), end="")
         return
     settings = load_settings()
     if args.command == "run":
@@ -105,8 +174,7 @@ def _dispatch(args: argparse.Namespace) -> None:
         asyncio.run(_migrate(settings))
         print("database is up to date")
     elif args.command == "import":
-        raw = args.file.read_bytes()
-        print(plain(asyncio.run(_import(settings, args.kind, raw, args.file.name))))
+        sys.exit(_import_file(settings, args.kind, args.file))
     elif args.command == "console":
         from bot.runtime.console import run_console
 

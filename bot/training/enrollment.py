@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.errors import N_, DomainError
 from bot.registration.participants import BusinessStatus
-from bot.registration.service import NotRegistered
+from bot.registration.personal_data import PersonalDataCipher
+from bot.registration.service import NotRegistered, birth_date_of
 from bot.training.eligibility import Applicant, Assessment, EligibilityRules, Verdict, assess
 from bot.training.reminders import AttendanceAnswer, ReminderPlan, plan_reminders, save_attendance
 from bot.training.waitlist import SeatTaken, release, take_seat
@@ -123,12 +124,15 @@ class EnrollmentService:
     def __init__(
         self,
         db: Database,
+        cipher: PersonalDataCipher,
         rules: EligibilityRules,
         default_timezone: str = "Asia/Jakarta",
         clock: Clock | None = None,
         reminders: ReminderPlan | None = None,
     ) -> None:
+        """`cipher` reads the birth date, which eligibility on a batch's first day needs."""
         self._db = db
+        self._cipher = cipher
         self.rules = rules
         self._default_timezone = default_timezone
         self.clock = clock or Clock(default_timezone)
@@ -304,7 +308,7 @@ class EnrollmentService:
         view = await self._view_of(BatchRepository(session), batch)
         start_day = batch.starts_at.astimezone(ZoneInfo(view.timezone)).date()
         applicant = Applicant(
-            birth_date=registration.birth_date,
+            birth_date=birth_date_of(registration.birth_date_cipher, self._cipher),
             business_status=BusinessStatus(registration.business_status),
             phk_affected=registration.phk_affected,
         )
