@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import string
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.errors import ConfigError
 from bot.registration.personal_data import (
     FINGERPRINT_INFO,
     DecryptionError,
@@ -21,6 +23,8 @@ from bot.registration.personal_data import (
     PersonalDataCipher,
     generate_data_key,
 )
+from bot.runtime.config import Settings
+from bot.runtime.keys import resolve_data_key
 
 # Fixed keys keep the tests deterministic (and hypothesis fast).
 KEY_A = base64.urlsafe_b64encode(bytes(range(32))).decode()
@@ -258,3 +262,18 @@ def test_fingerprint_is_deterministic_and_key_dependent(value: str) -> None:
 def test_different_values_have_different_fingerprints(first: str, second: str) -> None:
     cipher = PersonalDataCipher(KEY_A)
     assert (cipher.fingerprint(first) == cipher.fingerprint(second)) == (first == second)
+
+
+def test_a_missing_or_empty_key_names_the_set_up_command_that_makes_one() -> None:
+    """The README's set-up says `./scripts/bot genkey` prints a key; the errors say the same."""
+    root = Path(__file__).resolve().parent.parent
+    set_up = root.joinpath("README.md").read_text().split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    command = "./scripts/bot genkey"
+    assert command in set_up
+    assert root.joinpath("scripts", "bot").stat().st_mode & 0o111  # runnable as written
+    with pytest.raises(ConfigError) as missing:
+        resolve_data_key(Settings(_env_file=None, data_key=None))  # type: ignore[call-arg]
+    with pytest.raises(InvalidDataKey) as empty:
+        PersonalDataCipher(" , ")
+    for error in (missing.value, empty.value):
+        assert f"`{command}`" in str(error)

@@ -39,6 +39,10 @@ __all__ = [
 FINGERPRINT_INFO = b"blk-bot/fingerprint/v1"
 
 
+# The set-up's own command (README, "Set-up"), as errors about a missing key name it.
+GENKEY_HINT = "generate one with `./scripts/bot genkey` and put it in .env"
+
+
 class InvalidDataKey(ValueError):
     """DATA_KEY is missing or malformed; a one-line message that never includes a key."""
 
@@ -61,7 +65,7 @@ def _parse_keys(data_key: str) -> list[bytes]:
         raise InvalidDataKey("DATA_KEY must be a string of comma-separated Fernet keys")
     entries = [entry.strip() for entry in data_key.split(",")]
     if not any(entries):
-        raise InvalidDataKey("DATA_KEY is empty; generate one with generate_data_key()")
+        raise InvalidDataKey(f"DATA_KEY is empty: {GENKEY_HINT}")
     keys: list[bytes] = []
     for position, entry in enumerate(entries, start=1):
         if not entry:
@@ -73,7 +77,7 @@ def _parse_keys(data_key: str) -> list[bytes]:
         if len(raw) != 32:
             raise InvalidDataKey(
                 f"DATA_KEY entry #{position} is not a Fernet key "
-                "(expected 32 url-safe base64-encoded bytes)"
+                f"(expected 32 url-safe base64-encoded bytes): {GENKEY_HINT}"
             )
         keys.append(entry.encode("ascii"))
     return keys

@@ -6,7 +6,7 @@ import logging
 import os
 
 from bot.errors import ConfigError
-from bot.registration.personal_data import generate_data_key
+from bot.registration.personal_data import GENKEY_HINT, generate_data_key
 from bot.runtime.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ def resolve_data_key(settings: Settings) -> str:
         return settings.data_key.get_secret_value().strip()
     if not settings.dev_mode:
         raise ConfigError(
-            "DATA_KEY is not set: generate one with `blk-bot genkey` "
+            f"DATA_KEY is not set: {GENKEY_HINT} "
             "(or set DEV_MODE=true to use a local development key)"
         )
     path = settings.dev_key_file
