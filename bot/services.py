@@ -17,6 +17,7 @@ from bot.coordinators.rosters import RosterService
 from bot.coordinators.statistics import StatisticsService
 from bot.directory.service import DirectoryService
 from bot.faq.content import Faq
+from bot.faq.gaps import FaqGapService
 from bot.phk.service import PhkService
 from bot.places.regions import RegionDirectory
 from bot.preferences import PreferenceService
@@ -53,3 +54,4 @@ class Services:
     statistics: StatisticsService
     tickets: TicketService
     faq: Faq
+    faq_gaps: FaqGapService

@@ -19,6 +19,7 @@ from handlers.coordinators import uploads as coordinator_upload
 from handlers.coordinators.broadcast.router import broadcast_router
 from handlers.directory import nearest_blk
 from handlers.faq import answers as faq
+from handlers.faq import gaps as faq_gaps
 from handlers.faq import reload as faq_reload
 from handlers.home import fallback, language, my_id, resume, start
 from handlers.privacy import my_data
@@ -60,6 +61,7 @@ def root_router() -> Router:
         batch_editor.router,
         batch_creator.retry_router,
         batch_editor.retry_router,
+        faq_gaps.router,
         faq_reload.router,
         faq.router,
         fallback.router,

@@ -398,6 +398,29 @@ class TicketMessage(Base):
     created_at: Mapped[CreatedAt]
 
 
+class FaqGap(Base):
+    """A typed question the FAQ could not answer, or an entry rated "not helpful", counted
+    per place so coordinators see what to add to the FAQ file.
+
+    Nobody's identity is kept: no Telegram id, and digits that could be a NIK or a phone
+    number are removed from the text before it is stored. The place is the asker's BLK
+    (of their seat) or province, as for tickets, or none.
+    """
+
+    __tablename__ = "faq_gaps"
+    __table_args__ = (Index("ix_faq_gaps_kind_question", "kind", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # unanswered | unhelpful
+    question: Mapped[str] = mapped_column(String(200), default="")
+    entry_id: Mapped[str | None] = mapped_column(String(16))
+    blk_id: Mapped[str | None] = mapped_column(String(64))
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    times: Mapped[int] = mapped_column(Integer, default=1)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class NikCheck(Base):
     """One NIK looked up at the registration's NIK step, or refused there as taken.
 
@@ -470,6 +493,7 @@ __all__ = [
     "Coordinator",
     "District",
     "Enrollment",
+    "FaqGap",
     "FsmRecord",
     "ImportJob",
     "NikCheck",

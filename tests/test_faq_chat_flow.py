@@ -1,6 +1,8 @@
-"""End to end: small talk, scam reports, and reloading the FAQ file without a restart.
+"""End to end: small talk, scam reports, the list of what the FAQ did not answer, and
+reloading the FAQ file without a restart.
 
-People and places come from `tests.test_broadcasts.build_world`.
+People and places come from `tests.test_broadcasts.build_world` (101 has a seat at
+blk-a, 104 lives in province 32 without a seat).
 """
 
 from __future__ import annotations
@@ -8,10 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect, select
 
 from bot.coordinators.roles import Scope
 from bot.runtime.app import App
 from handlers.common.callbacks import AskCb
+from storage.models import FaqGap
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
 from tests.test_broadcasts import BLK_A, BLK_B, build_world
@@ -71,6 +75,31 @@ async def test_a_scam_report_gets_the_warning_and_the_way_to_report(chat: Chat) 
     )
     assert reply.buttons == [("🚨 Laporkan ke petugas", AskCb(origin="faq").pack())]
     await chat.press("Laporkan ke petugas", "Tanya petugas")
+
+
+async def test_coordinators_see_unanswered_and_unhelpful_questions_in_their_scope(
+    fake_api: FakeBotAPI, app: App
+) -> None:
+    trainee = Chat(fake_api, 101)  # seated at blk-a
+    for _ in range(2):
+        await trainee.send("apakah ada kolam renang di blk? hp 0812-3456-7890", NOT_UNDERSTOOD)
+    answer = await trainee.send("apakah pelatihan ini berbayar?", "gratis")
+    trainee.press_on(answer, "👎 Tidak membantu")
+    await trainee.expect()
+
+    staff_a = Chat(fake_api, BLK_A_STAFF)
+    listing = await staff_a.send("/faqcelah", "belum terjawab", "/faqmuat")
+    assert "2× “apakah ada kolam renang di blk? hp”" in (listing.text or "")
+    assert "1× 👎 pada jawaban “Apakah pelatihan ini berbayar?”" in (listing.text or "")
+    await Chat(fake_api, BLK_B_STAFF).send("/faqcelah", "Belum ada pertanyaan")
+    await Chat(fake_api, 104).send("/faqcelah", NOT_UNDERSTOOD)
+
+    async with app.db.transaction() as session:
+        rows = (await session.execute(select(FaqGap))).scalars().all()
+        columns = {column.key for column in inspect(FaqGap).columns}
+    assert not any(char.isdigit() for row in rows for char in row.question)
+    assert {row.blk_id for row in rows} == {BLK_A}
+    assert not {"telegram_id", "user_id", "chat_id"} & columns
 
 
 async def test_an_admin_reloads_the_faq_and_a_broken_file_keeps_the_old_one(

@@ -22,6 +22,7 @@ from bot.coordinators.rosters import RosterService
 from bot.coordinators.statistics import StatisticsService
 from bot.directory.service import DirectoryService
 from bot.faq.content import load_faq
+from bot.faq.gaps import FaqGapService
 from bot.phk.content import PhkContent
 from bot.phk.service import PhkService
 from bot.places.regions import default_directory
@@ -166,6 +167,7 @@ def create_app(
                 clock=clock,
             ),
             faq=load_faq(settings.faq_file),
+            faq_gaps=FaqGapService(db, roles, clock),
         ),
         i18n=create_i18n(settings.default_locale),
         storage=conversations,

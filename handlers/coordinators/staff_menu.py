@@ -33,8 +33,13 @@ COORDINATOR_COMMANDS = {
     "siaran": N_("cmd-siaran"),
     "tiket": N_("cmd-tiket-staff"),
     "cari": N_("cmd-cari"),
+    "faqcelah": N_("cmd-faqcelah"),
 }
-ADMIN_COMMANDS = {"koordinator": N_("cmd-koordinator"), **COORDINATOR_COMMANDS}
+ADMIN_COMMANDS = {
+    "koordinator": N_("cmd-koordinator"),
+    **COORDINATOR_COMMANDS,
+    "faqmuat": N_("cmd-faqmuat"),
+}
 
 
 def _menu(admin: bool) -> dict[str, str]:

@@ -83,6 +83,7 @@ async def vote_chosen(
     if callback_data.helpful:
         callback_answer.text = _("faq-thanks")
         return
+    await services.faq_gaps.unhelpful(callback.from_user.id, callback_data.entry)
     others = entries[1:]
     text = _("faq-did-you-mean") if others else _("faq-not-helpful")
     await callback.bot.send_message(
@@ -110,6 +111,7 @@ async def question_typed(message: Message, services: Services, i18n: I18n) -> No
     elif ranking.strength is Strength.WEAK:
         await message.answer(_("faq-did-you-mean"), reply_markup=render.suggestions(found, locale))
     else:
+        await services.faq_gaps.unanswered(message.chat.id, message.text or "")
         await message.answer(_("faq-no-match"), reply_markup=keyboards.main_menu("faq"))
 
 

@@ -1,0 +1,94 @@
+"""What the FAQ does not answer yet: typed questions that found no entry and entries rated
+"not helpful", counted per place, for coordinators to turn into FAQ entries.
+
+The text is kept without its author: no Telegram id, and every run of digits that could
+be a NIK, a phone or an account number is removed before storing. The place (the BLK of
+the asker's seat, else their province) decides which coordinators see it, as for tickets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.clock import Clock
+from bot.coordinators.roles import RoleService, ScopeKind
+from bot.errors import NotPermitted
+from storage.database import Database
+from storage.faq_gap_repository import FaqGapRepository
+from storage.ticket_repository import TicketRepository
+
+__all__ = ["FaqGapService", "Gap", "GapKind", "without_numbers"]
+
+LIST_LIMIT = 20
+MAX_QUESTION_LENGTH = 200
+# Five or more digits, with the separators people type between them ("0812-3456",
+# "3201 0112"): never a count worth keeping in a question about the training.
+_NUMBER = re.compile(r"\+?\d(?:[\s.\-/()]{0,2}\d){4,}")
+
+
+class GapKind(StrEnum):
+    UNANSWERED = "unanswered"
+    UNHELPFUL = "unhelpful"
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: GapKind
+    question: str  # "" for an entry rated not helpful
+    entry_id: str | None
+    times: int
+    last_at: datetime
+
+
+def without_numbers(text: str) -> str:
+    """The question as stored: long numbers removed, single-spaced, at most 200 characters."""
+    return " ".join(_NUMBER.sub(" ", text).split())[:MAX_QUESTION_LENGTH].rstrip()
+
+
+class FaqGapService:
+    def __init__(self, db: Database, roles: RoleService, clock: Clock) -> None:
+        self._db = db
+        self._roles = roles
+        self._clock = clock
+
+    async def unanswered(self, telegram_id: int, text: str) -> None:
+        question = without_numbers(text).casefold()
+        if question:
+            await self._count(telegram_id, GapKind.UNANSWERED, question, None)
+
+    async def unhelpful(self, telegram_id: int, entry_id: str) -> None:
+        await self._count(telegram_id, GapKind.UNHELPFUL, "", entry_id)
+
+    async def in_scope(self, staff_id: int) -> list[Gap]:
+        """The coordinator's place's gaps, most often first; NotPermitted for anyone else."""
+        async with self._db.transaction() as session:
+            scope = await self._roles.scope_in(session, staff_id)
+            if scope is None:
+                raise NotPermitted
+            rows = await FaqGapRepository(session).most_frequent(
+                blk_id=scope.code if scope.kind is ScopeKind.BLK else None,
+                province_code=scope.code if scope.kind is ScopeKind.PROVINCE else None,
+                limit=LIST_LIMIT,
+            )
+        return [Gap(GapKind(r.kind), r.question, r.entry_id, r.times, r.last_at) for r in rows]
+
+    async def _count(
+        self, telegram_id: int, kind: GapKind, question: str, entry_id: str | None
+    ) -> None:
+        async with self._db.transaction() as session:
+            tickets = TicketRepository(session)
+            registration = await tickets.registration(telegram_id)
+            seat = await tickets.seat(registration.id) if registration else None
+            await FaqGapRepository(session).count(
+                kind=kind,
+                question=question,
+                entry_id=entry_id,
+                blk_id=seat.blk_id if seat else None,
+                province_code=(
+                    seat.province_code if seat else registration and registration.province_code
+                ),
+                at=self._clock.now(),
+            )
