@@ -48,21 +48,25 @@ class RegionDirectory:
     def load(cls) -> RegionDirectory:
         """Read the CSVs shipped in ``bot/data``; prefer the cached :func:`default_directory`."""
         zones = {row["province_code"]: row for row in read_data_csv("province_timezones.csv")}
+        # Kemendagri's data can lag a law that renames a province: the current name is shown,
+        # the former one stays an alias so it still finds the province when typed.
+        renames = read_data_csv("province_names.csv")
+        current = {row["code"]: row["name"] for row in renames}
         provinces: dict[str, Province] = {}
         regencies: list[Regency] = []
         for row in read_data_csv("regions.csv"):
             code = row["province_code"]
             if code not in provinces:
                 zone = zones[code]  # KeyError here means province_timezones.csv lacks a row
-                provinces[code] = Province(
-                    code, row["province_name"], zone["timezone"], zone["tz_abbr"]
-                )
+                name = current.get(code, row["province_name"])
+                provinces[code] = Province(code, name, zone["timezone"], zone["tz_abbr"])
             regencies.append(
                 Regency(
                     row["code"], row["name"], code, float(row["latitude"]), float(row["longitude"])
                 )
             )
         aliases = [(row["alias"], row["code"]) for row in read_data_csv("place_aliases.csv")]
+        aliases += [(row["former_name"], row["code"]) for row in renames]
         districts = [
             District(
                 row["code"],
