@@ -12,6 +12,7 @@ from bot.registration.personal_data import generate_data_key
 from tests.fake_bot_api import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
+RUN = ("-m", "bot.runtime.cli", "run")  # `blk-bot run`, as the interpreter's arguments
 
 
 def bot_env(fake: FakeBotAPI, database_url: str, **settings: str) -> dict[str, str]:
@@ -28,11 +29,14 @@ def bot_env(fake: FakeBotAPI, database_url: str, **settings: str) -> dict[str, s
     }
 
 
-async def start_bot(fake: FakeBotAPI, env: dict[str, str], cwd: str) -> asyncio.subprocess.Process:
-    """Start `blk-bot run`; returns once it asks for updates."""
+async def start_bot(
+    fake: FakeBotAPI, env: dict[str, str], cwd: str, command: tuple[str, ...] = RUN
+) -> asyncio.subprocess.Process:
+    """Start `blk-bot run` (or another bot: `command`, the interpreter's arguments);
+    returns once it asks for updates."""
     seen = len(fake.calls)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.runtime.cli", "run", env=env, cwd=cwd,
+        sys.executable, *command, env=env, cwd=cwd,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     await fake.wait_call("getUpdates", predicate=lambda c: c.seq > seen, timeout=300)
