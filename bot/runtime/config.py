@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     # Settled outbox rows (sent, failed, ...; payload already blanked) are deleted after
     # this many hours; a broadcast's rows once the broadcast closed that long ago.
     outbox_keep_hours: float = Field(default=24, gt=0)
+    # `blk-bot run` checks this often that it still holds the database's instance lock
+    # (PostgreSQL drops it with a lost connection); taken again, or the bot stops if another
+    # process has it.
+    instance_lock_check_seconds: float = Field(default=15, gt=0, le=300)
     # TOML with the eligibility rules; the packaged bot/data/eligibility.toml when unset.
     eligibility_rules: Path | None = None
     # TOML with the PHK pathway's offers and JKP facts; the packaged bot/data/phk.toml if unset.

@@ -23,10 +23,11 @@ from bot.runtime.app import App, create_app, reminder_plan
 from bot.runtime.background import every
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
+from bot.runtime.instance_watch import InstanceLockKeeper
 from handlers.common.commands import publish_commands
 from handlers.coordinators.staff_menu import publish_staff_menus
 from handlers.delivery.templates import notice_renderer
-from storage.instance_lock import instance_lock
+from storage.instance_lock import InstanceLock, InstanceLockTaken, instance_lock
 from storage.migrate import upgrade
 from storage.transient_errors import describe, is_transient
 
@@ -52,18 +53,18 @@ async def prepare(app: App) -> None:
 
 
 @asynccontextmanager
-async def locked_and_prepared(app: App, stop: asyncio.Event) -> AsyncIterator[bool]:
+async def locked_and_prepared(app: App, stop: asyncio.Event) -> AsyncIterator[InstanceLock | None]:
     """The instance lock held and the database prepared, for the block.
 
     The lock comes first: a second process must not touch the schema or getUpdates. A
     database not reachable yet is waited for, one log line per try (backoff up to
-    `RETRY_CAP`); the block gets False when `stop` came first.
+    `RETRY_CAP`); the block gets None when `stop` came first.
     """
     backoff = Backoff(cap=RETRY_CAP)
     while not stop.is_set():
         async with AsyncExitStack() as held:
             try:
-                await held.enter_async_context(instance_lock(app.db))
+                lock = await held.enter_async_context(instance_lock(app.db))
                 await prepare(app)
             except Exception as error:
                 if not is_transient(error):
@@ -74,10 +75,10 @@ async def locked_and_prepared(app: App, stop: asyncio.Event) -> AsyncIterator[bo
                     backoff.delay,
                 )
             else:
-                yield True
+                yield lock
                 return
         await backoff.wait(stop)
-    yield False
+    yield None
 
 
 async def until_telegram_answers(
@@ -227,15 +228,23 @@ async def run(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        async with locked_and_prepared(app, stop) as ready:
-            if not ready:
+        async with locked_and_prepared(app, stop) as lock:
+            if lock is None:
                 return
             dp = build_dispatcher(app)
             me = await until_telegram_answers("getMe", bot.get_me, stop)
             if me is None:
                 return
             logger.info("bot @%s is polling %s", me.username, settings.telegram_api_url)
-            await serve(app, bot, dp, stop)
+            keeper = InstanceLockKeeper(lock, settings.instance_lock_check_seconds)
+            watching = asyncio.create_task(keeper.run(stop))
+            try:
+                await serve(app, bot, dp, stop)
+            finally:
+                stop.set()  # the keeper ends its round before the lock is released
+                await watching
+        if keeper.taken:
+            raise InstanceLockTaken
     finally:
         await bot.session.close()
         await app.close()
