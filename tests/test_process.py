@@ -8,6 +8,7 @@ import signal
 import socket
 import sys
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from storage.database import Database
 from storage.instance_lock import ALREADY_RUNNING
-from storage.models import OutboxMessage
+from storage.models import Batch, OutboxMessage
 from storage.outbox_repository import REPLY
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import Chat
@@ -231,7 +232,7 @@ async def test_cli_imports_the_blk_directory_with_a_report(tmp_path: Path) -> No
         env=env, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
-    assert process.returncode == 0, err.decode()
+    assert process.returncode == 1, err.decode()  # rows were rejected
     report = out.decode()
     for expected in [
         "Ditambah: 1",
@@ -241,6 +242,72 @@ async def test_cli_imports_the_blk_directory_with_a_report(tmp_path: Path) -> No
         "Baris 5 (blkk-entah): kode kabupaten/kota tidak dikenal",
     ]:
         assert expected in report, report
+
+
+async def _cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str, str]:
+    """Run `blk-bot ARGS` to the end: exit status, stdout, stderr."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.runtime.cli", *args,
+        env=env, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_cli_import_of_a_missing_file_is_one_line_and_exit_status_2(
+    tmp_path: Path,
+) -> None:
+    env = _env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/cli.sqlite3")
+    status, out, err = await _cli(env, tmp_path, "import", "batches", "jadwal.csv")
+    assert (status, out) == (2, "")
+    assert err.splitlines() == ["blk-bot: cannot read jadwal.csv: No such file or directory"]
+
+
+async def test_cli_blk_template_filled_with_one_row_imports_cleanly(
+    database_url: str, tmp_path: Path
+) -> None:
+    env = _env(DATABASE_URL=database_url)
+    status, template, err = await _cli(env, tmp_path, "template", "blk")
+    assert status == 0, err
+    header = template.splitlines()[0]
+    assert template == header + "\n"  # header only: nothing to import by mistake
+    filled = dict.fromkeys(header.split(","), "")
+    filled |= {"id": "blkk-contoh", "name": "BLK Komunitas Contoh", "type": "BLKK"}
+    filled |= {"regency_code": "3201", "latitude": "-6.48", "longitude": "106.85"}
+    (tmp_path / "blk-baru.csv").write_text(template + ",".join(filled.values()) + "\n")
+    status, report, err = await _cli(env, tmp_path, "import", "blk", "blk-baru.csv")
+    assert status == 0, err
+    assert "Ditambah: 1" in report and "Ditolak: 0" in report, report
+
+
+async def test_cli_batches_in_indonesian_with_a_past_one_exit_1_with_its_reason(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Dates by the real clock, as the CLI has it: next month, and a week ago."""
+    today = date.today()
+    ahead, gone = today + timedelta(days=30), today - timedelta(days=7)
+    row = "{id},ppkd-jakarta-selatan,Kuliner,{first},{last},08:00,16:00,20,,{status}"
+    lines = [
+        "id,blk_id,title,start_date,end_date,daily_start,daily_end,capacity,"
+        "registration_deadline,status",
+        row.format(id="b-buka", first=ahead, last=ahead, status="Buka"),
+        row.format(id="b-batal", first=ahead, last=ahead, status="batal"),
+        row.format(id="b-lalu", first=gone, last=today + timedelta(days=1), status="tutup"),
+    ]
+    (tmp_path / "jadwal.csv").write_text("\n".join(lines) + "\n")
+    env = _env(DATABASE_URL=database_url)
+    status, report, err = await _cli(env, tmp_path, "import", "batches", "jadwal.csv")
+    assert status == 1, err
+    assert "Ditambah: 2" in report and "Ditolak: 1" in report, report
+    assert "Baris 4 (b-lalu): tanggal mulai sudah lewat" in report, report
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            stored = await session.execute(select(Batch.external_id, Batch.status))
+            assert dict(stored.all()) == {"b-buka": "open", "b-batal": "cancelled"}
+    finally:
+        await db.close()
 
 
 async def test_sigkill_during_a_burst_loses_nothing_and_repeats_nothing(

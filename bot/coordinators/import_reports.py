@@ -28,6 +28,7 @@ REJECT_KEYS = {
     "bad_status": N_("import-reject-bad-status"),
     "end_before_start": N_("import-reject-end-before-start"),
     "deadline_after_start": N_("import-reject-deadline-after-start"),
+    "starts_in_past": N_("import-reject-starts-in-past"),
     "unknown_blk": N_("import-reject-unknown-blk"),
     "capacity_below_taken": N_("import-reject-capacity-below-taken"),
     "out_of_scope": N_("import-reject-out-of-scope"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.coordinators.import_reports import Translate, problem_text, report_text
@@ -32,6 +33,14 @@ def guess_kind(raw: bytes) -> CsvKind | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """The report in words, and whether anything was left out (rows or the whole file)."""
+
+    text: str
+    complete: bool
+
+
 async def import_csv(
     kind: CsvKind,
     raw: bytes,
@@ -42,7 +51,7 @@ async def import_csv(
     translate: Translate,
     actor_id: int | None = None,
     scope: Scope | None = None,
-) -> str:
+) -> ImportOutcome:
     """Import and describe the outcome; whole-file problems are described, not raised.
 
     `actor_id`: the person who uploaded it, for the audit log (None from the server's CLI);
@@ -57,8 +66,9 @@ async def import_csv(
             report = await batches.import_csv(raw, actor_id=actor_id, scope=scope)
             counts = (report.added, report.updated, report.unchanged, report.rejected)
     except TableError as exc:
-        return problem_text(translate, exc)
+        return ImportOutcome(problem_text(translate, exc), complete=False)
     added, updated, unchanged, rejected = counts
-    return report_text(
+    text = report_text(
         translate, added=added, updated=updated, unchanged=unchanged, rejected=rejected
     )
+    return ImportOutcome(text, complete=not rejected)

@@ -16,7 +16,14 @@ from bot.csv_table import Record, RejectedRow
 REQUIRED_COLUMNS = (
     "id", "blk_id", "title", "start_date", "end_date", "daily_start", "daily_end", "capacity",
 )  # fmt: skip
-STATUSES = frozenset({"open", "closed", "cancelled"})
+# The stored status for each word a coordinator may write: the stored English words and
+# the Indonesian ones spreadsheets are written in (any case).
+STATUS_WORDS = {
+    "open": "open", "buka": "open", "dibuka": "open",
+    "closed": "closed", "tutup": "closed", "ditutup": "closed",
+    "cancelled": "cancelled", "canceled": "cancelled", "batal": "cancelled",
+    "dibatalkan": "cancelled",
+}  # fmt: skip
 MAX_CAPACITY = 10_000
 MAX_LENGTHS = {"id": 64, "title": 200}
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -34,6 +41,7 @@ class BatchReject(enum.Enum):
     BAD_STATUS = "bad_status"
     END_BEFORE_START = "end_before_start"
     DEADLINE_AFTER_START = "deadline_after_start"
+    STARTS_IN_PAST = "starts_in_past"  # a new batch, or new dates, before today at the BLK
     UNKNOWN_BLK = "unknown_blk"
     CAPACITY_BELOW_TAKEN = "capacity_below_taken"
     OUT_OF_SCOPE = "out_of_scope"  # a coordinator's row for a BLK or batch not theirs
@@ -75,6 +83,11 @@ def parse_clock(text: str) -> time | None:
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         return None
     return time(int(match[1]), int(match[2]))
+
+
+def parse_status(text: str) -> str | None:
+    """The stored status ("open", "closed", "cancelled") for a cell; blank is open."""
+    return STATUS_WORDS.get(text.strip().lower() or "open")
 
 
 def check_rows(records: list[Record]) -> tuple[list[BatchRow], list[RejectedRow]]:
@@ -127,8 +140,8 @@ def _check(record: Record, ids: Counter[str]) -> BatchRow | RejectedRow:
         if parsed > first:
             return reject(BatchReject.DEADLINE_AFTER_START, "registration_deadline")
         deadline = parsed
-    status = (cells.get("status") or "open").lower()
-    if status not in STATUSES:
+    status = parse_status(cells.get("status", ""))
+    if status is None:
         return reject(BatchReject.BAD_STATUS, "status")
     return BatchRow(
         line=record.line,

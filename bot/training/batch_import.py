@@ -8,10 +8,13 @@ a row naming another BLK, or the id of another BLK's batch, is rejected with its
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import audit_import
+from bot.clock import Clock
 from bot.coordinators.roles import Scope
 from bot.csv_table import ImportReport, RejectedRow, decode, read_table
 from bot.training.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, check_rows
@@ -41,9 +44,19 @@ def _values(row: BatchRow, zone: str) -> dict[str, object]:
     }
 
 
+def _moves_into_past(row: BatchRow, existing: Batch | None, zone: ZoneInfo, today: date) -> bool:
+    """A new batch, or a new first day for a stored one, before today at the BLK: nobody
+    could take such a seat. A stored batch keeping its first day may still be corrected,
+    closed or cancelled."""
+    if row.first_day >= today:
+        return False
+    return existing is None or existing.starts_at.astimezone(zone).date() != row.first_day
+
+
 class BatchImporter:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self._db = db
+        self.clock = clock or Clock()
 
     async def import_csv(
         self, raw: bytes, *, actor_id: int | None = None, scope: Scope | None = None
@@ -97,7 +110,10 @@ class BatchImporter:
                 continue
             values = _values(row, blk.timezone)
             existing = stored.get(row.id)
-            if existing is None:
+            zone = ZoneInfo(blk.timezone)
+            if _moves_into_past(row, existing, zone, self.clock.today_in(zone)):
+                reject(row, BatchReject.STARTS_IN_PAST, "start_date")
+            elif existing is None:
                 batches.add(Batch(external_id=row.id, **values))
                 report.added += 1
             elif not covers(existing.blk_id):  # the id of another BLK's batch
