@@ -113,7 +113,7 @@ def create_app(
         clock_sanity=ClockSanity(db, clock, timedelta(hours=settings.clock_tolerance_hours)),
     )
     enrollment = EnrollmentService(db, cipher, rules, settings.timezone, clock, reminders=plan)
-    directory, batch_importer = DirectoryService(db, regions), BatchImporter(db)
+    directory, batch_importer = DirectoryService(db, regions), BatchImporter(db, clock)
     return App(
         settings=settings,
         db=db,
