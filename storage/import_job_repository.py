@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import event, select
+from sqlalchemy import String, cast, delete, event, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ImportJob
+from storage.models import ImportJob, OutboxMessage
+from storage.outbox_repository import PENDING as OUTBOX_PENDING
+from storage.outbox_repository import SENDING as OUTBOX_SENDING
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
@@ -36,6 +38,23 @@ class ImportJobRepository:
     async def pending_ids(self) -> list[int]:
         stmt = select(ImportJob.id).where(ImportJob.status == PENDING).order_by(ImportJob.id)
         return list((await self.session.execute(stmt)).scalars())
+
+    async def forget_finished(self, before: datetime, *, message_prefix: str) -> int:
+        """Delete jobs that ended before `before`: their counts, rejected rows (which may
+        quote the file) and the uploader's id. A job whose report still waits in the outbox
+        stays (the report is written from the job when sent); its messages have dedupe
+        keys `message_prefix` + id + ":"."""
+        key_pattern = message_prefix + cast(ImportJob.id, String) + ":%"
+        unsent = exists().where(
+            OutboxMessage.dedupe_key.like(key_pattern),
+            OutboxMessage.status.in_([OUTBOX_PENDING, OUTBOX_SENDING]),
+        )
+        result = await self.session.execute(
+            delete(ImportJob).where(
+                ImportJob.status.in_([DONE, FAILED]), ImportJob.finished_at < before, ~unsent
+            )
+        )
+        return result.rowcount or 0
 
     @staticmethod
     def start_attempt(job: ImportJob) -> int:

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,6 +56,8 @@ CHUNK_ROWS = 500
 PROGRESS_CHUNKS = 5
 # Runs of a job that end without a committed chunk before it is given up as failing.
 MAX_ATTEMPTS = 3
+# The dedupe keys of a job's messages start with this, then the job's id and ":".
+MESSAGE_PREFIX = "import:"
 # Jobs left by a stopped process, or retried after an error, are looked at this often.
 RECHECK_SECONDS = 60.0
 # SQLite's other writers wait by polling the lock (up to 100 ms apart): a runner that took
@@ -151,6 +154,13 @@ class ImportJobs:
             )
             repo.after_commit(self._submitted.set)
         return job_id
+
+    async def forget_finished(self, keep: timedelta) -> int:
+        """Delete jobs that ended more than `keep` ago, once their report went out."""
+        async with self._db.transaction() as session:
+            return await ImportJobRepository(session).forget_finished(
+                self._clock.now() - keep, message_prefix=MESSAGE_PREFIX
+            )
 
     async def status(self, job_id: int) -> ImportStatus | None:
         async with self._db.transaction() as session:
@@ -317,6 +327,6 @@ class ImportJobs:
             job.actor_id,
             template,
             {"job": job.id},
-            dedupe_key=f"import:{job.id}:{template.value}:{step}",
+            dedupe_key=f"{MESSAGE_PREFIX}{job.id}:{template.value}:{step}",
             not_before=self._clock.now(),
         )

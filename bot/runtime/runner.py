@@ -162,7 +162,11 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
 
     async def forget_updates() -> None:
         if await app.services.privacy.clock_sanity.allows("pruning by age"):
-            await forget_old_updates(app.db, app.clock, timedelta(hours=settings.outbox_keep_hours))
+            # A finished import's row is kept as long as a sent message's: both only
+            # serve messages that have gone out by then.
+            keep = timedelta(hours=settings.outbox_keep_hours)
+            await forget_old_updates(app.db, app.clock, keep)
+            await app.services.imports.forget_finished(keep)
 
     async def retention() -> None:
         done = await app.services.privacy.erase_expired()
