@@ -20,6 +20,7 @@ from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import participant_of
 from bot.training.reminders import ReminderPlan
 from bot.training.waitlist import release
+from storage.blk_watch_repository import BlkWatchRepository
 from storage.database import Database
 from storage.enrollment_repository import EnrollmentRepository
 from storage.fsm import TrackedStorage
@@ -97,7 +98,8 @@ class PrivacyService:
                 for ticket in await tickets.all_of_user(telegram_id)
             ]
             conversations = await repos.conversations.of_user(telegram_id)
-        if row is None and user is None and phk is None and not questions and not conversations:
+            watched = await BlkWatchRepository(session).blks_of(telegram_id)
+        if not (row or user or phk or questions or conversations or watched):
             return None
         return {
             "telegram_id": telegram_id,
@@ -107,6 +109,7 @@ class PrivacyService:
             "phk_pathway": answers_of(phk).as_export() if phk else None,
             "questions_to_coordinators": questions,
             "open_conversations": [_conversation_export(c) for c in conversations],
+            "waiting_for_a_batch_at": watched,
         }
 
     async def erase(self, telegram_id: int) -> Erasure:
@@ -127,6 +130,7 @@ class PrivacyService:
             deleted += await repos.registrations.delete(telegram_id)
             deleted += await PhkRepository(session).delete(telegram_id)
             deleted += await TicketRepository(session).delete_for_user(telegram_id)
+            deleted += await BlkWatchRepository(session).forget_person(telegram_id)
             await repos.users.delete(telegram_id)
             await OutboxRepository(session).forget_person(telegram_id)
         return Erasure(erased=deleted > 0, promoted_telegram_id=promoted)

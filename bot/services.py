@@ -26,6 +26,7 @@ from bot.registration.service import RegistrationService
 from bot.tickets.service import TicketService
 from bot.training.batch_admin import BatchAdmin
 from bot.training.batch_import import BatchImporter
+from bot.training.blk_watch import BlkWatchService
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderService
 
@@ -54,4 +55,5 @@ class Services:
     statistics: StatisticsService
     tickets: TicketService
     faq: Faq
+    blk_watches: BlkWatchService
     faq_gaps: FaqGapService

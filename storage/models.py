@@ -481,12 +481,26 @@ class ClockMark(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class BlkWatch(Base):
+    """Someone asked to be told when a batch opens at a BLK that had none ("Beri tahu
+    saya"). One notice fulfils the watch, which then goes."""
+
+    __tablename__ = "blk_watches"
+    __table_args__ = (Index("ux_blk_watches_person_blk", "telegram_id", "blk_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[TelegramId] = mapped_column(index=True)
+    blk_id: Mapped[str] = mapped_column(ForeignKey("blks.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[CreatedAt]
+
+
 __all__ = [
     "Attendance",
     "AuditEntry",
     "Base",
     "Batch",
     "Blk",
+    "BlkWatch",
     "Broadcast",
     "ClockMark",
     "ConversationActivity",

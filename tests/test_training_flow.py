@@ -38,7 +38,11 @@ async def test_nearest_by_location_with_map_pin(chat: Chat, fake_api: FakeBotAPI
     # Each BLK's button has its name; its page has the map and the way back.
     chat.press_on(found, "1. Pusat Pelatihan Kerja Daerah (PPKD) Jakarta Selatan")
     page = await chat.expect("Belum ada gelombang yang dibuka")
-    assert [label for label, _ in page.buttons] == ["📍 Lokasi BLK", "⬅️ BLK di sekitarnya"]
+    assert [label for label, _ in page.buttons] == [
+        "🔔 Beri tahu saya",
+        "📍 Lokasi BLK",
+        "⬅️ BLK di sekitarnya",
+    ]
     chat.press_on(page, "Lokasi BLK")
     venue = await fake_api.wait_call("sendVenue", chat_id=chat.user_id)
     assert abs(venue.params["latitude"] - -6.272605) < 1e-6

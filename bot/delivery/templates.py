@@ -41,6 +41,7 @@ class Template(StrEnum):
     STAFF_CANCELLED_SEAT = "staff-cancelled-seat"
     IMPORT_PROGRESS = "import-progress"
     IMPORT_REPORT = "import-report"
+    BATCH_OPENED = "batch-opened"
 
 
 Payload = Mapping[str, Any]

@@ -39,6 +39,7 @@ from bot.services import Services
 from bot.tickets.service import TicketService
 from bot.training.batch_admin import BatchAdmin
 from bot.training.batch_import import BatchImporter
+from bot.training.blk_watch import BlkWatchService
 from bot.training.eligibility import EligibilityRules
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderPlan, ReminderService
@@ -167,6 +168,7 @@ def create_app(
                 clock=clock,
             ),
             faq=load_faq(settings.faq_file),
+            blk_watches=BlkWatchService(db, clock),
             faq_gaps=FaqGapService(db, roles, clock),
         ),
         i18n=create_i18n(settings.default_locale),

@@ -25,6 +25,7 @@ from bot.delivery.outbox import drop_pending_for_enrollment
 from bot.delivery.templates import Template, enqueue_template
 from bot.errors import N_, DomainError, NotPermitted
 from bot.training.batch_rules import BatchField, BatchPlan, check_plan
+from bot.training.blk_watch import tell_watchers
 from bot.training.reminders import ReminderPlan, plan_reminders
 from storage.batch_admin_repository import BatchAdminRepository, BlkPlace
 from storage.database import Database
@@ -145,6 +146,7 @@ class BatchAdmin:
                     **plan.instants(blk.timezone),
                 )
             )
+            await tell_watchers(session, blk.id, batch.id, self.clock.now())
             record(
                 session,
                 actor,
@@ -204,6 +206,8 @@ class BatchAdmin:
             status = OPEN if open_ else CLOSED
             if batch.status != status:
                 await BatchAdminRepository(session).change(batch, {"status": status})
+                if open_:
+                    await tell_watchers(session, blk.id, batch.id, self.clock.now())
                 record(
                     session,
                     actor,

@@ -17,8 +17,10 @@ from bot.audit import audit_import
 from bot.clock import Clock
 from bot.coordinators.roles import Scope
 from bot.csv_table import ImportReport, RejectedRow, decode, read_table
+from bot.training.batch_admin import OPEN
 from bot.training.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, check_rows
 from bot.training.batch_rules import BatchPlan
+from bot.training.blk_watch import tell_watchers
 from storage.batch_admin_repository import BatchAdminRepository
 from storage.database import Database
 from storage.enrollment_repository import BatchRepository
@@ -85,8 +87,10 @@ class BatchImporter:
         self, session: AsyncSession, rows: Sequence[BatchRow], scope: Scope | None
     ) -> ImportReport:
         """Add or update checked rows in the caller's transaction; rows the database
-        refuses (unknown BLK, out of scope, capacity below the seats taken) are rejected."""
+        refuses (unknown BLK, out of scope, capacity below the seats taken) are rejected.
+        People waiting for a batch at a BLK where one opens are told."""
         report = ImportReport()
+        opened: list[Batch] = []
         batches = BatchRepository(session)
         stored = await batches.by_external_ids([row.id for row in rows])
         blks = await BatchAdminRepository(session).blks_by_id(
@@ -114,7 +118,9 @@ class BatchImporter:
             if _moves_into_past(row, existing, zone, self.clock.today_in(zone)):
                 reject(row, BatchReject.STARTS_IN_PAST, "start_date")
             elif existing is None:
-                batches.add(Batch(external_id=row.id, **values))
+                batch = Batch(external_id=row.id, **values)
+                batches.add(batch)
+                opened.append(batch)
                 report.added += 1
             elif not covers(existing.blk_id):  # the id of another BLK's batch
                 reject(row, BatchReject.OUT_OF_SCOPE, "id")
@@ -123,7 +129,13 @@ class BatchImporter:
             elif all(getattr(existing, k) == v for k, v in values.items()):
                 report.unchanged += 1
             else:
+                opened += [existing] if existing.status != OPEN else []
                 for key, value in values.items():
                     setattr(existing, key, value)
                 report.updated += 1
+        await session.flush()
+        now = self.clock.now()
+        for batch in opened:
+            if batch.status == OPEN:
+                await tell_watchers(session, batch.blk_id, batch.id, now)
         return report

@@ -84,6 +84,7 @@ class BlkAction(StrEnum):
     MAP = "map"
     BATCHES = "bat"
     NEAR = "near"  # the BLKs around this one: the way back from its page
+    NOTIFY = "ntf"  # "Beri tahu saya" when a batch opens there
 
 
 class BlkCb(CallbackData, prefix="b1"):

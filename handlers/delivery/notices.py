@@ -1,5 +1,5 @@
 """Builders of the training templates: reminders, promotion notices, registration nudges,
-and the notice of a cancelled batch.
+the notice of a cancelled batch, and of a batch opened where someone waited for one.
 
 They are written when sent, not when queued (`bot.delivery.templates`): from the seat as
 it is then, so a cancelled seat gets no reminder (None = skip).
@@ -25,6 +25,8 @@ from bot.training.enrollment import BatchView
 from handlers.common.callbacks import (
     AttendAction,
     AttendCb,
+    BatchAction,
+    BatchCb,
     BlkAction,
     BlkCb,
     MenuAction,
@@ -32,11 +34,12 @@ from handlers.common.callbacks import (
 )
 from handlers.common.render import long_date
 from handlers.directory.render import blk_address
-from handlers.training.render import ZONE_ABBREVIATIONS, placement_text
+from handlers.training.render import ZONE_ABBREVIATIONS, batch_text, placement_text
 
 
 class TrainingNotices:
-    """The builders of `Template.REMINDER`, `PROMOTION`, `ABANDONED` and `BATCH_CANCELLED`."""
+    """The builders of `Template.REMINDER`, `PROMOTION`, `ABANDONED`, `BATCH_CANCELLED` and
+    `BATCH_OPENED`."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
@@ -87,6 +90,27 @@ class TrainingNotices:
             text=_("menu-nearest-blk"), callback_data=MenuCb(action=MenuAction.NEAREST_BLK)
         )
         builder.adjust(1)
+        return Outgoing.text(text, builder.as_markup().model_dump(exclude_none=True))
+
+    async def batch_opened(self, chat_id: int, payload: Payload) -> Outgoing | None:
+        """ "Beri tahu saya" fulfilled: the batch, to choose in one tap; skipped once it
+        no longer takes registrations."""
+        batch = await self._services.enrollment.batch(int(payload["batch_id"]))
+        now = self._services.enrollment.clock.now()
+        if batch is None or batch.status != "open" or batch.registration_deadline <= now:
+            return None
+        headline = _("batch-opened").format(blk=html.quote(batch.blk_name))
+        builder = InlineKeyboardBuilder()
+        builder.button(
+            text=_("btn-batch-opened-pick"),
+            callback_data=BatchCb(action=BatchAction.PICK, batch=batch.id),
+        )
+        builder.button(
+            text=_("btn-batch-opened-all"),
+            callback_data=BlkCb(action=BlkAction.BATCHES, blk=batch.blk_id),
+        )
+        builder.adjust(1)
+        text = f"{headline}\n\n{batch_text(batch)}"
         return Outgoing.text(text, builder.as_markup().model_dump(exclude_none=True))
 
 

@@ -27,6 +27,7 @@ def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
             Template.PROMOTION: training.promotion,
             Template.ABANDONED: training.abandoned,
             Template.BATCH_CANCELLED: training.batch_cancelled,
+            Template.BATCH_OPENED: training.batch_opened,
             Template.STAFF_MOVED_SEAT: staff_seats.moved,
             Template.STAFF_CANCELLED_SEAT: staff_seats.cancelled,
             Template.TICKET: TicketNotices(services),

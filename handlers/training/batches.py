@@ -55,6 +55,9 @@ async def batches_chosen(
     batches = await services.enrollment.open_batches(blk.id)
     builder = InlineKeyboardBuilder()
     if not batches:
+        builder.button(
+            text=_("btn-blk-notify"), callback_data=BlkCb(action=BlkAction.NOTIFY, blk=blk.id)
+        )
         await callback.bot.send_message(
             callback.from_user.id,
             _("batches-none").format(blk=html.quote(blk.name)),
@@ -70,6 +73,27 @@ async def batches_chosen(
     builder.adjust(4)
     markup = _blk_page_buttons(builder, blk.id)
     await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
+
+
+@router.callback_query(BlkCb.filter(F.action == BlkAction.NOTIFY))
+async def notify_chosen(
+    callback: CallbackQuery,
+    callback_data: BlkCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """ "Beri tahu saya": one notice when a batch opens at this BLK (bot.training.blk_watch)."""
+    blk = await pressed_blk(callback_data, services, callback_answer)
+    if blk is None:
+        return
+    await close_keyboard(callback)
+    started = await services.blk_watches.watch(callback.from_user.id, blk.id)
+    text = _("blk-watch-started") if started else _("blk-watch-already")
+    await callback.bot.send_message(
+        callback.from_user.id,
+        text.format(blk=html.quote(blk.name)),
+        reply_markup=_blk_page_buttons(InlineKeyboardBuilder(), blk.id),
+    )
 
 
 @router.callback_query(BatchCb.filter(F.action == BatchAction.PICK), StateFilter(None))
