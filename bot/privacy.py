@@ -11,6 +11,7 @@ personal data adds it here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.clock_sanity import ClockSanity
@@ -22,13 +23,14 @@ from bot.training.reminders import ReminderPlan
 from bot.training.waitlist import release
 from storage.blk_watch_repository import BlkWatchRepository
 from storage.database import Database
-from storage.enrollment_repository import EnrollmentRepository
+from storage.enrollment_repository import BatchRepository, EnrollmentRepository
 from storage.fsm import TrackedStorage
 from storage.models import (
     Attendance,
     Batch,
     ConversationActivity,
     Enrollment,
+    PhkProfile,
     Ticket,
     TicketMessage,
 )
@@ -91,7 +93,10 @@ class PrivacyService:
             row = await repos.registrations.by_telegram_id(telegram_id)
             user = await repos.users.get(telegram_id)
             phk = await PhkRepository(session).get(telegram_id)
-            seats = await EnrollmentRepository(session).history_of(row.id) if row else []
+            seats = [
+                await _seat_export(BatchRepository(session), *seat)
+                for seat in (await EnrollmentRepository(session).history_of(row.id) if row else [])
+            ]
             tickets = TicketRepository(session)
             questions = [
                 self._ticket_export(ticket, await tickets.messages(ticket.id))
@@ -105,8 +110,8 @@ class PrivacyService:
             "telegram_id": telegram_id,
             "language": user.locale if user else None,
             "registration": participant_of(row, self._cipher).as_export() if row else None,
-            "training": [_seat_export(*seat) for seat in seats],
-            "phk_pathway": answers_of(phk).as_export() if phk else None,
+            "training": seats,
+            "phk_pathway": _phk_export(phk) if phk else None,
             "questions_to_coordinators": questions,
             "open_conversations": [_conversation_export(c) for c in conversations],
             "waiting_for_a_batch_at": watched,
@@ -176,7 +181,13 @@ class PrivacyService:
         return {
             "id": ticket.id,
             "status": ticket.status,
+            "origin": ticket.origin,
+            "sent_to_blk": ticket.blk_id,
+            "sent_to_province": ticket.province_code,
             "asked_at": ticket.created_at.isoformat(),
+            "waiting_since": ticket.waiting_since.isoformat(),
+            "escalated_at": _moment(ticket.escalated_at),
+            "closed_at": _moment(ticket.closed_at),
             "messages": [
                 {
                     "from": message.author_kind,
@@ -188,17 +199,39 @@ class PrivacyService:
         }
 
 
-def _seat_export(
-    enrollment: Enrollment, batch: Batch, attendance: Attendance | None
+async def _seat_export(
+    batches: BatchRepository, enrollment: Enrollment, batch: Batch, attendance: Attendance | None
 ) -> dict[str, object]:
+    """A seat or waitlist place with what the summary shows: the BLK by name and the
+    batch's dates, which are shown in the BLK's zone (`blk_timezone`)."""
+    blk_name, zone = await batches.blk_name_and_zone(batch.blk_id) or (batch.blk_id, None)
     return {
+        "id": enrollment.id,
         "batch_id": batch.id,
         "batch": batch.title,
         "blk_id": batch.blk_id,
+        "blk": blk_name,
+        "blk_timezone": zone,
+        "starts_at": batch.starts_at.isoformat(),
+        "ends_at": batch.ends_at.isoformat(),
         "status": enrollment.status,
         "since": enrollment.created_at.isoformat(),
+        "updated_at": enrollment.updated_at.isoformat(),
         "attendance": attendance.answer if attendance else None,
+        "attendance_answered_at": _moment(attendance.answered_at if attendance else None),
     }
+
+
+def _phk_export(profile: PhkProfile) -> dict[str, object]:
+    return {
+        **answers_of(profile).as_export(),
+        "saved_at": profile.created_at.isoformat(),
+        "updated_at": profile.updated_at.isoformat(),
+    }
+
+
+def _moment(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _conversation_export(conversation: ConversationActivity) -> dict[str, object]:

@@ -3,8 +3,6 @@ PHK answers filled in, erasure, and /statistik for coordinators."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import select
 
@@ -14,6 +12,7 @@ from handlers.common.callbacks import PhkAction, PhkActionCb, PhkCb, PhkStep
 from storage.models import PhkProfile, Registration
 from tests.fake_bot_api import ApiCall, FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
+from tests.my_data import my_data
 from tests.test_broadcasts import BLK_A, build_world
 from tests.test_registration_flow import NIK
 from tests.test_statistics import add_pathway_answers
@@ -248,8 +247,7 @@ async def test_my_data_shows_and_erase_removes_the_pathway_answers(person: Chat,
     await person.press("Cari BLK terdekat", "Kirim <b>lokasi</b>")
     await person.send("/batal", "Dibatalkan")
     await person.expect("Apa yang ingin Anda lakukan?")
-    document = await person.send("/datasaya", "semua data")
-    exported = json.loads(document.params["document"].content)
+    _, exported = await my_data(person)
     assert exported["registration"] is None
     assert exported["phk_pathway"]["skills"] == "menjahit & memasak"
     assert exported["phk_pathway"]["wants_capital_info"] is True

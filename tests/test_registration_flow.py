@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from storage.fsm import TrackedStorage
 from tests.clock import telegram_dates_follow
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import NOW, Chat, RunningBot
+from tests.my_data import my_data
 
 NIK = "3201011201900001"  # Kab. Bogor, man born 12 Jan 1990
 
@@ -186,8 +186,7 @@ async def test_second_account_with_the_same_nik_is_refused(
 async def test_erase_my_data(chat: Chat, fake_api: FakeBotAPI) -> None:
     await register_until_review(chat)
     await chat.press("Kirim pendaftaran", "Pendaftaran berhasil")
-    document = await chat.send("/datasaya", "semua data")
-    exported = json.loads(document.params["document"].content)
+    _, exported = await my_data(chat)
     assert exported["registration"]["nik"] == NIK
     await chat.send("/hapusdata", "Hapus <b>semua</b> data")
     await chat.press("Tidak", "tetap tersimpan")

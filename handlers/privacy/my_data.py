@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.delivery.deferred_replies import send_now
 from bot.registration.participants import answers_from_participant
 from bot.services import Services
 from handlers.common import keyboards
@@ -17,6 +18,7 @@ from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import EraseCb, MenuAction, MenuCb
 from handlers.common.render import participant_card
 from handlers.common.replies import close_keyboard
+from handlers.privacy.summary import code_legend, summary_messages
 from handlers.registration.questions import ask
 from handlers.registration.states import Registration
 from handlers.training.next_step import next_step
@@ -51,15 +53,31 @@ async def cmd_ubah(message: Message, state: FSMContext, services: Services) -> N
 
 @router.message(Command("datasaya"), StateFilter(None))
 async def cmd_datasaya(message: Message, services: Services) -> None:
-    """Sends everything stored about the user, unmasked, as a JSON file (right of access)."""
-    export = await services.privacy.export(message.from_user.id)
+    """Everything stored about the user (right of access): in words, NIK and phone masked,
+    then the whole of it, unmasked, as a JSON file whose codes are explained inside."""
+    user_id = message.from_user.id
+    export = await services.privacy.export(user_id)
     if export is None:
         await message.answer(_("mydata-none"))
         return
-    payload = json.dumps(export, ensure_ascii=False, indent=2).encode()
-    await message.answer_document(
-        BufferedInputFile(payload, filename="data-saya.json"), caption=_("mydata-caption")
+    texts = summary_messages(
+        export,
+        await services.registrations.get(user_id),
+        await services.enrollment.placement(user_id),
+        await services.phk.get(user_id),
+        services.regions,
+        services.privacy.clock.zone.key,
     )
+    payload = json.dumps({**export, "codes": code_legend()}, ensure_ascii=False, indent=2)
+    # At once and in order: the upload would overtake deferred texts, and a read changes
+    # nothing that their exactly-once delivery would protect.
+    with send_now():
+        for text in texts:
+            await message.answer(text)
+        await message.answer_document(
+            BufferedInputFile(payload.encode(), filename="data-saya.json"),
+            caption=_("mydata-caption"),
+        )
 
 
 @router.message(Command("hapusdata"), StateFilter(None))
