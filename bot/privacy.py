@@ -106,6 +106,11 @@ class PrivacyService:
             watched = await BlkWatchRepository(session).blks_of(telegram_id)
         if not (row or user or phk or questions or conversations or watched):
             return None
+        # After the transaction: the database storage opens its own.
+        open_conversations = [
+            {**_conversation_export(c), "answers": await self._conversations.answers_of(c)}
+            for c in conversations
+        ]
         return {
             "telegram_id": telegram_id,
             "language": user.locale if user else None,
@@ -113,7 +118,7 @@ class PrivacyService:
             "training": seats,
             "phk_pathway": _phk_export(phk) if phk else None,
             "questions_to_coordinators": questions,
-            "open_conversations": [_conversation_export(c) for c in conversations],
+            "open_conversations": open_conversations,
             "waiting_for_a_batch_at": watched,
         }
 

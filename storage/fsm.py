@@ -134,6 +134,10 @@ class TrackedStorage(BaseStorage):
             rows = await ConversationRepository(session).of_user(telegram_id)
         return await self._forget(rows)
 
+    async def answers_of(self, row: ConversationActivity) -> dict[str, Any]:
+        """What a conversation holds so far (right of access: a draft may hold a NIK)."""
+        return await self.inner.get_data(_key_of(row))
+
     async def forget_idle(self, cutoff: datetime, *, limit: int | None = None) -> int:
         """Clear conversations nobody touched since `cutoff` (retention), at most `limit`;
         returns how many."""
@@ -145,13 +149,7 @@ class TrackedStorage(BaseStorage):
         # Outside the read's transaction: the database storage opens its own, and on
         # SQLite a second writer would wait for the first.
         for row in rows:
-            key = StorageKey(
-                bot_id=row.bot_id,
-                chat_id=row.chat_id,
-                user_id=row.telegram_id,
-                thread_id=row.thread_id,
-                destiny=row.destiny,
-            )
+            key = _key_of(row)
             await self.inner.set_state(key, None)
             await self.inner.set_data(key, {})
             async with self._db.transaction() as session:
@@ -185,3 +183,14 @@ class TrackedStorage(BaseStorage):
                 await conversations.remove(row)
                 return
             row.last_activity_at = now
+
+
+def _key_of(row: ConversationActivity) -> StorageKey:
+    """aiogram's key of the conversation a row tracks."""
+    return StorageKey(
+        bot_id=row.bot_id,
+        chat_id=row.chat_id,
+        user_id=row.telegram_id,
+        thread_id=row.thread_id,
+        destiny=row.destiny,
+    )

@@ -177,6 +177,7 @@ async def test_the_export_holds_seats_questions_and_open_conversations(
     ]
     [conversation] = export["open_conversations"]  # type: ignore[misc]
     assert conversation["state"] == "Registration:nik_confirm"
+    assert conversation["answers"] == {"full_name": "Siti", "nik": NIK}  # the draft's, too
 
     assert (await privacy.erase(1)).erased
     assert await privacy.export(1) is None
