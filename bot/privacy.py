@@ -20,10 +20,10 @@ from bot.registration.months import months_before
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import participant_of
 from bot.training.reminders import ReminderPlan
-from bot.training.waitlist import release
+from bot.training.waitlist import DEFAULT_ORDER, release
 from storage.blk_watch_repository import BlkWatchRepository
 from storage.database import Database
-from storage.enrollment_repository import BatchRepository, EnrollmentRepository
+from storage.enrollment_repository import BatchRepository, EnrollmentRepository, WaitlistOrder
 from storage.fsm import TrackedStorage
 from storage.models import (
     Attendance,
@@ -72,6 +72,7 @@ class PrivacyService:
         conversations: TrackedStorage,
         *,
         plan: ReminderPlan,
+        waitlist_order: WaitlistOrder = DEFAULT_ORDER,
         retention_months: int = 24,
         max_per_run: int = 500,
         clock: Clock | None = None,
@@ -81,6 +82,7 @@ class PrivacyService:
         self._cipher = cipher
         self._conversations = conversations
         self._plan = plan
+        self._waitlist_order = waitlist_order
         self.retention_months = retention_months
         self.max_per_run = max_per_run
         self.clock = clock or Clock()
@@ -136,7 +138,13 @@ class PrivacyService:
             promoted = None
             row = await repos.registrations.by_telegram_id(telegram_id, lock=True)
             if row is not None and (live := await EnrollmentRepository(session).live_for(row.id)):
-                promoted = await release(session, live, plan=self._plan, now=self.clock.now())
+                promoted = await release(
+                    session,
+                    live,
+                    order=self._waitlist_order,
+                    plan=self._plan,
+                    now=self.clock.now(),
+                )
             deleted += await repos.registrations.delete(telegram_id)
             deleted += await PhkRepository(session).delete(telegram_id)
             deleted += await TicketRepository(session).delete_for_user(telegram_id)

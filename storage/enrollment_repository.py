@@ -4,17 +4,60 @@ on SQLite and PostgreSQL alike, so concurrent attempts can never overbook a batc
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Subquery, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Attendance, Batch, Blk, Enrollment, Province, Regency
+from storage.models import Attendance, Batch, Blk, Enrollment, Province, Regency, Registration
 
 ACTIVE = "active"
 WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
 LIVE = (ACTIVE, WAITLISTED)
+
+
+@dataclass(frozen=True)
+class WaitlistOrder:
+    """Who comes first on a waitlist: registrations whose business status is in
+    `priority_business`, or PHK-affected ones when `phk_priority`, before everyone else;
+    within each group whoever joined first. With neither, first come, first served.
+
+    Read from the registration at the moment of asking, so a corrected answer counts.
+    """
+
+    priority_business: frozenset[str] = frozenset()
+    phk_priority: bool = False
+
+    def keys(self) -> tuple[ColumnElement, ...]:
+        """ORDER BY keys over `Enrollment` joined to its `Registration`."""
+        groups: list[ColumnElement[bool]] = []
+        if self.priority_business:
+            groups.append(Registration.business_status.in_(sorted(self.priority_business)))
+        if self.phk_priority:
+            groups.append(Registration.phk_affected.is_(True))
+        if not groups:
+            return (Enrollment.id,)
+        return (case((or_(*groups), 0), else_=1), Enrollment.id)
+
+
+def waitlist_queue(order: WaitlistOrder, batch_id: int | None = None) -> Subquery:
+    """(`id`, `position`) of every waitlisted enrollment, numbered per batch from 1 in
+    `order`: the one definition behind promotions, the place people see and rosters."""
+    stmt = (
+        select(
+            Enrollment.id,
+            func.row_number()
+            .over(partition_by=Enrollment.batch_id, order_by=order.keys())
+            .label("position"),
+        )
+        .join(Registration, Enrollment.registration_id == Registration.id)
+        .where(Enrollment.status == WAITLISTED)
+    )
+    if batch_id is not None:
+        stmt = stmt.where(Enrollment.batch_id == batch_id)
+    return stmt.subquery()
 
 
 class BatchRepository:
@@ -124,22 +167,26 @@ class EnrollmentRepository:
         )
         return result.rowcount == 1
 
-    async def waitlisted(self, batch_id: int, limit: int = 20) -> list[Enrollment]:
+    async def waitlisted(
+        self, batch_id: int, order: WaitlistOrder, limit: int = 20
+    ) -> list[Enrollment]:
+        """The first `limit` people waiting for a seat in the batch, in `order`."""
         stmt = (
             select(Enrollment)
+            .join(Registration, Enrollment.registration_id == Registration.id)
             .where(Enrollment.batch_id == batch_id, Enrollment.status == WAITLISTED)
-            .order_by(Enrollment.id)
+            .order_by(*order.keys())
             .limit(limit)
         )
         return list((await self.session.execute(stmt)).scalars())
 
-    async def waitlist_position(self, enrollment: Enrollment) -> int:
-        stmt = select(func.count()).where(
-            Enrollment.batch_id == enrollment.batch_id,
-            Enrollment.status == WAITLISTED,
-            Enrollment.id <= enrollment.id,
-        )
-        return (await self.session.execute(stmt)).scalar_one()
+    async def waitlist_position(
+        self, enrollment_id: int, batch_id: int, order: WaitlistOrder
+    ) -> int:
+        """The place of a waitlisted enrollment in its batch's queue, from 1."""
+        queue = waitlist_queue(order, batch_id)
+        stmt = select(queue.c.position).where(queue.c.id == enrollment_id)
+        return int((await self.session.execute(stmt)).scalar_one())
 
     async def count(self, batch_id: int, status: str) -> int:
         stmt = select(func.count()).where(

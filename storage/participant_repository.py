@@ -12,11 +12,10 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.coordinator_repository import Condition, placed_batches
-from storage.enrollment_repository import WAITLISTED
 from storage.models import (
     Attendance,
     Batch,
@@ -146,14 +145,6 @@ class ParticipantRepository:
             .order_by(Enrollment.id)
         )
         return [SeatRow(*row) for row in await self.session.execute(stmt)]
-
-    async def waitlist_position(self, enrollment_id: int, batch_id: int) -> int:
-        stmt = select(func.count()).where(
-            Enrollment.batch_id == batch_id,
-            Enrollment.status == WAITLISTED,
-            Enrollment.id <= enrollment_id,
-        )
-        return int((await self.session.execute(stmt)).scalar_one())
 
     async def tickets(self, telegram_id: int) -> list[tuple[str, str | None, str | None]]:
         """(status, BLK id, province code) of each question the person asked."""

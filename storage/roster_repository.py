@@ -12,12 +12,12 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ScalarSelect, Select, and_, case, func, select
+from sqlalchemy import ScalarSelect, Select, Subquery, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.coordinator_repository import Condition, placed_batches
-from storage.enrollment_repository import ACTIVE, LIVE, WAITLISTED
+from storage.enrollment_repository import ACTIVE, LIVE, WAITLISTED, WaitlistOrder, waitlist_queue
 from storage.models import (
     Attendance,
     Batch,
@@ -93,21 +93,10 @@ def _batches(blk_id: str | None, province_code: str | None) -> Select:
     )
 
 
-def _participants(batch_id: int | None) -> Select:
-    """Registrations joined to their live enrollment (inner join when `batch_id` is given).
-
-    The waitlist position is a window over the waitlisted enrollments of each batch, in
-    the order they joined, as `EnrollmentRepository.waitlist_position` counts it.
-    """
-    waiting = select(
-        Enrollment.id,
-        func.row_number()
-        .over(partition_by=Enrollment.batch_id, order_by=Enrollment.id)
-        .label("position"),
-    ).where(Enrollment.status == WAITLISTED)
-    if batch_id is not None:
-        waiting = waiting.where(Enrollment.batch_id == batch_id)
-    queue = waiting.subquery()
+def _participants(batch_id: int | None, order: WaitlistOrder) -> tuple[Select, Subquery]:
+    """Registrations joined to their live enrollment (inner join when `batch_id` is given),
+    and the waitlist queue (`waitlist_queue`) that gives their position."""
+    queue = waitlist_queue(order, batch_id)
     home = aliased(Regency)
     blk_regency = aliased(Regency)
     live = and_(Enrollment.registration_id == Registration.id, Enrollment.status.in_(LIVE))
@@ -144,7 +133,7 @@ def _participants(batch_id: int | None) -> Select:
     )
     if batch_id is not None:
         stmt = stmt.where(Enrollment.batch_id == batch_id)
-    return stmt
+    return stmt, queue
 
 
 class RosterRepository:
@@ -176,19 +165,20 @@ class RosterRepository:
         row = (await self.session.execute(stmt)).first()
         return BatchRow(*row) if row else None
 
-    async def roster(self, batch_id: int) -> list[ParticipantRow]:
-        """Seats in the order they were taken, then the waitlist in its order."""
+    async def roster(self, batch_id: int, order: WaitlistOrder) -> list[ParticipantRow]:
+        """Seats in the order they were taken, then the waitlist in its `order`."""
+        stmt, queue = _participants(batch_id, order)
         waitlisted_last = case((Enrollment.status == ACTIVE, 0), else_=1)
-        stmt = _participants(batch_id).order_by(waitlisted_last, Enrollment.id)
+        stmt = stmt.order_by(waitlisted_last, queue.c.position, Enrollment.id)
         return [ParticipantRow(*row) for row in await self.session.execute(stmt)]
 
     async def registrants(
-        self, conditions: Sequence[Condition], chunk: int
+        self, conditions: Sequence[Condition], chunk: int, order: WaitlistOrder
     ) -> AsyncIterator[list[ParticipantRow]]:
         """Everyone registered matching `conditions`, by registration, `chunk` rows at a time
         from a server-side cursor: memory stays flat however many there are."""
         stmt = (
-            _participants(None)
+            _participants(None, order)[0]
             .where(*conditions)
             .order_by(Registration.id)
             .execution_options(yield_per=chunk)

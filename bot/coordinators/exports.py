@@ -68,7 +68,9 @@ class ExportService:
             async with self._db.transaction() as session:
                 scope = await self._rosters.scope_in(session, actor)
                 await self._rosters.batch_in(session, scope, batch_id)
-                rows = await RosterRepository(session).roster(batch_id)
+                rows = await RosterRepository(session).roster(
+                    batch_id, self._rosters.waitlist_order
+                )
                 sheet = open_sheet(fmt, path, [column.header for column in columns])
                 try:
                     await asyncio.to_thread(_write, sheet, self._rosters.reader(), columns, rows)
@@ -99,7 +101,9 @@ class ExportService:
                 repository = RosterRepository(session)
                 sheet = open_sheet(fmt, path, [column.header for column in columns])
                 try:
-                    async for rows in repository.registrants(scope_conditions(scope), CHUNK):
+                    conditions = scope_conditions(scope)
+                    order = self._rosters.waitlist_order
+                    async for rows in repository.registrants(conditions, CHUNK, order):
                         await asyncio.to_thread(_write, sheet, reader, columns, rows)
                         count += len(rows)
                 finally:

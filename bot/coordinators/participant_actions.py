@@ -253,14 +253,13 @@ class ParticipantActions:
             raise NotInScope
         return row
 
-    @staticmethod
     async def _holder_in(
-        session: AsyncSession, scope: Scope, registration_id: int, enrollment_id: int
+        self, session: AsyncSession, scope: Scope, registration_id: int, enrollment_id: int
     ) -> tuple[Registration, Holder]:
         """The person in scope and their live seat, which must be `enrollment_id` at a BLK
         in scope; a button from before a change, or forged, gets `NotInScope`."""
         row = await person_in(session, scope, registration_id)
-        seats, _ = await seats_in(session, scope, row.id)
+        seats, _ = await seats_in(session, scope, row.id, self._rosters.waitlist_order)
         seat = next((s for s in seats if s.live and s.enrollment_id == enrollment_id), None)
         if seat is None:
             raise NotInScope

@@ -33,7 +33,7 @@ from bot.registration.personal_data import PersonalDataCipher
 from bot.tickets.rules import Place, covers
 from bot.training.reminders import AttendanceAnswer
 from storage.database import Database
-from storage.enrollment_repository import LIVE, WAITLISTED
+from storage.enrollment_repository import LIVE, WAITLISTED, EnrollmentRepository, WaitlistOrder
 from storage.models import Registration
 from storage.participant_repository import Hit, ParticipantRepository, SeatRow
 
@@ -133,10 +133,10 @@ def seat_line(row: SeatRow, position: int | None) -> SeatLine:
 
 
 async def seats_in(
-    session: AsyncSession, scope: Scope, registration_id: int
+    session: AsyncSession, scope: Scope, registration_id: int, order: WaitlistOrder
 ) -> tuple[list[SeatLine], bool]:
     """The person's seats at BLKs inside the scope, and whether they hold a live place
-    at one outside it."""
+    at one outside it; waitlist places numbered in `order`."""
     repository = ParticipantRepository(session)
     lines, elsewhere = [], False
     for row in await repository.seats(registration_id):
@@ -145,7 +145,9 @@ async def seats_in(
             continue
         position = None
         if row.status == WAITLISTED:
-            position = await repository.waitlist_position(row.enrollment_id, row.batch_id)
+            position = await EnrollmentRepository(session).waitlist_position(
+                row.enrollment_id, row.batch_id, order
+            )
         lines.append(seat_line(row, position))
     return lines, elsewhere
 
@@ -201,7 +203,7 @@ class ParticipantSearch:
             scope = await self._rosters.scope_in(session, actor)
             row = await person_in(session, scope, registration_id)
             repository = ParticipantRepository(session)
-            seats, elsewhere = await seats_in(session, scope, row.id)
+            seats, elsewhere = await seats_in(session, scope, row.id, self._rosters.waitlist_order)
             tickets = Counter(
                 status
                 for status, blk_id, province_code in await repository.tickets(row.telegram_id)

@@ -26,7 +26,9 @@ from bot.registration.participants import BusinessStatus, Sector
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import birth_date_of
 from bot.training.reminders import AttendanceAnswer
+from bot.training.waitlist import DEFAULT_ORDER
 from storage.database import Database
+from storage.enrollment_repository import WaitlistOrder
 from storage.roster_repository import BatchRow, ParticipantRow, RosterRepository
 
 BATCHES_PER_PAGE = 6
@@ -153,12 +155,15 @@ class RosterService:
         cipher: PersonalDataCipher,
         timezone: str = "Asia/Jakarta",
         clock: Clock | None = None,
+        waitlist_order: WaitlistOrder = DEFAULT_ORDER,
     ) -> None:
+        """`waitlist_order` numbers waitlist places as the promotions follow them."""
         self._db = db
         self._roles = roles
         self._cipher = cipher
         self._zone = ZoneInfo(timezone)
         self.clock = clock or Clock(timezone)
+        self.waitlist_order = waitlist_order
 
     def reader(self) -> EntryReader:
         """Ages count on today in the programme's zone."""
@@ -202,7 +207,7 @@ class RosterService:
         async with self._db.transaction() as session:
             scope = await self.scope_in(session, actor)
             batch = await self.batch_in(session, scope, batch_id)
-            rows = await RosterRepository(session).roster(batch_id)
+            rows = await RosterRepository(session).roster(batch_id, self.waitlist_order)
             record(
                 session,
                 actor,

@@ -43,6 +43,7 @@ from bot.training.blk_watch import BlkWatchService
 from bot.training.eligibility import EligibilityRules
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderPlan, ReminderService
+from bot.training.waitlist import waitlist_order
 from storage.database import Database
 from storage.fsm import SqlStorage, TrackedStorage, redis_storage
 
@@ -100,21 +101,24 @@ def create_app(
     roles = RoleService(db, settings.admin_ids, clock)
     places = PlaceFinder(db, regions)
     audiences = AudienceService(db, places, clock)
-    rosters = RosterService(db, roles, cipher, settings.timezone, clock)
     plan = reminder_plan(settings)
     rules = EligibilityRules.from_toml(settings.eligibility_rules)
+    order = waitlist_order(rules)
+    rosters = RosterService(db, roles, cipher, settings.timezone, clock, waitlist_order=order)
     privacy = PrivacyService(
         db,
         cipher,
         conversations,
         plan=plan,
+        waitlist_order=order,
         retention_months=settings.data_retention_months,
         max_per_run=settings.retention_max_per_run,
         clock=clock,
         clock_sanity=ClockSanity(db, clock, timedelta(hours=settings.clock_tolerance_hours)),
     )
     enrollment = EnrollmentService(db, cipher, rules, settings.timezone, clock, reminders=plan)
-    directory, batch_importer = DirectoryService(db, regions), BatchImporter(db, clock)
+    directory = DirectoryService(db, regions)
+    batch_importer = BatchImporter(db, clock, reminders=plan, waitlist_order=order)
     return App(
         settings=settings,
         db=db,
@@ -136,7 +140,7 @@ def create_app(
             imports=ImportJobs(
                 db, directory, batch_importer, clock, max_bytes=settings.import_max_bytes
             ),
-            batch_admin=BatchAdmin(db, roles, places, clock, plan),
+            batch_admin=BatchAdmin(db, roles, places, clock, plan, order),
             roles=roles,
             places=places,
             audiences=audiences,

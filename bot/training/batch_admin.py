@@ -27,6 +27,7 @@ from bot.errors import N_, DomainError, NotPermitted
 from bot.training.batch_rules import BatchField, BatchPlan, check_plan
 from bot.training.blk_watch import tell_watchers
 from bot.training.reminders import ReminderPlan, plan_reminders
+from bot.training.waitlist import DEFAULT_ORDER, fill_seats
 from storage.batch_admin_repository import BatchAdminRepository, BlkPlace
 from storage.database import Database
 from storage.enrollment_repository import (
@@ -34,6 +35,7 @@ from storage.enrollment_repository import (
     WAITLISTED,
     BatchRepository,
     EnrollmentRepository,
+    WaitlistOrder,
 )
 from storage.models import Batch, Enrollment
 
@@ -92,12 +94,15 @@ class BatchAdmin:
         places: PlaceFinder,
         clock: Clock,
         reminders: ReminderPlan,
+        waitlist_order: WaitlistOrder = DEFAULT_ORDER,
     ) -> None:
+        """`waitlist_order` decides who gets the seats a larger capacity adds."""
         self._db = db
         self._roles = roles
         self._places = places
         self.clock = clock
         self._reminders = reminders
+        self._waitlist_order = waitlist_order
 
     def today_in(self, zone: str) -> date:
         """Today where the BLK is: dates typed for its batches are checked against it."""
@@ -167,7 +172,8 @@ class BatchAdmin:
     ) -> ManagedBatch:
         """Set one field (`answer` from `read_answer`); the rest stays as stored now.
 
-        New dates or hours plan the reminders of everyone seated again.
+        New dates or hours plan the reminders of everyone seated again; seats a larger
+        capacity adds go to the people waiting, who are told.
         """
         async with self._db.transaction() as session:
             scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
@@ -187,6 +193,15 @@ class BatchAdmin:
             )
             if batch.starts_at != starts_at:
                 await self._plan_reminders_again(session, batch.id)
+            if field is BatchField.CAPACITY:
+                await fill_seats(
+                    session,
+                    batch.id,
+                    order=self._waitlist_order,
+                    plan=self._reminders,
+                    now=self.clock.now(),
+                )
+                await session.refresh(batch)  # the seats just taken
             record(
                 session,
                 actor,

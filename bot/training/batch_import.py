@@ -21,9 +21,11 @@ from bot.training.batch_admin import OPEN
 from bot.training.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, check_rows
 from bot.training.batch_rules import BatchPlan
 from bot.training.blk_watch import tell_watchers
+from bot.training.reminders import ReminderPlan
+from bot.training.waitlist import DEFAULT_ORDER, fill_seats
 from storage.batch_admin_repository import BatchAdminRepository
 from storage.database import Database
-from storage.enrollment_repository import BatchRepository
+from storage.enrollment_repository import BatchRepository, WaitlistOrder
 from storage.models import Batch
 
 
@@ -56,9 +58,20 @@ def _moves_into_past(row: BatchRow, existing: Batch | None, zone: ZoneInfo, toda
 
 
 class BatchImporter:
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock | None = None,
+        *,
+        reminders: ReminderPlan | None = None,
+        waitlist_order: WaitlistOrder = DEFAULT_ORDER,
+    ) -> None:
+        """`reminders` and `waitlist_order`: seats a larger capacity adds go to the people
+        waiting, in that order, who are told and reminded."""
         self._db = db
         self.clock = clock or Clock()
+        self._reminders = reminders or ReminderPlan()
+        self._waitlist_order = waitlist_order
 
     async def import_csv(
         self, raw: bytes, *, actor_id: int | None = None, scope: Scope | None = None
@@ -91,6 +104,7 @@ class BatchImporter:
         People waiting for a batch at a BLK where one opens are told."""
         report = ImportReport()
         opened: list[Batch] = []
+        grown: list[Batch] = []
         batches = BatchRepository(session)
         stored = await batches.by_external_ids([row.id for row in rows])
         blks = await BatchAdminRepository(session).blks_by_id(
@@ -130,6 +144,7 @@ class BatchImporter:
                 report.unchanged += 1
             else:
                 opened += [existing] if existing.status != OPEN else []
+                grown += [existing] if row.capacity > existing.capacity else []
                 for key, value in values.items():
                     setattr(existing, key, value)
                 report.updated += 1
@@ -138,4 +153,8 @@ class BatchImporter:
         for batch in opened:
             if batch.status == OPEN:
                 await tell_watchers(session, batch.blk_id, batch.id, now)
+        for batch in grown:
+            await fill_seats(
+                session, batch.id, order=self._waitlist_order, plan=self._reminders, now=now
+            )
         return report

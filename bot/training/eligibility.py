@@ -33,6 +33,7 @@ __all__ = [
     "Reason",
     "RulesError",
     "Verdict",
+    "WaitlistRule",
     "assess",
 ]
 
@@ -42,6 +43,15 @@ _DEFAULT_NAME = "bot/data/eligibility.toml"
 
 class RulesError(ValueError):
     """A rules file is unreadable or invalid; the one-line message names the file and key."""
+
+
+class WaitlistRule(StrEnum):
+    """Who gets a seat that comes free in a full batch (`waitlist` in the rules file)."""
+
+    #: The priority groups first, then whoever joined the waitlist first.
+    PRIORITY = "priority"
+    #: Whoever joined the waitlist first; priority does not count.
+    FIRST_COME = "first_come"
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class EligibilityRules:
     )
     phk_priority: bool = True
     max_live_enrollments: int = 1
+    waitlist: WaitlistRule = WaitlistRule.PRIORITY
 
     def __post_init__(self) -> None:
         """Reject combinations that would make verdicts meaningless, whatever their source."""
@@ -120,6 +131,11 @@ def _settings(data: Mapping[str, object]) -> dict[str, Any]:
             if not isinstance(value, bool):
                 raise RulesError(f"{key}: must be true or false")
             settings[key] = value
+        elif key == "waitlist":
+            if not isinstance(value, str) or value not in set(WaitlistRule):
+                choices = ", ".join(f'"{rule}"' for rule in WaitlistRule)
+                raise RulesError(f"{key}: must be one of {choices}")
+            settings[key] = WaitlistRule(value)
         else:
             settings[key] = _business_set(key, value)
     return settings

@@ -22,7 +22,7 @@ from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import NotRegistered, birth_date_of
 from bot.training.eligibility import Applicant, Assessment, EligibilityRules, Verdict, assess
 from bot.training.reminders import AttendanceAnswer, ReminderPlan, plan_reminders, save_attendance
-from bot.training.waitlist import SeatTaken, release, take_seat
+from bot.training.waitlist import SeatTaken, release, take_seat, waitlist_order
 from storage.database import Database
 from storage.enrollment_repository import (
     ACTIVE,
@@ -134,6 +134,7 @@ class EnrollmentService:
         self._db = db
         self._cipher = cipher
         self.rules = rules
+        self.waitlist_order = waitlist_order(rules)
         self._default_timezone = default_timezone
         self.clock = clock or Clock(default_timezone)
         self.reminders = reminders or ReminderPlan(fallback_zone=default_timezone)
@@ -264,7 +265,9 @@ class EnrollmentService:
     # -- helpers (all inside the caller's transaction) --
 
     async def _release(self, session: AsyncSession, live: Enrollment) -> int | None:
-        return await release(session, live, plan=self.reminders, now=self.clock.now())
+        return await release(
+            session, live, order=self.waitlist_order, plan=self.reminders, now=self.clock.now()
+        )
 
     async def _registration(self, session: AsyncSession, telegram_id: int) -> Registration:
         registration = await Repositories(session).registrations.by_telegram_id(telegram_id)
@@ -321,7 +324,9 @@ class EnrollmentService:
         view = await self._view_of(batches, await batches.get(enrollment.batch_id))
         position = None
         if enrollment.status == WAITLISTED:
-            position = await EnrollmentRepository(session).waitlist_position(enrollment)
+            position = await EnrollmentRepository(session).waitlist_position(
+                enrollment.id, enrollment.batch_id, self.waitlist_order
+            )
         return Placement(enrollment.status, position, view)
 
     async def _view_of(self, batches: BatchRepository, row: Batch) -> BatchView:
