@@ -13,7 +13,11 @@ the number of answers each step gets is counted, to find every update's first an
                                 [--updates 1500] [--users 150]
 
 A PostgreSQL database and the Redis database given are emptied first. BENCH_PROFILE=FILE
-runs the bot under cProfile (`python -m cProfile -o FILE`; read it with pstats).
+runs the bot under cProfile (`python -m cProfile -o FILE`; read it with pstats; SQLAlchemy's
+greenlets make its cumulative times meaningless). BENCH_PYSPY=FILE samples the bot during
+the burst only with py-spy (`--gil`: Python's own work; py-spy on PATH, `pip install
+py-spy`, not a project dependency) and prints the top functions by cumulative and by own
+share of the samples.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -31,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._bot_process import RUN, bot_env, start_bot  # noqa: E402
+from bench._stacks import tables  # noqa: E402
 from bench._update_mix import JOURNEY, QUESTIONS, queue_round, steps_of, variant  # noqa: E402
 from tests.databases import empty_database  # noqa: E402
 from tests.fake_bot_api import ApiCall, FakeBotAPI  # noqa: E402
@@ -139,12 +145,28 @@ async def burst(
 
 
 async def measure(
-    fake: FakeBotAPI, env: dict[str, str], command: tuple[str, ...], first_user: int, args
+    fake: FakeBotAPI,
+    env: dict[str, str],
+    command: tuple[str, ...],
+    first_user: int,
+    args: argparse.Namespace,
+    samples: Path | None = None,
 ) -> Result:
+    """Start the bot, calibrate, then the burst; py-spy samples the burst into `samples`."""
     process = await start_bot(fake, env, tempfile.mkdtemp(prefix="blk-path-"), command)
     try:
         answers = await calibrate(fake, first_user, echo=command == ECHO)
-        return await burst(fake, process.pid, first_user + 1_000, args, answers)
+        spy = None
+        if samples is not None:
+            spy = await asyncio.create_subprocess_exec(
+                "py-spy", "record", "--pid", str(process.pid), "--gil", "--format", "raw",
+                "--rate", "200", "-o", str(samples), stdout=asyncio.subprocess.DEVNULL,
+            )  # fmt: skip
+        result = await burst(fake, process.pid, first_user + 1_000, args, answers)
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)  # py-spy writes what it sampled, then exits
+            await spy.wait()
+        return result
     finally:
         process.terminate()
         await process.wait()
@@ -174,8 +196,9 @@ async def main(args: argparse.Namespace) -> None:
     await fake.start()
     env = bot_env(fake, database_url, **settings)
     command = bot_command(os.environ.get("BENCH_PROFILE"))
+    samples = Path(spy_file) if (spy_file := os.environ.get("BENCH_PYSPY")) else None
     echo = await measure(fake, env, ECHO, 7_000_000, args)
-    bot = await measure(fake, env, command, 8_000_000, args)
+    bot = await measure(fake, env, command, 8_000_000, args, samples)
     await fake.stop()
     store = database_url.split(":")[0] + (" + Redis" if args.redis_url else "")
     print(f"database: {store}; {args.updates} updates from {args.users} people")
@@ -185,6 +208,8 @@ async def main(args: argparse.Namespace) -> None:
         f"bot/echo: CPU per update {bot.cpu_ms / echo.cpu_ms:.1f}x, "
         f"updates/s {bot.rate / echo.rate:.2f}x"
     )
+    if samples is not None:
+        print(f"the bot's burst as py-spy sampled it ({samples}):\n{tables(samples)}")
 
 
 if __name__ == "__main__":
