@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from bot.faq import matching, words
 from bot.faq.content import MAX_ANSWER_LENGTH, FaqError, load_faq
 from bot.faq.matching import Document, Matcher, Strength
 from bot.faq.words import normalise, stem, terms
@@ -206,3 +207,29 @@ def test_a_clear_question_is_strong_and_a_vague_one_weak() -> None:
 def test_a_pasted_page_is_cut_to_the_first_words() -> None:
     page = "apakah ada sertifikat " + "lorem ipsum " * 2000
     assert MATCHER.rank(page).strength is Strength.NONE  # answered quickly, not guessed
+
+
+@given(
+    st.lists(st.text(alphabet="aiueokmnstrdpl", min_size=1, max_size=4200), min_size=1, max_size=60)
+)
+@example(["a" * 4200])
+@example([f"{n:02d}" + "kamerasendirilapang"[: 10 + n % 9] for n in range(60)])
+def test_the_work_per_question_is_bounded(typed: list[str]) -> None:
+    """Splitting run-together words and the typo search stem every cut of a word: a long
+    "word" or many unknown ones would cost seconds, so both are capped."""
+    stemmed: list[str] = []
+    real_stem = words.stem
+
+    def counting(word: str) -> str:
+        stemmed.append(word)
+        return real_stem(word)
+
+    words.stem = counting  # type: ignore[assignment]
+    try:
+        MATCHER.rank(" ".join(typed))
+    finally:
+        words.stem = real_stem
+    longest = matching._MAX_WORD_LENGTH + 1  # a longer typed word is cut to this
+    assert all(len(word) <= longest for word in stemmed)
+    per_guess = 4 * longest  # each cut: both pieces, then each checked as a word
+    assert len(stemmed) <= matching._MAX_WORDS + matching._MAX_GUESSES * per_guess

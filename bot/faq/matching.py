@@ -47,6 +47,12 @@ _MIN_PART_LENGTH = 2
 # How much BM25 (word frequency, entry length) counts next to the cover in the ranking.
 _RELEVANCE_SHARE = 0.3
 _MAX_WORDS = 40
+# Two words run together ("caradaftar") stay well under this; a longer "word" (a pasted
+# string, a held key) is unknown rather than tried at every cut, which costs seconds.
+_MAX_WORD_LENGTH = 30
+# Splitting and typo search cost milliseconds per word: a question gets this many, so a
+# message of random words cannot hold the bot up (the rest count as unknown words).
+_MAX_GUESSES = 6
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,8 @@ class Matcher:
     def candidates(self, text: str) -> list[Candidate]:
         """Every entry with its cover and BM25 score, the most likely first."""
         # A question is a sentence or two; a pasted page would only cost time.
-        typed = terms(" ".join(normalise(text).split()[:_MAX_WORDS]))
+        words = normalise(text).split()[:_MAX_WORDS]
+        typed = terms(" ".join(word[: _MAX_WORD_LENGTH + 1] for word in words))
         known, unknown_weight = self._resolve(typed)
         if not known or self._index is None:
             return []
@@ -155,10 +162,17 @@ class Matcher:
         """The typed stems the index knows, and the weight of those it does not."""
         known: list[str] = []
         unknown_weight = 0.0
+        guesses = _MAX_GUESSES
         for word in typed:
             if not self._content(word):
                 continue
-            found = self._known(word)
+            if word in self._idf:
+                found = [word]
+            elif guesses:
+                guesses -= 1
+                found = self._guess(word)
+            else:
+                found = []
             if found:
                 known.extend(found)
             elif word.isdigit():
@@ -167,10 +181,11 @@ class Matcher:
                 unknown_weight += self._unknown_idf
         return known, unknown_weight
 
-    def _known(self, word: str) -> list[str]:
-        """The index's stems for one typed stem: itself, two words run together, a typo."""
-        if word in self._idf:
-            return [word]
+    def _guess(self, word: str) -> list[str]:
+        """The index's stems for a typed stem it does not know: two words run together, or
+        a typo."""
+        if len(word) > _MAX_WORD_LENGTH:
+            return []
         for cut in range(_MIN_PART_LENGTH, len(word) - _MIN_PART_LENGTH + 1):
             pieces = (word[:cut], word[cut:])
             parts = [terms(piece) for piece in pieces]
