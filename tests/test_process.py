@@ -71,7 +71,11 @@ async def test_sigkill_mid_registration_resumes_at_the_same_question(
         await chat.send("/daftar", "Persetujuan")
         await chat.press("Saya setuju", "nama lengkap")
         await chat.send("Siti Aminah", "NIK")
-        await chat.send("3201014112900001", "Sabtu, 1 Desember 1990", "Perempuan")
+        nik = fake_api.message(8101, "3201014112900001")
+        await chat.expect("Sabtu, 1 Desember 1990", "Perempuan")
+        # Killed once the answer's receipt is written (the update is confirmed after it): a
+        # kill between Telegram's answer and the receipt would send the answer again.
+        await fake_api.wait_confirmed(nik)
         process.send_signal(signal.SIGKILL)
         assert await process.wait() == -signal.SIGKILL
 
