@@ -21,6 +21,7 @@ LONG_NUMBER = re.compile(r"\d(?:[\s.\-/()]{0,2}\d){4,}")
         ("umur 45 masih bisa? gelombang 2", "umur 45 masih bisa? gelombang 2"),
         ("  banyak    spasi  ", "banyak spasi"),
         ("a" * 199 + " b", "a" * 199),
+        ("ada\x00 asrama\x1b?\x7f", "ada asrama ?"),
     ],
 )
 def test_long_numbers_are_removed_and_short_ones_kept(typed: str, stored: str) -> None:
@@ -32,4 +33,5 @@ def test_no_long_number_survives_and_the_result_is_stable(text: str) -> None:
     stored = without_numbers(text)
     assert LONG_NUMBER.search(stored) is None
     assert len(stored) <= MAX_QUESTION_LENGTH
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in stored)
     assert without_numbers(stored) == stored

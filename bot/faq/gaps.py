@@ -27,6 +27,9 @@ MAX_QUESTION_LENGTH = 200
 # Five or more digits, with the separators people type between them ("0812-3456",
 # "3201 0112"): never a count worth keeping in a question about the training.
 _NUMBER = re.compile(r"\+?\d(?:[\s.\-/()]{0,2}\d){4,}")
+# Control characters (NUL among them, which PostgreSQL refuses in text) mean nothing to
+# the coordinator reading the list.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class GapKind(StrEnum):
@@ -44,8 +47,10 @@ class Gap:
 
 
 def without_numbers(text: str) -> str:
-    """The question as stored: long numbers removed, single-spaced, at most 200 characters."""
-    return " ".join(_NUMBER.sub(" ", text).split())[:MAX_QUESTION_LENGTH].rstrip()
+    """The question as stored: long numbers and control characters removed, single-spaced,
+    at most 200 characters."""
+    readable = _NUMBER.sub(" ", _CONTROL.sub(" ", text))
+    return " ".join(readable.split())[:MAX_QUESTION_LENGTH].rstrip()
 
 
 class FaqGapService:
