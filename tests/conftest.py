@@ -22,15 +22,30 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
 
+# Fixtures through which a test reaches TEST_DATABASE_URL or TEST_REDIS_URL.
+SERVICE_FIXTURES = frozenset({"database_url", "redis_url"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Without TEST_DATABASE_URL, tests of PostgreSQL-only behaviour are not collected (they
-    run in the PostgreSQL pass of `.ci/run`), rather than reported as skipped."""
+    """Each test runs in the pass where it can tell something (`.ci/run` has two).
+
+    Without TEST_DATABASE_URL, tests of PostgreSQL-only behaviour are deselected, rather than
+    reported as skipped. With it, tests that touch neither database nor Redis are deselected:
+    the SQLite pass already ran them against the same code.
+    """
     if TEST_DATABASE_URL:
-        return
-    postgres_only = [item for item in items if item.get_closest_marker("postgres_only")]
-    if postgres_only:
-        config.hook.pytest_deselected(items=postgres_only)
-        items[:] = [item for item in items if item not in postgres_only]
+        idle = [item for item in items if not SERVICE_FIXTURES & set(_fixtures(item))]
+    else:
+        idle = [item for item in items if item.get_closest_marker("postgres_only")]
+    if idle:
+        config.hook.pytest_deselected(items=idle)
+        idle_ids = {id(item) for item in idle}
+        items[:] = [item for item in items if id(item) not in idle_ids]
+
+
+def _fixtures(item: pytest.Item) -> list[str]:
+    """Every fixture the test uses, directly or through other fixtures."""
+    return list(getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture
