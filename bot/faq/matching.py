@@ -104,8 +104,9 @@ class Matcher:
     def __init__(self, documents: Iterable[Document]) -> None:
         self._docs = list(documents)
         # Function words ("mau", "ada", "yang") say nothing about the topic, except those
-        # the FAQ file lists in its keywords ("kapan", "berapa lama", "minta uang").
-        self._keywords = {w for doc in self._docs for k in doc.keywords for w in terms(k)}
+        # the FAQ file lists as a keyword on their own ("kapan", "lama"): inside a phrase
+        # ("tidak ada kursi") they would make every "ada ... ga?" look like that entry.
+        self._keywords = {w for doc in self._docs for k in doc.keywords for w in _single(terms(k))}
         stems = [[w for w in _document_terms(doc) if self._content(w)] for doc in self._docs]
         self._stems = [frozenset(doc_stems) for doc_stems in stems]
         total = len(self._docs)
@@ -212,3 +213,7 @@ def _document_words(doc: Document) -> list[str]:
 
 def _document_terms(doc: Document) -> list[str]:
     return [stem(word) for word in _document_words(doc)]
+
+
+def _single(words: tuple[str, ...]) -> tuple[str, ...]:
+    return words if len(words) == 1 else ()
