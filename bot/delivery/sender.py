@@ -51,6 +51,7 @@ from pydantic import ValidationError
 
 from bot.clock import Clock
 from bot.crash_log import crash_trace
+from bot.delivery.call_source import calling_as_sender
 from bot.delivery.circuit_breaker import CircuitBreaker
 from bot.delivery.outbox import Outgoing
 from bot.delivery.outbox_calls import Outcome, OutcomeKind, build_method, record_outcome
@@ -302,6 +303,7 @@ class Sender:
 
     async def _attempt(self, row: OutboxMessage) -> Outcome:
         """One row: build its call, wait for its turn, call Telegram, say how it went."""
+        calling_as_sender()  # this task's calls count as the sender's (metrics)
         calls = await self._calls(row)
         if isinstance(calls, Outcome):
             return calls

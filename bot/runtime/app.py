@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
@@ -35,6 +35,7 @@ from bot.runtime.config import Settings
 from bot.runtime.flood import FloodGuard
 from bot.runtime.i18n import CatalogI18n, create_i18n
 from bot.runtime.keys import resolve_data_key
+from bot.runtime.metrics import Metrics
 from bot.services import Services
 from bot.tickets.service import TicketService
 from bot.training.batch_admin import BatchAdmin
@@ -60,6 +61,7 @@ class App:
     storage: BaseStorage
     isolation: BaseEventIsolation
     flood: FloodGuard
+    metrics: Metrics = field(default_factory=Metrics)  # this bot's own registry
 
     async def close(self) -> None:
         await self.storage.close()

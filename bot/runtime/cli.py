@@ -14,6 +14,7 @@ from bot.errors import ConfigError
 from bot.registration.personal_data import InvalidDataKey, generate_data_key
 from bot.runtime.config import Settings, load_settings
 from bot.runtime.console_text import plain
+from bot.runtime.logs import configure_logging
 from storage.instance_lock import AnotherInstanceRunning
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ async def _migrate(settings: Settings) -> None:
         await db.close()
 
 
-def _dispatch(args: argparse.Namespace) -> None:
+def _dispatch(args: argparse.Namespace, level: int) -> None:
     if args.command == "genkey":
         print(generate_data_key())
         return
@@ -166,6 +167,7 @@ def _dispatch(args: argparse.Namespace) -> None:
         print(files("bot.data").joinpath(TEMPLATES[args.kind]).read_text("utf-8"), end="")
         return
     settings = load_settings()
+    configure_logging(level, settings.log_format)
     if args.command == "run":
         from bot.runtime.runner import run
 
@@ -187,10 +189,9 @@ def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     # The console is a conversation on the same terminal: only warnings interrupt it.
     level = logging.WARNING if args.command == "console" else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(level)  # LOG_FORMAT applies once the settings are read
     try:
-        _dispatch(args)
+        _dispatch(args, level)
     except (ConfigError, InvalidDataKey, AnotherInstanceRunning) as exc:
         print(f"blk-bot: {exc}", file=sys.stderr)
         sys.exit(2)

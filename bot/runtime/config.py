@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     flood_max_updates: int = Field(default=20, ge=1)
     flood_window_seconds: float = Field(default=10, gt=0)
     flood_cooldown_seconds: float = Field(default=30, ge=0)
+    # Log lines as text, or one JSON object per line for a log collector.
+    log_format: Literal["text", "json"] = "text"
+    # "host:port" where `run` serves /healthz and /metrics in polling mode; off when unset.
+    ops_listen: str | None = Field(default=None, pattern=r"^(\[[0-9a-fA-F:]+\]|[\w.-]*):\d{1,5}$")
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -16,6 +16,7 @@ from bot.runtime.app import App
 from bot.runtime.draining import DrainingDispatcher
 from bot.runtime.flood_middleware import FloodMiddleware
 from bot.runtime.i18n import UserLocaleMiddleware
+from bot.runtime.metrics_hooks import UpdateMetrics, watch_bots
 from handlers import root_router
 from storage.transient_errors import is_transient
 
@@ -25,6 +26,10 @@ def build_dispatcher(app: App) -> DrainingDispatcher:
     dp["services"] = app.services
     dp["preferences"] = app.services.preferences
     dp["settings"] = app.settings
+    # Every update counted and timed, however it arrived; every Bot API call of the bots
+    # this dispatcher starts with (polling or webhook) counted.
+    dp.update.outer_middleware(UpdateMetrics(app.metrics))
+    dp.startup.register(watch_bots(app.metrics))
     UserLocaleMiddleware(app.i18n, app.services.preferences).setup(dp)
     # After the locale (its "slow down" is translated), before any filter or handler.
     flood = FloodMiddleware(app.flood, app.services.roles)

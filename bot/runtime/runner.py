@@ -24,6 +24,7 @@ from bot.runtime.background import every
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
 from bot.runtime.instance_watch import InstanceLockKeeper
+from bot.runtime.ops import Ops, ops_server
 from handlers.common.commands import publish_commands
 from handlers.coordinators.staff_menu import publish_staff_menus
 from handlers.delivery.templates import notice_renderer
@@ -242,9 +243,12 @@ async def run(settings: Settings) -> None:
             logger.info("bot @%s is polling %s", me.username, settings.telegram_api_url)
             keeper = InstanceLockKeeper(lock, settings.instance_lock_check_seconds)
             watching = asyncio.create_task(keeper.run(stop))
+            ops = Ops(app.db, bot, app.metrics, app.clock, settings.redis_url)
             try:
-                await serve(app, bot, dp, stop)
+                async with ops_server(settings.ops_listen, ops):
+                    await serve(app, bot, dp, stop)
             finally:
+                await ops.close()
                 stop.set()  # the keeper ends its round before the lock is released
                 await watching
         if keeper.taken:
