@@ -18,7 +18,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.faq.matching import Document, Matcher, Ranking
+from bot.faq.matching import Candidate, Document, Matcher, Ranking
 from bot.languages import SUPPORTED_LOCALES
 
 __all__ = ["Entry", "Faq", "FaqError", "Topic", "load_faq"]
@@ -77,6 +77,10 @@ class Faq:
 
     def match(self, text: str) -> Ranking:
         return self._matcher.rank(text)
+
+    def candidates(self, text: str) -> list[Candidate]:
+        """Every entry scored for the text; for calibrating the decision."""
+        return self._matcher.candidates(text)
 
     def reload(self) -> None:
         """Read and check the file again and use it from now on; on a FaqError the

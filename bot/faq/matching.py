@@ -3,36 +3,44 @@
 Each entry's questions (every language) and keywords are reduced to stems
 (``bot.faq.words``) and indexed once with BM25 (``bm25s``). A typed word the index does not
 know is looked at twice more: two words typed without a space ("caradaftar"), then a typo
-(rapidfuzz against every known word, "sertifkat"). BM25 ranks the entries; how sure the
-bot may be is decided from two measures that do not depend on the question's length:
-how much of the question's informative weight (IDF) the best entry covers — a word no
-entry has, such as "prakerja", weighs a lot against every entry — and how far the best
-entry is ahead of the runner-up. (Whether the two share a topic was tried as a third
-measure; on the dev set it did not separate right answers from wrong ones.)
+(rapidfuzz against every known word, "sertifkat"). Function words ("boleh", "di mana") count only a
+little, as hints that tell apart entries sharing their topic words.
+
+BM25 ranks the entries; how sure the bot may be is decided from two measures that do
+not depend on the question's length: how much of the question's informative weight
+(IDF) the best entry covers — a word no entry has, such as "prakerja", weighs a lot
+against every entry — and how far the best entry is ahead of the runner-up. A logistic
+model over the two, fitted on tests/faq_dev.toml by ``bench/faq_calibrate.py`` and kept
+in ``bot/data/faq_decision.toml``, gives the chance that the best entry is right; the
+answer is shown at once only when that chance is high. (Whether #1 and #2 share a topic,
+and the runner-up's own cover, were tried as further inputs; on the dev set they did not
+separate right answers from wrong ones.)
 """
 
 from __future__ import annotations
 
 import math
+import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from importlib.resources import files
 
 import bm25s
 from rapidfuzz import fuzz, process
 
 from bot.faq.words import is_function_word, normalise, stem, terms
 
-__all__ = ["Document", "Match", "Matcher", "Ranking", "Strength"]
+__all__ = ["Decision", "Document", "Match", "Matcher", "Ranking", "Strength", "decision_inputs"]
 
-# The decision, calibrated on tests/faq_dev.toml (never on the hold-out) for the most
-# right answers at once with at most 1% wrong ones. An answer is shown at once when the
-# best entry covers at least DIRECT_COVER of the question's weight and its confidence
-# leads the runner-up's by DIRECT_LEAD; from OFFER_COVER the closest three are offered
-# as buttons next to "Tanya petugas"; below, only "Tanya petugas" and the menu.
-DIRECT_COVER = 0.6
-DIRECT_LEAD = 0.15
+# From this cover the closest three are offered as buttons next to "Tanya petugas";
+# below, only "Tanya petugas" and the menu.
 OFFER_COVER = 0.3
+# A near tie (the runner-up's confidence within this of the best's) is offered, never
+# answered: the typed words do not tell the two apart ("jkp" alone fits three entries),
+# and the dev set has too few such questions to learn a chance from.
+MIN_LEAD = 0.05
 # A word no entry knows weighs this many times the rarest known word ("bitcoin" says the
 # question is about something else); an unknown number ("umur 45") says little, and an
 # unknown function word ("mau", "dong") nothing.
@@ -46,6 +54,8 @@ _SAME_WORD_BY_LENGTH = {4: 100.0, 5: 100.0, 6: 90.0}
 _MIN_PART_LENGTH = 2
 # How much BM25 (word frequency, entry length) counts next to the cover in the ranking.
 _RELEVANCE_SHARE = 0.3
+# What a function word found in an entry's own wording counts, as a share of its IDF.
+_HINT_SHARE = 0.2
 _MAX_WORDS = 40
 # Two words run together ("caradaftar") stay well under this; a longer "word" (a pasted
 # string, a held key) is unknown rather than tried at every cut, which costs seconds.
@@ -53,6 +63,32 @@ _MAX_WORD_LENGTH = 30
 # Splitting and typo search cost milliseconds per word: a question gets this many, so a
 # message of random words cannot hold the bot up (the rest count as unknown words).
 _MAX_GUESSES = 6
+
+
+@dataclass(frozen=True)
+class Decision:
+    """When to answer at once: P(right) = 1 / (1 + e^-(intercept + cover·c + lead·l)),
+    answered when at least ``answer_from``."""
+
+    intercept: float
+    cover: float
+    lead: float
+    answer_from: float
+
+    def chance(self, cover: float, lead: float) -> float:
+        z = self.intercept + self.cover * cover + self.lead * lead
+        return 1 / (1 + math.exp(-z))
+
+    def answers(self, cover: float, lead: float) -> bool:
+        return lead >= MIN_LEAD and self.chance(cover, lead) >= self.answer_from
+
+
+@cache
+def fitted_decision() -> Decision:
+    """The decision ``bench/faq_calibrate.py`` fitted on the dev set."""
+    text = (files("bot") / "data" / "faq_decision.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    return Decision(data["intercept"], data["cover"], data["lead"], data["answer_from"])
 
 
 @dataclass(frozen=True)
@@ -101,8 +137,9 @@ class Candidate:
 class Matcher:
     """Ranks documents for a typed question; built once at load, then read-only."""
 
-    def __init__(self, documents: Iterable[Document]) -> None:
+    def __init__(self, documents: Iterable[Document], decision: Decision | None = None) -> None:
         self._docs = list(documents)
+        self._decision = decision or fitted_decision()
         # Function words ("mau", "ada", "yang") say nothing about the topic, except those
         # the FAQ file lists as a keyword on their own ("kapan", "lama"): inside a phrase
         # ("tidak ada kursi") they would make every "ada ... ga?" look like that entry.
@@ -123,6 +160,17 @@ class Matcher:
         self._spellings.update((word, word) for word in df)
         self._spellings = {w: s for w, s in self._spellings.items() if s in self._idf}
         self._written = list(self._spellings)
+        # Function words in an entry's own wording ("boleh ikut", "di mana") hint at it a
+        # little: enough to tell apart entries that share their topic words.
+        hints = [{w for w in _document_terms(doc) if not self._content(w)} for doc in self._docs]
+        self._hints = [frozenset(doc_hints) for doc_hints in hints]
+        hint_df: dict[str, int] = {}
+        for doc_hints in self._hints:
+            for word in doc_hints:
+                hint_df[word] = hint_df.get(word, 0) + 1
+        self._hint_idf = {
+            w: _HINT_SHARE * math.log(1 + (total - n + 0.5) / (n + 0.5)) for w, n in hint_df.items()
+        }
         self._index: bm25s.BM25 | None = None
         if total:
             self._index = bm25s.BM25()
@@ -133,9 +181,7 @@ class Matcher:
         offered = tuple(Match(c.id, round(c.confidence, 4)) for c in found[:limit] if c.cover > 0)
         if not offered or found[0].cover < OFFER_COVER:
             return Ranking((), Strength.NONE)
-        best = found[0]
-        lead = best.confidence - (found[1].confidence if len(found) > 1 else 0.0)
-        if best.cover >= DIRECT_COVER and lead >= DIRECT_LEAD:
+        if self._decision.answers(*decision_inputs(found)):
             return Ranking(offered, Strength.STRONG)
         return Ranking(offered, Strength.WEAK)
 
@@ -147,13 +193,18 @@ class Matcher:
         known, unknown_weight = self._resolve(typed)
         if not known or self._index is None:
             return []
+        hints = {word for word in typed if word in self._hint_idf}
         scores = self._index.get_scores(known)
         top = float(scores.max()) or 1.0
         weight = sum(self._idf[word] for word in known) + unknown_weight
+        weight += sum(self._hint_idf[word] for word in hints)
         found = []
-        for doc, stems, score in zip(self._docs, self._stems, scores, strict=True):
-            cover = sum(self._idf[word] for word in known if word in stems) / weight
-            found.append(Candidate(doc.id, cover, float(score) / top))
+        for doc, stems, doc_hints, score in zip(
+            self._docs, self._stems, self._hints, scores, strict=True
+        ):
+            covered = sum(self._idf[word] for word in known if word in stems)
+            covered += sum(self._hint_idf[word] for word in hints & doc_hints)
+            found.append(Candidate(doc.id, covered / weight, float(score) / top))
         return sorted(found, key=lambda c: -c.confidence)
 
     def _content(self, word: str) -> bool:
@@ -205,6 +256,12 @@ class Matcher:
         """A piece of a run-together word that the index knows as a word of its own."""
         found = terms(piece)
         return len(piece) >= _MIN_FUZZY_LENGTH and len(found) == 1 and found[0] in self._idf
+
+
+def decision_inputs(found: Sequence[Candidate]) -> tuple[float, float]:
+    """The best entry's cover and its confidence's lead over the runner-up."""
+    lead = found[0].confidence - (found[1].confidence if len(found) > 1 else 0.0)
+    return found[0].cover, lead
 
 
 def _document_words(doc: Document) -> list[str]:
