@@ -1,13 +1,16 @@
 """Logs hold no personal data: a registration whose save fails in the database leaves no
-fragment of the name, NIK or phone typed in any log line, SQL statement logs included."""
+fragment of the name, NIK or phone typed in any log line, SQL statement logs included, in
+the text format and in JSON lines (LOG_FORMAT=json)."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from bot.runtime.logs import JsonFormatter
 from storage.models import Registration
 from storage.repositories import RegistrationRepository
 from tests.harness import Chat
@@ -37,3 +40,26 @@ async def test_a_failed_save_logs_nothing_the_person_typed(
     assert "INSERT INTO" in logged  # statements were logged...
     assert "IntegrityError" in logged  # ...and so was the crash, by type and place
     assert [fragment for fragment in TYPED if fragment in logged] == []
+
+    lines = [JsonFormatter().format(record) for record in caplog.records]
+    parsed = [json.loads(line) for line in lines]  # each record one JSON object, one line
+    assert all("\n" not in line for line in lines)
+    assert {"time", "level", "logger", "message"} <= set(parsed[0])
+    assert any("IntegrityError" in json.dumps(line) for line in parsed)
+    assert [fragment for fragment in TYPED if any(fragment in line for line in lines)] == []
+
+
+def test_a_json_line_keeps_extra_fields_and_an_exception_without_its_message() -> None:
+    try:
+        raise ValueError(f"invalid NIK {NIK}")
+    except ValueError as error:
+        record = logging.makeLogRecord(
+            {"name": "bot.test", "levelname": "ERROR", "msg": "update %s failed", "args": (42,)}
+        )
+        record.exc_info = (type(error), error, error.__traceback__)
+        record.update_id = 42
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "update 42 failed"
+    assert (line["logger"], line["level"], line["update_id"]) == ("bot.test", "ERROR", 42)
+    assert line["exception"].startswith("builtins.ValueError at ")
+    assert NIK not in json.dumps(line)
