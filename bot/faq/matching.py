@@ -54,7 +54,9 @@ _SAME_WORD_BY_LENGTH = {4: 100.0, 5: 100.0, 6: 90.0}
 _MIN_PART_LENGTH = 2
 # How much BM25 (word frequency, entry length) counts next to the cover in the ranking.
 _RELEVANCE_SHARE = 0.3
-# What a function word found in an entry's own wording counts, as a share of its IDF.
+# How much the function words an entry shares with the question count in the ranking
+# (not in the cover, so "boleh ... bisa ... ga" never makes an entry look certain);
+# 0.2 did best of 0.05–0.2 on the dev set.
 _HINT_SHARE = 0.2
 _MAX_WORDS = 40
 # Two words run together ("caradaftar") stay well under this; a longer "word" (a pasted
@@ -122,16 +124,22 @@ class Ranking:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One entry for one question: the share of the question's weight it covers (0–1) and
-    its BM25 score relative to the best entry's (0–1)."""
+    """One entry for one question: the share of the question's weight it covers (0–1), its
+    BM25 score relative to the best entry's (0–1), and the share of the question's
+    function words ("boleh", "di mana") its own wording has (0–1)."""
 
     id: str
     cover: float
     relevance: float
+    hint: float = 0.0
 
     @property
     def confidence(self) -> float:
-        return (1 - _RELEVANCE_SHARE) * self.cover + _RELEVANCE_SHARE * self.relevance
+        return (
+            (1 - _RELEVANCE_SHARE) * self.cover
+            + _RELEVANCE_SHARE * self.relevance
+            + _HINT_SHARE * self.hint
+        )
 
 
 class Matcher:
@@ -144,7 +152,11 @@ class Matcher:
         # the FAQ file lists as a keyword on their own ("kapan", "lama"): inside a phrase
         # ("tidak ada kursi") they would make every "ada ... ga?" look like that entry.
         self._keywords = {w for doc in self._docs for k in doc.keywords for w in _single(terms(k))}
-        stems = [[w for w in _document_terms(doc) if self._content(w)] for doc in self._docs]
+        # A number says little about the topic ("umur 60", "60 persen"): never indexed.
+        stems = [
+            [w for w in _document_terms(doc) if self._content(w) and not w.isdigit()]
+            for doc in self._docs
+        ]
         self._stems = [frozenset(doc_stems) for doc_stems in stems]
         total = len(self._docs)
         df: dict[str, int] = {}
@@ -162,14 +174,14 @@ class Matcher:
         self._written = list(self._spellings)
         # Function words in an entry's own wording ("boleh ikut", "di mana") hint at it a
         # little: enough to tell apart entries that share their topic words.
-        hints = [{w for w in _document_terms(doc) if not self._content(w)} for doc in self._docs]
+        hints = [{w for w in _document_terms(doc) if self._hint(w)} for doc in self._docs]
         self._hints = [frozenset(doc_hints) for doc_hints in hints]
         hint_df: dict[str, int] = {}
         for doc_hints in self._hints:
             for word in doc_hints:
                 hint_df[word] = hint_df.get(word, 0) + 1
         self._hint_idf = {
-            w: _HINT_SHARE * math.log(1 + (total - n + 0.5) / (n + 0.5)) for w, n in hint_df.items()
+            w: math.log(1 + (total - n + 0.5) / (n + 0.5)) for w, n in hint_df.items()
         }
         self._index: bm25s.BM25 | None = None
         if total:
@@ -197,18 +209,21 @@ class Matcher:
         scores = self._index.get_scores(known)
         top = float(scores.max()) or 1.0
         weight = sum(self._idf[word] for word in known) + unknown_weight
-        weight += sum(self._hint_idf[word] for word in hints)
+        hint_weight = sum(self._hint_idf[word] for word in hints) or 1.0
         found = []
         for doc, stems, doc_hints, score in zip(
             self._docs, self._stems, self._hints, scores, strict=True
         ):
-            covered = sum(self._idf[word] for word in known if word in stems)
-            covered += sum(self._hint_idf[word] for word in hints & doc_hints)
-            found.append(Candidate(doc.id, covered / weight, float(score) / top))
+            cover = sum(self._idf[word] for word in known if word in stems) / weight
+            hint = sum(self._hint_idf[word] for word in hints & doc_hints) / hint_weight
+            found.append(Candidate(doc.id, cover, float(score) / top, hint))
         return sorted(found, key=lambda c: -c.confidence)
 
     def _content(self, word: str) -> bool:
         return word in self._keywords or not is_function_word(word)
+
+    def _hint(self, word: str) -> bool:
+        return not self._content(word) and not word.isdigit()
 
     def _resolve(self, typed: Sequence[str]) -> tuple[list[str], float]:
         """The typed stems the index knows, and the weight of those it does not."""
@@ -216,6 +231,9 @@ class Matcher:
         unknown_weight = 0.0
         guesses = _MAX_GUESSES
         for word in typed:
+            if word.isdigit():
+                unknown_weight += self._number_idf
+                continue
             if not self._content(word):
                 continue
             if word in self._idf:
@@ -227,8 +245,6 @@ class Matcher:
                 found = []
             if found:
                 known.extend(found)
-            elif word.isdigit():
-                unknown_weight += self._number_idf
             else:
                 unknown_weight += self._unknown_idf
         return known, unknown_weight
