@@ -1,4 +1,6 @@
 """One polling bot per database: a second `blk-bot run` would fight the first over getUpdates.
+Also the leader lock: with several processes (webhook mode), the one holding it runs the
+periodic jobs.
 
 The lock is one the operating system or the database server drops when the holder dies,
 so a SIGKILLed or crashed bot never leaves a stale lock behind and restarts at once.
@@ -29,6 +31,7 @@ from storage.transient_errors import is_transient
 CHECK_TIMEOUT = 10.0
 # Any constant 64-bit number that no other program on the same PostgreSQL uses.
 ADVISORY_LOCK_KEY = 0x0B1C_B071_A57
+LEADER_LOCK_KEY = ADVISORY_LOCK_KEY + 1
 ALREADY_RUNNING = (
     "Another blk-bot is already running on this database; stop it first "
     "(or use webhook mode when it exists)."
@@ -65,6 +68,9 @@ class InstanceLock:
     async def check(self) -> LockState:
         return LockState.HELD
 
+    async def release(self) -> None:
+        return None
+
 
 class _AdvisoryLock(InstanceLock):
     """A session-level advisory lock on a connection of its own.
@@ -73,8 +79,8 @@ class _AdvisoryLock(InstanceLock):
     releases the lock when the connection ends, including when the process is killed.
     """
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, db: Database, key: int = ADVISORY_LOCK_KEY) -> None:
+        self.db, self.key = db, key
         self._conn: AsyncConnection | None = None
         self._backend_pid: int | None = None
 
@@ -86,7 +92,7 @@ class _AdvisoryLock(InstanceLock):
             row = (
                 await conn.execute(
                     text("SELECT pg_try_advisory_lock(:key), pg_backend_pid()"),
-                    {"key": ADVISORY_LOCK_KEY},
+                    {"key": self.key},
                 )
             ).one()
         except BaseException:
@@ -122,7 +128,7 @@ class _AdvisoryLock(InstanceLock):
         conn, self._conn = self._conn, None
         try:
             # The connection goes back to the pool, where the lock would otherwise stay.
-            await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
+            await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
         except Exception as error:
             if not is_transient(error):
                 raise
@@ -157,6 +163,18 @@ async def instance_lock(db: Database) -> AsyncIterator[InstanceLock]:
         yield lock
     finally:
         await lock.release()
+
+
+async def try_leader_lock(db: Database) -> InstanceLock | None:
+    """The leader lock if no other process holds it now, else None; `release` it when done.
+
+    SQLite has one process (the instance lock), which always leads. Raises a transient
+    database error while PostgreSQL cannot be reached.
+    """
+    if db.is_sqlite:
+        return InstanceLock()
+    lock = _AdvisoryLock(db, LEADER_LOCK_KEY)
+    return lock if await lock.acquire() else None
 
 
 @contextmanager

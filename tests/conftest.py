@@ -26,17 +26,27 @@ TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 SERVICE_FIXTURES = frozenset({"database_url", "redis_url"})
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "redis_only: needs a real Redis server (collected only when TEST_REDIS_URL is set)",
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each test runs in the pass where it can tell something (`.ci/run` has two).
 
     Without TEST_DATABASE_URL, tests of PostgreSQL-only behaviour are deselected, rather than
     reported as skipped. With it, tests that touch neither database nor Redis are deselected:
-    the SQLite pass already ran them against the same code.
+    the SQLite pass already ran them against the same code. Without TEST_REDIS_URL, tests
+    of Redis-only behaviour are deselected too.
     """
     if TEST_DATABASE_URL:
         idle = [item for item in items if not SERVICE_FIXTURES & set(_fixtures(item))]
     else:
         idle = [item for item in items if item.get_closest_marker("postgres_only")]
+    if not TEST_REDIS_URL:
+        idle += [i for i in items if i.get_closest_marker("redis_only") and i not in idle]
     if idle:
         config.hook.pytest_deselected(items=idle)
         idle_ids = {id(item) for item in idle}

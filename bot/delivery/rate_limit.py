@@ -9,7 +9,8 @@ The per-chat interval only delays messages to that chat: a caller first waits fo
 chat, then queues (first come, first served) for a global slot, so a chat that has to wait
 does not hold up the others, and no caller starves.
 
-Limits are per process: with N senders sharing one database, give each rate/N.
+Limits are per process: `shared_rate_limit.SharedRateLimiter` keeps them in Redis so that
+several processes of one bot share them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import asyncio
 import math
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -64,12 +66,18 @@ class RateLimiter:
         lock), so nobody starves. Deadlines are re-read after every sleep (a 429 pause may
         come meanwhile) and nothing is reserved while waiting: cancelling is safe.
         """
+        async with self._chat_turn(chat_id):
+            await self._sleep_until(lambda: self._chat_ready.get(chat_id, -math.inf))
+            return await self.acquire_slot(chat_id)
+
+    @asynccontextmanager
+    async def _chat_turn(self, chat_id: int) -> AsyncIterator[None]:
+        """Callers for one chat one at a time, in call order; the lock goes with the last."""
         lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
         self._chat_users[chat_id] += 1
         try:
             async with lock:
-                await self._sleep_until(lambda: self._chat_ready.get(chat_id, -math.inf))
-                return await self.acquire_slot(chat_id)
+                yield
         finally:
             self._chat_users[chat_id] -= 1
             if not self._chat_users[chat_id]:
@@ -86,8 +94,12 @@ class RateLimiter:
             await self._sleep_until(lambda: max(self._next_slot, self._paused_until))
             now = self._clock()
             self._next_slot = max(self._next_slot, now - self._tolerance) + self._slot
-            if chat_id is not None:
-                self._chat_ready[chat_id] = now + self.per_chat_interval
+        return self._granted(chat_id, now)
+
+    def _granted(self, chat_id: int | None, now: float) -> float:
+        """Start `chat_id`'s interval at `now`, the grant's time, and return it."""
+        if chat_id is not None:
+            self._chat_ready[chat_id] = now + self.per_chat_interval
         if len(self._chat_ready) > 512:
             self._forget_idle_chats(now)
         return now
@@ -105,6 +117,9 @@ class RateLimiter:
 
     def pause_remaining(self) -> float:
         return max(0.0, self._paused_until - self._clock())
+
+    async def close(self) -> None:
+        """Nothing to release here; the shared limiter closes its Redis client."""
 
     def cooling_chats(self) -> set[int]:
         """Chats that must still wait for their per-chat interval."""

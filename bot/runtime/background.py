@@ -27,5 +27,11 @@ async def every(seconds: float, job: Callable[[], Awaitable[object]], stop: asyn
                 )
             else:
                 logger.error("background job %s failed: %s", name, crash_trace(error))
-        with suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), seconds)
+        await stopped_within(stop, seconds)
+
+
+async def stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait for `stop` at most `seconds`; whether it is set."""
+    with suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()

@@ -36,8 +36,15 @@ class Settings(BaseSettings):
     dev_key_file: Path = Path("./data/dev-data-key")
     default_locale: str = "id"
     timezone: str = "Asia/Jakarta"
-    # Messages per second of this process's outbox sender; with N bot processes use ~29/N.
+    # Messages per second the bot sends (outbox and answers together). With REDIS_URL set,
+    # all the bot's processes share this budget through Redis; without, it is one process's.
     outbox_rate: float = Field(default=29.5, gt=0, le=1000)
+    # How many processes serve the bot (webhook mode): while Redis cannot be reached, each
+    # sends at most OUTBOX_RATE / INSTANCES on its own.
+    instances: int = Field(default=1, ge=1, le=64)
+    # Every process tries the leader lock this often; its holder runs the periodic jobs
+    # (reminders, escalation, retention, ...), so they move on within this when it dies.
+    leader_check_seconds: float = Field(default=5, gt=0, le=300)
     # A message claimed by a process that died is sent again after this many seconds.
     outbox_lease_seconds: float = Field(default=60, ge=1)
     # While Telegram answers 5xx or cannot be reached the sender pauses and probes with one

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from contextlib import suppress
 
 from bot.backoff import Backoff
 from bot.crash_log import crash_trace
 from bot.delivery.polling import RETRY_CAP
+from bot.runtime.background import stopped_within
 from storage.instance_lock import InstanceLock, LockState
 from storage.transient_errors import describe, is_transient
 
@@ -32,7 +32,7 @@ class InstanceLockKeeper:
         self.taken = False
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not await _stopped_within(stop, self.seconds):
+        while not await stopped_within(stop, self.seconds):
             state = await self._check(stop)
             if state is LockState.TAKEN_AGAIN:
                 logger.warning("instance lock: its database connection was lost; taken again")
@@ -59,9 +59,3 @@ class InstanceLockKeeper:
                 )
             await self.backoff.wait(stop)
         return None
-
-
-async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
-    with suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), seconds)
-    return stop.is_set()
