@@ -107,8 +107,9 @@ def stem(word: str) -> str:
             if rewritten != word and (dictionary.contains(candidate) or candidate in _slang()):
                 root = candidate
                 break
-    # The root may itself be informal ("diingetin" → "inget" → "ingat").
-    standard = _slang().get(root, "").split()
+    # The root may itself be informal ("diingetin" → "inget" → "ingat"); a standard root
+    # stays ("pemilu" → "milu", a word of its own, not Sundanese "milu" for "ikut").
+    standard = [] if dictionary.contains(root) else _slang().get(root, "").split()
     return standard[0] if len(standard) == 1 else root
 
 
