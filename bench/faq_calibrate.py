@@ -8,11 +8,14 @@ never answered), the two decision inputs
 (``bot.faq.matching.decision_inputs``: the best entry's cover and its lead over the
 runner-up) are paired with whether the best entry is the right one (a question the FAQ
 cannot answer has no right entry). A logistic regression (Newton's method, a little L2
-so that a clean split stays finite) turns them into a chance of being right. The bar
-``answer_from`` is the lowest chance at which, on 5-fold cross-validated chances, wrong
-direct answers stay within WRONG_DIRECT of all dev questions: well under the 3% goal,
-because the dev set's phrasings were also used to choose keywords and new phrasings
-do worse. The hold-out set is never read here.
+so that a clean split stays finite) turns them into a chance of being right.
+
+The bar ``answer_from`` follows from what each error costs, not from the data: a wrong
+answer shown at once (the person reads advice for another question, with nothing else
+offered) is counted WRONG_COST times as bad as three buttons where one answer would have
+been right (one more tap), so the answer is shown when the chance of being right is at
+least WRONG_COST / (WRONG_COST + 1). The table printed shows, on 5-fold cross-validated
+chances, what other bars would give on the dev set. The hold-out set is never read here.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from bot.faq.small_talk import classify
 
 DEV = ROOT / "tests" / "faq_dev.toml"
 OUTPUT = ROOT / "bot" / "data" / "faq_decision.toml"
-WRONG_DIRECT = 0.01
+WRONG_COST = 4
 _L2 = 1e-3
 _FOLDS = 5
 _BARS = [round(0.5 + 0.025 * step, 3) for step in range(19)]
@@ -91,7 +94,10 @@ def main() -> None:
         table.append(
             (bar, (direct & (y == 1)).sum() / answerable, (direct & (y == 0)).sum() / total)
         )
-    bar, direct, wrong = next(row for row in table if row[2] <= WRONG_DIRECT)
+    bar = WRONG_COST / (WRONG_COST + 1)
+    direct_cases = chances >= bar
+    direct = (direct_cases & (y == 1)).sum() / answerable
+    wrong = (direct_cases & (y == 0)).sum() / total
     intercept, cover, lead = fit(x, y)
     for row in table:
         print(f"answer from {row[0]:.3f}: direct {row[1]:.3f}, wrong direct {row[2]:.3f}")
@@ -100,12 +106,12 @@ def main() -> None:
         "# bench/faq_calibrate.py from tests/faq_dev.toml, never from the hold-out; refit with\n"
         "# `.venv/bin/python bench/faq_calibrate.py --write` after changing keywords or matching.\n"
         f"# {len(y)} dev questions that get buttons and are no near tie, of {total}; at this bar,\n"
-        f"# cross-validated: direct answers right {direct:.3f}, wrong direct {wrong:.3f}\n"
-        f"# (the lowest bar with wrong direct answers within {WRONG_DIRECT}).\n"
+        f"# cross-validated: direct answers right {direct:.3f}, wrong direct {wrong:.3f}.\n"
+        f"# The bar: a wrong direct answer counts {WRONG_COST} times a missed one.\n"
         f"intercept = {intercept:.4f}\n"
         f"cover = {cover:.4f}\n"
         f"lead = {lead:.4f}\n"
-        f"answer_from = {bar}\n"
+        f"answer_from = {bar:.3f}\n"
     )
     print(text, end="")
     if args.write:
