@@ -1,6 +1,8 @@
 """One polling bot per database: a second `blk-bot run` would fight the first over getUpdates.
-Also the leader lock: with several processes (webhook mode), the one holding it runs the
-periodic jobs.
+In webhook mode on PostgreSQL the lock is taken shared: any number of webhook processes,
+never beside a polling one. Also the leader lock: with several processes, the one holding
+it runs the periodic jobs; and the start-up turn, so that processes starting together
+migrate the database one after the other.
 
 The lock is one the operating system or the database server drops when the holder dies,
 so a SIGKILLed or crashed bot never leaves a stale lock behind and restarts at once.
@@ -32,9 +34,10 @@ CHECK_TIMEOUT = 10.0
 # Any constant 64-bit number that no other program on the same PostgreSQL uses.
 ADVISORY_LOCK_KEY = 0x0B1C_B071_A57
 LEADER_LOCK_KEY = ADVISORY_LOCK_KEY + 1
+START_UP_LOCK_KEY = ADVISORY_LOCK_KEY + 2
 ALREADY_RUNNING = (
     "Another blk-bot is already running on this database; stop it first "
-    "(or use webhook mode when it exists)."
+    "(several processes may serve one bot in webhook mode on PostgreSQL, all of them)."
 )
 TAKEN_OVER = (
     "Another blk-bot took this database's instance lock while the lock's connection was "
@@ -79,8 +82,9 @@ class _AdvisoryLock(InstanceLock):
     releases the lock when the connection ends, including when the process is killed.
     """
 
-    def __init__(self, db: Database, key: int = ADVISORY_LOCK_KEY) -> None:
+    def __init__(self, db: Database, key: int = ADVISORY_LOCK_KEY, shared: bool = False) -> None:
         self.db, self.key = db, key
+        self._kind = "_shared" if shared else ""  # shared holders exclude exclusive ones only
         self._conn: AsyncConnection | None = None
         self._backend_pid: int | None = None
 
@@ -91,7 +95,7 @@ class _AdvisoryLock(InstanceLock):
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             row = (
                 await conn.execute(
-                    text("SELECT pg_try_advisory_lock(:key), pg_backend_pid()"),
+                    text(f"SELECT pg_try_advisory_lock{self._kind}(:key), pg_backend_pid()"),
                     {"key": self.key},
                 )
             ).one()
@@ -128,7 +132,8 @@ class _AdvisoryLock(InstanceLock):
         conn, self._conn = self._conn, None
         try:
             # The connection goes back to the pool, where the lock would otherwise stay.
-            await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
+            unlock = text(f"SELECT pg_advisory_unlock{self._kind}(:key)")
+            await conn.execute(unlock, {"key": self.key})
         except Exception as error:
             if not is_transient(error):
                 raise
@@ -146,8 +151,12 @@ async def _discard(conn: AsyncConnection) -> None:
 
 
 @asynccontextmanager
-async def instance_lock(db: Database) -> AsyncIterator[InstanceLock]:
-    """Hold this database's instance lock for the block, or raise `AnotherInstanceRunning`."""
+async def instance_lock(db: Database, *, shared: bool = False) -> AsyncIterator[InstanceLock]:
+    """Hold this database's instance lock for the block, or raise `AnotherInstanceRunning`.
+
+    `shared` (webhook mode) lets other shared holders in on PostgreSQL; SQLite has one
+    process either way (the jobs' leader lock relies on that).
+    """
     if db.is_sqlite:
         database = make_url(db.url).database
         if not database or database == ":memory:":
@@ -156,7 +165,7 @@ async def instance_lock(db: Database) -> AsyncIterator[InstanceLock]:
         with _lock_file(database):
             yield InstanceLock()
         return
-    lock = _AdvisoryLock(db)
+    lock = _AdvisoryLock(db, shared=shared)
     if not await lock.acquire():
         raise AnotherInstanceRunning
     try:
@@ -175,6 +184,25 @@ async def try_leader_lock(db: Database) -> InstanceLock | None:
         return InstanceLock()
     lock = _AdvisoryLock(db, LEADER_LOCK_KEY)
     return lock if await lock.acquire() else None
+
+
+@asynccontextmanager
+async def start_up_turn(db: Database) -> AsyncIterator[None]:
+    """Wait until no other process is preparing the database (migrations, reference data),
+    and hold the turn for the block. SQLite's instance lock already allows one process."""
+    if db.is_sqlite:
+        yield
+        return
+    async with db.engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": START_UP_LOCK_KEY})
+        try:
+            yield
+        finally:
+            with suppress(Exception):  # a lost connection released it already
+                await conn.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": START_UP_LOCK_KEY}
+                )
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""The periodic jobs run in one process: the leader lock, handed on when its holder goes."""
+"""Several processes of one bot: webhook processes share the instance lock, the periodic
+jobs run in one of them (the leader lock, handed on when its holder goes)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from sqlalchemy import text
 
 from bot.runtime.leadership import Jobs, Leadership
 from storage.database import Database
-from storage.instance_lock import LEADER_LOCK_KEY, try_leader_lock
+from storage.instance_lock import (
+    LEADER_LOCK_KEY,
+    START_UP_LOCK_KEY,
+    AnotherInstanceRunning,
+    instance_lock,
+    start_up_turn,
+    try_leader_lock,
+)
 
 CHECK_SECONDS = 0.05
 WAIT = 30  # seconds a hand-over may take at most on a loaded machine
@@ -113,3 +121,47 @@ async def test_a_leader_whose_lock_was_taken_stops_its_jobs(
     finally:
         await first.close()
         await other.close()
+
+
+@pytest.mark.postgres_only  # SQLite's lock file is exclusive: one process in every mode
+async def test_webhook_processes_share_the_instance_lock_but_not_with_a_poller(
+    database_url: str,
+) -> None:
+    dbs = [Database(database_url) for _ in range(3)]
+    try:
+        async with instance_lock(dbs[0], shared=True), instance_lock(dbs[1], shared=True):
+            with pytest.raises(AnotherInstanceRunning):
+                async with instance_lock(dbs[2]):
+                    pass
+            async with start_up_turn(dbs[0]):
+                waiting = asyncio.create_task(_turn_taken(dbs[1]))
+                while not await _waits_for_start_up_turn(dbs[2]):
+                    assert not waiting.done()
+                assert not waiting.done()
+            assert await asyncio.wait_for(waiting, WAIT)
+        async with instance_lock(dbs[2]):
+            with pytest.raises(AnotherInstanceRunning):
+                async with instance_lock(dbs[0], shared=True):
+                    pass
+    finally:
+        for db in dbs:
+            await db.close()
+
+
+async def _turn_taken(db: Database) -> bool:
+    async with start_up_turn(db):
+        return True
+
+
+async def _waits_for_start_up_turn(db: Database) -> bool:
+    """Whether a session waits (not granted) for the start-up turn now."""
+    async with db.engine.connect() as conn:
+        return bool(
+            await conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                    " AND ((classid::bigint << 32) | objid::bigint) = :key"
+                ),
+                {"key": START_UP_LOCK_KEY},
+            )
+        )
