@@ -101,7 +101,8 @@ class Metrics:
         )
         self.scrape_errors = Counter(
             "blk_metrics_database_errors",
-            "Scrapes whose database figures could not be read (the gauges are then absent).",
+            "Scrapes whose database figures could not be read (then blk_outbox_depth is "
+            "absent and the other database gauges are NaN).",
             registry=registry,
         )
         info = Info("blk_instance", "This bot process.", registry=registry)
