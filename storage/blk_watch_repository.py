@@ -25,6 +25,13 @@ class BlkWatchRepository:
         await self.session.flush()
         return True
 
+    async def remove(self, telegram_id: int, blk_id: str) -> bool:
+        """Stop one watch; False when there was none."""
+        stmt = delete(BlkWatch).where(
+            BlkWatch.telegram_id == telegram_id, BlkWatch.blk_id == blk_id
+        )
+        return bool((await self.session.execute(stmt)).rowcount)
+
     async def take_watchers(self, blk_id: str) -> list[int]:
         """Everyone watching the BLK, their watches ended: one notice fulfils them."""
         stmt = delete(BlkWatch).where(BlkWatch.blk_id == blk_id).returning(BlkWatch.telegram_id)

@@ -69,6 +69,15 @@ async def test_ok_gets_a_short_reply_and_the_menu(chat: Chat, ok: str) -> None:
     assert MENU_BUTTON in labels(reply)
 
 
+async def test_a_registered_person_is_not_offered_registration(
+    fake_api: FakeBotAPI, app: App
+) -> None:
+    registered = Chat(fake_api, 104)  # registered in build_world
+    for typed, reply in (("halo", "Halo! 👋"), ("ok", "Baik.")):
+        menu = await registered.send(typed, reply)
+        assert MENU_BUTTON not in labels(menu) and "📅 Jadwal saya" in labels(menu)
+
+
 async def test_a_scam_report_gets_the_warning_and_the_way_to_report(chat: Chat) -> None:
     reply = await chat.send(
         "ada yang minta bayar biar lolos", "Jangan bayar siapa pun", "<b>gratis</b>"

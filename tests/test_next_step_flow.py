@@ -89,10 +89,21 @@ async def test_notify_me_then_a_batch_opens_once(
         "📍 Lokasi BLK",
         "⬅️ BLK di sekitarnya",
     ]
-    await chat.press("Beri tahu saya", "kami akan memberi tahu Anda satu kali")
+    started = await chat.press("Beri tahu saya", "kami akan memberi tahu Anda satu kali")
+    assert started.buttons[0][0] == "🔕 Berhenti memberi tahu"
     await chat.press("BLK di sekitarnya", "hasil untuk Kota Administrasi Jakarta Selatan")
-    await chat.press(f"1. {JAKSEL_NAME}", "Belum ada gelombang yang dibuka")
-    await chat.press("Beri tahu saya", "sudah terdaftar untuk diberi tahu")
+    again = await chat.press(f"1. {JAKSEL_NAME}", "Belum ada gelombang yang dibuka")
+    assert again.buttons[0][0] == "🔕 Berhenti memberi tahu"  # the page knows the watch
+    chat.press_on(page, "Beri tahu saya")  # the older page's button
+    await chat.expect("sudah terdaftar untuk diberi tahu")
+    await chat.press("Berhenti memberi tahu", "tidak akan memberi tahu Anda lagi", JAKSEL_NAME)
+    await chat.press("Beri tahu saya", "kami akan memberi tahu Anda satu kali")
+    # /jadwal lists the watch with a button to stop it, and leads back to the menu.
+    schedule = await chat.send("/jadwal", "belum punya jadwal", "menunggu kabar gelombang baru")
+    labels = [label for label, _ in schedule.buttons]
+    assert labels[0] == "📍 Cari BLK terdekat" and labels[-1] == "⬅️ Menu utama"
+    assert labels[1].startswith("🔕 Berhenti: Pusat Pelatihan Kerja") and len(labels) == 3
+    await chat.press("Menu utama", "Apa yang ingin Anda lakukan?")
 
     closed = f"w-1,{JAKSEL},Kuliner Baru,2027-01-11,2027-01-16,08:00,16:00,20,closed"
     await app.services.batch_importer.import_csv(_schedule(closed))

@@ -10,6 +10,7 @@ from bot.coordinators.roles import Scope
 from bot.runtime.app import App
 from handlers.common.callbacks import PhkAction, PhkActionCb, PhkCb, PhkStep
 from storage.models import PhkProfile, Registration
+from tests.enrollment_setup import register
 from tests.fake_bot_api import ApiCall, FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
 from tests.my_data import my_data
@@ -296,3 +297,35 @@ async def test_restart_mid_pathway_resumes_at_the_same_question(
     await person.send("mengemudi", "4/5")
     await person.press("Belum keduanya", "5/5")
     await person.press("Belum perlu", "Ringkasan untuk Anda", "Mei 2026", "mengemudi")
+
+
+async def registration_phk(app: App, telegram_id: int) -> tuple[bool, str | None]:
+    participant = await app.services.registrations.get(telegram_id)
+    assert participant is not None
+    month = participant.phk_month.isoformat() if participant.phk_month else None
+    return participant.phk_affected, month
+
+
+async def test_pathway_updating_a_registration_only_with_a_yes(person: Chat, app: App) -> None:
+    """One record: a registered person's PHK answers reach the registration only when they
+    confirm; /ubah's review of the saved registration saves changes, it does not register."""
+    await register(app.services.registrations, person.user_id, serial=1)
+    await person.send("/ubah", "Periksa perubahan data Anda", "Terkena PHK: Tidak")
+    assert "Kirim pendaftaran" not in person.last.text
+    assert [label for label, _ in person.last.buttons][-1] == "✅ Simpan perubahan"
+    await person.press("Simpan perubahan", "sudah diperbarui")
+
+    await complete_pathway(person)
+    assert "📝 Daftar pelatihan" not in [label for label, _ in person.last.buttons]
+    ask = await person.expect("Anda sudah terdaftar", "Terkena PHK: Tidak", "Ya, sejak Mei 2026")
+    await person.press("Tidak, biarkan", "tidak diubah")
+    assert await registration_phk(app, person.user_id) == (False, None)
+
+    await complete_pathway(person)
+    await person.expect("Perbarui pendaftaran")
+    await person.press("Ya, perbarui", "Perubahan disimpan", "Ya, sejak Mei 2026")
+    assert await registration_phk(app, person.user_id) == (True, "2026-05-01")
+    await person.send("/status", "Ya, sejak Mei 2026")
+    # An older question's button applies the answers saved last, which are the same.
+    person.press_on(ask, "Ya, perbarui")
+    await person.expect("Perubahan disimpan", "Ya, sejak Mei 2026")

@@ -33,6 +33,7 @@ async def test_a_freed_seat_goes_to_the_priority_person_waiting(
     siti = Chat(fake_api, user_id=PRIORITY)
     await register_until_review(siti, nik="3201011201900003")
     await siti.press("Kirim pendaftaran", "Pendaftaran berhasil")
+    await siti.send("/kelayakan", "termasuk prioritas", "Arti prioritas", "tidak menyisihkan kursi")
     await siti.send("/blk", "lokasi")
     await siti.send("jaksel", "Mencari")
     await siti.expect("BLK terdekat")
@@ -51,3 +52,19 @@ async def test_a_freed_seat_goes_to_the_priority_person_waiting(
     await siti.expect("Kabar baik", "kursi sudah pasti", "Kuliner Prioritas")
     assert (await services.enrollment.placement(PRIORITY)).status == "active"
     assert (await services.enrollment.placement(WAITING)).position == 1
+
+    # Leaving the waitlist speaks of the place in it, not of a seat; /jadwal leads home.
+    waiting = Chat(fake_api, user_id=WAITING)
+    await waiting.send("/jadwal", "daftar tunggu, urutan ke-1")
+    assert [label for label, _ in waiting.last.buttons][-1] == "⬅️ Menu utama"
+    question = await waiting.press("Batalkan", "Keluar dari daftar tunggu?")
+    assert "Kursi" not in (question.text or "")
+    assert [label for label, _ in question.buttons] == [
+        "Ya, keluar dari daftar tunggu",
+        "Tidak, tetap menunggu",
+    ]
+    await waiting.press("Ya, keluar", "sudah keluar dari daftar tunggu")
+    assert await services.enrollment.placement(WAITING) is None
+    await holder.send("/jadwal", "belum punya jadwal")
+    menu = await holder.press("Menu utama", "Apa yang ingin Anda lakukan?")
+    assert not any("Daftar" in label for label, _ in menu.buttons)  # registered

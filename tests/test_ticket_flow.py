@@ -115,7 +115,11 @@ async def test_question_answer_follow_up_and_close(
     ]
     listing = await user.send("/tiket", "Pertanyaan Anda ke petugas", "#1 · ✅ selesai")
     assert [label for label, _ in listing.buttons] == ["Lihat #1"]
-    await user.press("Lihat #1", "🎫 #1", "Kelas mulai Senin", "Jam berapa?", "Jam 08.00 WIB.")
+    closed = await user.press(
+        "Lihat #1", "🎫 #1", "Kelas mulai Senin", "Jam berapa?", "Jam 08.00 WIB."
+    )
+    assert [label for label, _ in closed.buttons] == ["⬅️ Kembali ke daftar"]  # the way back
+    await user.press("Kembali ke daftar", "Pertanyaan Anda ke petugas", "#1 · ✅ selesai")
     await staff.send("/tiket", "Tidak ada pertanyaan yang menunggu jawaban")
     # Old buttons of a closed ticket do nothing.
     alert = await user.answer_to(answer.button_data("Balas"))
@@ -141,6 +145,9 @@ async def test_other_blks_and_other_people_cannot_see_or_answer(
         assert forged.params["text"] == STALE
     listing = await outsider.send("/tiket", "wilayah Anda: 1")
     assert [label for label, _ in listing.buttons] == ["Lihat #2"]
+    detail = await outsider.press("Lihat #2", "🎫 #2", "Pertanyaan dari blk-b")
+    assert [label for label, _ in detail.buttons] == ["✍️ Balas", "⬅️ Kembali ke daftar"]
+    await outsider.press("Kembali ke daftar", "wilayah Anda: 1")
 
     # Someone who is no coordinator learns nothing.
     reply_to(fake_api, 103, "Saya jawab juga", notice.result)
@@ -149,9 +156,13 @@ async def test_other_blks_and_other_people_cannot_see_or_answer(
     mine = await other_user.send("/tiket", "Pertanyaan Anda ke petugas", "#2 ·")
     assert "#1" not in (mine.text or "")
     assert [label for label, _ in mine.buttons] == ["Lihat #2"]
-    for action in TicketAction:
+    for action in set(TicketAction) - {TicketAction.LIST}:
         forged = await other_user.answer_to(TicketCb(action=action, ticket=1).pack())
         assert forged.params["text"] == STALE, action
+    # "Back to the list" names the ticket left, but shows the presser's own list.
+    fake_api.callback(other_user.user_id, TicketCb(action=TicketAction.LIST, ticket=1).pack())
+    back = await other_user.expect("Pertanyaan Anda ke petugas", "#2 ·")
+    assert "#1" not in (back.text or "")
     forged = await other_user.answer_to("tk1:view:999999")
     assert forged.params["text"] == STALE
     async with app.db.transaction() as session:

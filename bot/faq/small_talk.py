@@ -35,6 +35,14 @@ _FILLER = "filler"
 # When a message holds several kinds ("halo, makasih"), the one answered.
 _PRIORITY = (Chat.THANKS, Chat.GREETING, Chat.OK)
 _WORD = re.compile(r"[a-z0-9]+")
+# What a participant may ask to be given ("minta uang transport/saku/makan"), as stems.
+_ALLOWANCES = frozenset({"transport", "transportasi", "saku", "makan", "insentif", "akomodasi"})
+# Typed words that turn such a request into a report: someone asked it of the writer
+# (passive forms, a third person) or in exchange for a place.
+_REPORTED = frozenset(
+    {"dimintai", "diminta", "dimintain", "disuruh", "ada", "oknum", "orang", "dia", "mereka"}
+    | {"biar", "supaya", "agar", "lolos", "diterima", "kursi"}
+)
 
 
 def _tokens(text: str) -> list[str]:
@@ -64,8 +72,7 @@ def _phrases() -> tuple[dict[tuple[str, ...], str], list[tuple[str, ...]]]:
 def classify(text: str) -> Chat | None:
     """The kind of small talk, a scam report, or None for a question to look up."""
     chat, scam = _phrases()
-    stems = terms(text)
-    if any(_contains(stems, cue) for cue in scam):
+    if _reports_money_demand(text, terms(text), scam):
         return Chat.SCAM
     kinds = _cover(_tokens(text), chat)
     if kinds is None:
@@ -91,8 +98,19 @@ def _cover(tokens: Sequence[str], phrases: dict[tuple[str, ...], str]) -> set[st
     return kinds
 
 
-def _contains(words: Sequence[str], cue: Iterable[str]) -> bool:
-    cue = tuple(cue)
-    return bool(cue) and any(
-        tuple(words[i : i + len(cue)]) == cue for i in range(len(words) - len(cue) + 1)
-    )
+def _reports_money_demand(text: str, stems: Sequence[str], cues: Iterable[tuple[str, ...]]) -> bool:
+    """A scam cue, except where every one asks for an allowance ("minta uang transport"
+    is a question about transport money) and no word says someone else demands it."""
+    ends = [at + len(cue) for cue in cues for at in _matches(stems, cue)]
+    if not ends:
+        return False
+    if all(end < len(stems) and stems[end] in _ALLOWANCES for end in ends):
+        return not _REPORTED.isdisjoint(_tokens(text))
+    return True
+
+
+def _matches(words: Sequence[str], cue: tuple[str, ...]) -> list[int]:
+    """Where `cue` starts in `words`."""
+    if not cue:
+        return []
+    return [i for i in range(len(words) - len(cue) + 1) if tuple(words[i : i + len(cue)]) == cue]

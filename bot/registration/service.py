@@ -113,6 +113,18 @@ class RegistrationService:
             await session.flush()
             return participant_of(row, self._cipher)
 
+    async def update_phk(self, telegram_id: int, phk_month: date) -> Participant:
+        """Mark a saved registration PHK-affected since `phk_month` (the PHK pathway's
+        answer, once the person confirmed it), leaving every other answer as it was."""
+        async with self._db.transaction() as session:
+            row = await Repositories(session).registrations.by_telegram_id(telegram_id, lock=True)
+            if row is None:
+                raise NotRegistered
+            row.phk_affected = True
+            row.phk_month = phk_month
+            await session.flush()
+            return participant_of(row, self._cipher)
+
     async def get(self, telegram_id: int) -> Participant | None:
         async with self._db.transaction() as session:
             row = await Repositories(session).registrations.by_telegram_id(telegram_id)

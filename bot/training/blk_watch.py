@@ -25,6 +25,16 @@ class BlkWatchService:
         async with self._db.transaction() as session:
             return await BlkWatchRepository(session).add(telegram_id, blk_id, self.clock.now())
 
+    async def stop(self, telegram_id: int, blk_id: str) -> bool:
+        """ "Berhenti memberi tahu": False when the person was not waiting there."""
+        async with self._db.transaction() as session:
+            return await BlkWatchRepository(session).remove(telegram_id, blk_id)
+
+    async def watched(self, telegram_id: int) -> list[str]:
+        """The BLKs the person waits at, so they can see and stop each watch."""
+        async with self._db.transaction() as session:
+            return await BlkWatchRepository(session).blks_of(telegram_id)
+
 
 async def tell_watchers(session: AsyncSession, blk_id: str, batch_id: int, now: datetime) -> int:
     """Queue "a batch opened" for everyone waiting at the BLK and end their watches, in

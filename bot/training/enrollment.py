@@ -112,6 +112,7 @@ class Placement:
 class Cancellation:
     batch: BatchView
     promoted_telegram_id: int | None
+    waitlisted: bool  # a waitlist place was given up, not a seat
 
 
 @dataclass(frozen=True)
@@ -199,13 +200,14 @@ class EnrollmentService:
         live = await EnrollmentRepository(session).live_for(registration.id)
         if live is None:
             raise NothingToCancel
+        waitlisted = live.status == WAITLISTED  # before the release marks it cancelled
         try:
             promoted = await self._release(session, live)
         except SeatTaken:
             raise NothingToCancel from None
         batches = BatchRepository(session)
         view = await self._view_of(batches, await batches.get(live.batch_id))
-        return Cancellation(view, promoted)
+        return Cancellation(view, promoted, waitlisted=waitlisted)
 
     async def reschedule(self, telegram_id: int, batch_id: int) -> Move:
         """Move to another batch in one step; if it is full the old seat is kept."""

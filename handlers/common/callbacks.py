@@ -26,6 +26,7 @@ class MenuAction(StrEnum):
     HELP = "help"
     PHK = "phk"
     STATUS = "stat"
+    HOME = "home"  # the main menu again: the way back from a view such as /jadwal
 
 
 class MenuCb(CallbackData, prefix="m1"):
@@ -85,6 +86,7 @@ class BlkAction(StrEnum):
     BATCHES = "bat"
     NEAR = "near"  # the BLKs around this one: the way back from its page
     NOTIFY = "ntf"  # "Beri tahu saya" when a batch opens there
+    UNWATCH = "unw"  # "Berhenti memberi tahu": ends that watch
 
 
 class BlkCb(CallbackData, prefix="b1"):
@@ -199,10 +201,13 @@ class PhkCb(CallbackData, prefix="ph1"):
 class PhkAction(StrEnum):
     REGISTER = "reg"
     JKP = "jkp"
+    UPDATE = "upd"  # a registered person copies the answers into the registration
+    KEEP = "keep"  # ... or leaves the registration as it is
 
 
 class PhkActionCb(CallbackData, prefix="pa1"):
-    """Buttons under the PHK summary; "reg" is re-checked against the saved answers."""
+    """Buttons under the PHK summary; "reg" and "upd" are re-checked against the saved
+    answers."""
 
     action: PhkAction
 
@@ -213,6 +218,8 @@ class TicketAction(StrEnum):
     CLOSE = "close"  # the asker closes it
     STAFF_VIEW = "sview"  # a coordinator looks at a ticket in scope
     ANSWER = "ans"  # a coordinator answers
+    LIST = "list"  # back to the asker's tickets (`ticket` is the one left)
+    STAFF_LIST = "slist"  # back to the coordinator's open tickets
 
 
 class TicketCb(CallbackData, prefix="tk1"):

@@ -42,9 +42,12 @@ def main_menu(ask_origin: str = "menu", *, registered: bool = False) -> InlineKe
     return builder.as_markup()
 
 
-async def menu_for(user_id: int, services: Services) -> InlineKeyboardMarkup:
-    """The main menu as this person needs it."""
-    return main_menu(registered=await services.registrations.is_registered(user_id))
+async def menu_for(
+    user_id: int, services: Services, ask_origin: str = "menu"
+) -> InlineKeyboardMarkup:
+    """The main menu as this person needs it (see `main_menu`)."""
+    registered = await services.registrations.is_registered(user_id)
+    return main_menu(ask_origin, registered=registered)
 
 
 def ask_button() -> InlineKeyboardMarkup:
@@ -116,7 +119,9 @@ def months(items: Iterable[date]) -> InlineKeyboardMarkup:
 EDITABLE_FIELDS = ("name", "nik", "phone", "domicile", "business", "phk")
 
 
-def review() -> InlineKeyboardMarkup:
+def review(*, update: bool = False) -> InlineKeyboardMarkup:
+    """The edit buttons and the one that saves: a new registration is sent, an `update`
+    of a saved one saves the changes."""
     labels = {
         "name": _("btn-edit-name"),
         "nik": _("btn-edit-nik"),
@@ -126,7 +131,8 @@ def review() -> InlineKeyboardMarkup:
         "phk": _("btn-edit-phk"),
     }
     builder = choices(RegStep.EDIT, ((f, labels[f]) for f in EDITABLE_FIELDS), columns=2)
-    builder.row(*choices(RegStep.SUBMIT, [("1", _("btn-submit"))]).buttons)
+    submit = _("btn-save-changes") if update else _("btn-submit")
+    builder.row(*choices(RegStep.SUBMIT, [("1", submit)]).buttons)
     return builder.as_markup()
 
 

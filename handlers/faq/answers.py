@@ -97,7 +97,7 @@ async def question_typed(message: Message, services: Services, i18n: I18n) -> No
     closest questions, or staff."""
     reading = read(services.faq, message.text or "")
     if reading.chat is not None:
-        await _reply_to_chat(message, reading.chat)
+        await _reply_to_chat(message, reading.chat, services)
         return
     ranking = reading.ranking
     found = [entry for match in ranking.matches if (entry := services.faq.entry(match.id))]
@@ -112,17 +112,19 @@ async def question_typed(message: Message, services: Services, i18n: I18n) -> No
         await message.answer(_("faq-did-you-mean"), reply_markup=render.suggestions(found, locale))
     else:
         await services.faq_gaps.unanswered(message.chat.id, message.text or "")
-        await message.answer(_("faq-no-match"), reply_markup=keyboards.main_menu("faq"))
+        menu = await keyboards.menu_for(message.from_user.id, services, ask_origin="faq")
+        await message.answer(_("faq-no-match"), reply_markup=menu)
 
 
-async def _reply_to_chat(message: Message, chat: Chat) -> None:
+async def _reply_to_chat(message: Message, chat: Chat, services: Services) -> None:
     """A short polite reply (the menu after a greeting or an "ok"), never an FAQ entry;
     a scam report gets the warning and the way to report it."""
     if chat is Chat.SCAM:
         await message.answer(_("scam-warning"), reply_markup=render.report_scam())
     elif chat is Chat.THANKS:
         await message.answer(_("small-talk-thanks"))
-    elif chat is Chat.GREETING:
-        await message.answer(_("small-talk-greeting"), reply_markup=keyboards.main_menu())
     else:
-        await message.answer(_("small-talk-ok"), reply_markup=keyboards.main_menu())
+        text = _("small-talk-greeting") if chat is Chat.GREETING else _("small-talk-ok")
+        await message.answer(
+            text, reply_markup=await keyboards.menu_for(message.from_user.id, services)
+        )

@@ -72,6 +72,12 @@ async def cmd_start(message: Message, state: FSMContext, services: Services) -> 
         )
 
 
+@router.callback_query(MenuCb.filter(F.action == MenuAction.HOME), StateFilter(None))
+async def home_chosen(callback: CallbackQuery, services: Services) -> None:
+    menu = await keyboards.menu_for(callback.from_user.id, services)
+    await callback.bot.send_message(callback.from_user.id, _("menu-title"), reply_markup=menu)
+
+
 @router.callback_query(MenuCb.filter(), ~StateFilter(None))
 async def menu_in_flow(callback: CallbackQuery, callback_answer: CallbackAnswer) -> None:
     """An old menu pressed mid-conversation: keep the conversation, say how to leave it."""

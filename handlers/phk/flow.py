@@ -132,7 +132,7 @@ async def wish_chosen(
     answers = PhkAnswers.from_conversation(await state.get_data(), Wish(callback_data.value))
     summary = await services.phk.save(callback.from_user.id, answers)
     await state.clear()
-    await phk_summary.send_summary(callback, summary)
+    await phk_summary.send_summary(callback, summary, services)
 
 
 @flow.callback_query(StateFilter(PhkFlow), PhkCb.filter(F.step == PhkStep.BACK))

@@ -66,11 +66,24 @@ def jkp() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def summary() -> InlineKeyboardMarkup:
+def summary(*, registered: bool) -> InlineKeyboardMarkup:
+    """What to do next; someone `registered` is not offered "Daftar" (the question whether
+    to update the registration follows the summary instead)."""
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("menu-register"), callback_data=PhkActionCb(action=PhkAction.REGISTER))
+    if not registered:
+        builder.button(
+            text=_("menu-register"), callback_data=PhkActionCb(action=PhkAction.REGISTER)
+        )
     builder.button(text=_("menu-nearest-blk"), callback_data=MenuCb(action=MenuAction.NEAREST_BLK))
     builder.button(text=_("phk-btn-jkp"), callback_data=PhkActionCb(action=PhkAction.JKP))
     builder.button(text=_("menu-ask"), callback_data=AskCb(origin="phk"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def update_registration() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("phk-btn-update"), callback_data=PhkActionCb(action=PhkAction.UPDATE))
+    builder.button(text=_("phk-btn-keep"), callback_data=PhkActionCb(action=PhkAction.KEEP))
     builder.adjust(1)
     return builder.as_markup()

@@ -112,7 +112,8 @@ def _build(question: State, answers: dict[str, Any], services: Services) -> tupl
     if question == R.phk_month:
         today = services.registrations.clock.today()
         return _("reg-ask-phk-month"), keyboards.months(recent_months(today))
-    return review_text(answers, services), keyboards.review()
+    update = answers.get("mode") == "update"
+    return review_text(answers, services), keyboards.review(update=update)
 
 
 def review_text(answers: dict[str, Any], services: Services) -> str:
@@ -132,4 +133,6 @@ def review_text(answers: dict[str, Any], services: Services) -> str:
         phk_affected=form.phk_affected,
         phk_month=form.phk_month,
     )
-    return _("reg-review").format(**fields)
+    # A saved registration's review speaks of changes, saved only by its button.
+    review = _("reg-review-update") if answers.get("mode") == "update" else _("reg-review")
+    return review.format(**fields)

@@ -158,17 +158,21 @@ async def ticket_viewed(
     callback: CallbackQuery, callback_data: TicketCb, services: Services
 ) -> None:
     detail = await services.tickets.detail_for_asker(callback.from_user.id, callback_data.ticket)
-    await send_detail(callback, detail, services.tickets.timezone, asker_buttons(detail.ticket.id))
+    buttons = asker_buttons(detail.ticket.id)
+    await send_detail(callback, detail, services.tickets.timezone, buttons, TicketAction.LIST)
 
 
 @router.message(Command("tiket"), StateFilter(None))
-async def cmd_tiket(message: Message, services: Services) -> None:
+@router.callback_query(TicketCb.filter(F.action == TicketAction.LIST))
+async def cmd_tiket(event: Message | CallbackQuery, services: Services) -> None:
     """The asker's tickets, newest first, each with a button to open it."""
-    tickets = await services.tickets.mine(message.from_user.id)
+    user_id = event.from_user.id
+    tickets = await services.tickets.mine(user_id)
     if not tickets.tickets:
-        await message.answer(_("ticket-list-empty"))
+        await event.bot.send_message(user_id, _("ticket-list-empty"))
         return
-    await message.answer(
+    await event.bot.send_message(
+        user_id,
         list_text(_("ticket-list-mine-title"), tickets, services.tickets.timezone),
         reply_markup=list_buttons(tickets, TicketAction.VIEW),
     )

@@ -12,9 +12,10 @@ from aiogram.utils.i18n import gettext as _
 from bot.errors import DomainError
 from bot.tickets.rules import MAX_TEXT, TicketStatus
 from bot.tickets.views import Detail
+from handlers.common.callbacks import TicketAction
 from handlers.common.errors import error_text
 from handlers.coordinators.broadcast.render import number
-from handlers.tickets.render import detail_text
+from handlers.tickets.render import detail_text, with_back_to_list
 
 # A service call taking (who, ticket id, text): `follow_up` or `answer`.
 Submit = Callable[[int, int, str], Awaitable[object]]
@@ -73,12 +74,15 @@ async def submit_text(
 
 
 async def send_detail(
-    callback: CallbackQuery, detail: Detail, zone: str, buttons: InlineKeyboardMarkup
+    callback: CallbackQuery,
+    detail: Detail,
+    zone: str,
+    buttons: InlineKeyboardMarkup,
+    back: TicketAction,
 ) -> None:
-    """The whole ticket; a closed one without buttons."""
+    """The whole ticket with the way back to the list (`back`); a closed one has only that."""
     closed = detail.ticket.status is TicketStatus.CLOSED
+    markup = with_back_to_list(None if closed else buttons, back, detail.ticket.id)
     await callback.bot.send_message(
-        callback.from_user.id,
-        detail_text(detail, zone),
-        reply_markup=None if closed else buttons,
+        callback.from_user.id, detail_text(detail, zone), reply_markup=markup
     )

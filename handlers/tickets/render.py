@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import html
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n.context import get_i18n
@@ -111,6 +111,17 @@ def staff_buttons(ticket_id: int) -> InlineKeyboardMarkup:
         callback_data=TicketCb(action=TicketAction.ANSWER, ticket=ticket_id),
     )
     return builder.as_markup()
+
+
+def with_back_to_list(
+    markup: InlineKeyboardMarkup | None, back: TicketAction, ticket_id: int
+) -> InlineKeyboardMarkup:
+    """A ticket's buttons (if any) with the way back to the list it was opened from."""
+    button = InlineKeyboardButton(
+        text=_("btn-ticket-back"), callback_data=TicketCb(action=back, ticket=ticket_id).pack()
+    )
+    rows = markup.inline_keyboard if markup else []
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, [button]])
 
 
 def _entry_text(entry: Entry, zone: str, room: int) -> str:

@@ -82,18 +82,22 @@ async def ticket_viewed(
     callback: CallbackQuery, callback_data: TicketCb, services: Services
 ) -> None:
     detail = await services.tickets.detail_for_staff(callback.from_user.id, callback_data.ticket)
-    await send_detail(callback, detail, services.tickets.timezone, staff_buttons(detail.ticket.id))
+    buttons = staff_buttons(detail.ticket.id)
+    await send_detail(callback, detail, services.tickets.timezone, buttons, TicketAction.STAFF_LIST)
 
 
 @router.message(Command("tiket"), StateFilter(None), HasRole())
-async def cmd_tiket(message: Message, services: Services) -> None:
+@router.callback_query(TicketCb.filter(F.action == TicketAction.STAFF_LIST), HasRole())
+async def cmd_tiket(event: Message | CallbackQuery, services: Services) -> None:
     """Open tickets in the coordinator's scope, the longest waiting first."""
-    tickets = await services.tickets.in_scope(message.from_user.id)
+    user_id = event.from_user.id
+    tickets = await services.tickets.in_scope(user_id)
     if not tickets.tickets:
-        await message.answer(_("ticket-staff-list-empty"))
+        await event.bot.send_message(user_id, _("ticket-staff-list-empty"))
         return
     title = _("ticket-staff-list-title").format(count=number(tickets.total))
-    await message.answer(
+    await event.bot.send_message(
+        user_id,
         list_text(title, tickets, services.tickets.timezone),
         reply_markup=list_buttons(tickets, TicketAction.STAFF_VIEW),
     )

@@ -40,6 +40,13 @@ def _blk_page_buttons(builder: InlineKeyboardBuilder, blk_id: str) -> InlineKeyb
     return builder.as_markup()
 
 
+def _watch_button(builder: InlineKeyboardBuilder, blk_id: str, watching: bool) -> None:
+    """ "Beri tahu saya", or, for someone already waiting there, the way to stop it."""
+    action = BlkAction.UNWATCH if watching else BlkAction.NOTIFY
+    label = _("btn-blk-unwatch") if watching else _("btn-blk-notify")
+    builder.button(text=label, callback_data=BlkCb(action=action, blk=blk_id))
+
+
 @router.callback_query(BlkCb.filter(F.action == BlkAction.BATCHES))
 async def batches_chosen(
     callback: CallbackQuery,
@@ -55,9 +62,8 @@ async def batches_chosen(
     batches = await services.enrollment.open_batches(blk.id)
     builder = InlineKeyboardBuilder()
     if not batches:
-        builder.button(
-            text=_("btn-blk-notify"), callback_data=BlkCb(action=BlkAction.NOTIFY, blk=blk.id)
-        )
+        watching = blk.id in await services.blk_watches.watched(callback.from_user.id)
+        _watch_button(builder, blk.id, watching)
         await callback.bot.send_message(
             callback.from_user.id,
             _("batches-none").format(blk=html.quote(blk.name)),
@@ -89,10 +95,35 @@ async def notify_chosen(
     await close_keyboard(callback)
     started = await services.blk_watches.watch(callback.from_user.id, blk.id)
     text = _("blk-watch-started") if started else _("blk-watch-already")
+    builder = InlineKeyboardBuilder()
+    _watch_button(builder, blk.id, watching=True)
     await callback.bot.send_message(
         callback.from_user.id,
         text.format(blk=html.quote(blk.name)),
-        reply_markup=_blk_page_buttons(InlineKeyboardBuilder(), blk.id),
+        reply_markup=_blk_page_buttons(builder, blk.id),
+    )
+
+
+@router.callback_query(BlkCb.filter(F.action == BlkAction.UNWATCH))
+async def unwatch_chosen(
+    callback: CallbackQuery,
+    callback_data: BlkCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """ "Berhenti memberi tahu": the watch ends (pressed twice, says there was none)."""
+    blk = await pressed_blk(callback_data, services, callback_answer)
+    if blk is None:
+        return
+    await close_keyboard(callback)
+    stopped = await services.blk_watches.stop(callback.from_user.id, blk.id)
+    text = _("blk-watch-stopped") if stopped else _("blk-watch-none")
+    builder = InlineKeyboardBuilder()
+    _watch_button(builder, blk.id, watching=False)
+    await callback.bot.send_message(
+        callback.from_user.id,
+        text.format(blk=html.quote(blk.name)),
+        reply_markup=_blk_page_buttons(builder, blk.id),
     )
 
 

@@ -14,7 +14,14 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.registration.birth_dates import BirthDateError, parse_birth_date
 from bot.registration.participants import BusinessStatus
 from bot.services import Services
-from bot.training.eligibility import Applicant, Assessment, Reason, Verdict, assess
+from bot.training.eligibility import (
+    Applicant,
+    Assessment,
+    Reason,
+    Verdict,
+    WaitlistRule,
+    assess,
+)
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import EligCb, MenuAction, MenuCb
 from handlers.common.errors import error_text
@@ -63,6 +70,17 @@ def outcome_text(assessment: Assessment) -> str:
     return "\n".join(lines)
 
 
+def verdict_text(assessment: Assessment, services: Services) -> str:
+    """/kelayakan's answer: the outcome and, for someone eligible, what priority means
+    under the rules file's waitlist order."""
+    text = outcome_text(assessment)
+    if assessment.verdict is Verdict.NOT_ELIGIBLE:
+        return text
+    by_priority = services.enrollment.rules.waitlist is WaitlistRule.PRIORITY
+    meaning = _("elig-priority-meaning") if by_priority else _("elig-priority-first-come")
+    return f"{text}\n\n{meaning}"
+
+
 def _outcome_menu(registered: bool) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if not registered:
@@ -107,7 +125,7 @@ async def continue_check(
         return
     await state.clear()
     await event.bot.send_message(
-        user_id, outcome_text(assessment), reply_markup=_outcome_menu(False)
+        user_id, verdict_text(assessment, services), reply_markup=_outcome_menu(False)
     )
 
 
@@ -131,7 +149,7 @@ async def cmd_kelayakan(
     )
     assessment = assess(services.enrollment.rules, applicant, services.enrollment.today())
     await event.bot.send_message(
-        event.from_user.id, outcome_text(assessment), reply_markup=_outcome_menu(True)
+        event.from_user.id, verdict_text(assessment, services), reply_markup=_outcome_menu(True)
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import F
+from aiogram import F, html
 from aiogram.filters import Command, StateFilter
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.directory.service import BlkInfo
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import (
@@ -26,8 +27,15 @@ from handlers.training.render import numbered_batches, placement_text
 router = Blueprint(name=__name__)
 
 
-def _schedule_menu(blk_id: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
+MAX_LISTED_WATCHES = 8  # BLK names run to 200 characters: eight fit in one message
+BUTTON_NAME_LENGTH = 40
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= BUTTON_NAME_LENGTH else f"{name[: BUTTON_NAME_LENGTH - 1]}…"
+
+
+def _add_placement_buttons(builder: InlineKeyboardBuilder, blk_id: str) -> None:
     builder.button(
         text=_("btn-schedule-cancel"), callback_data=ScheduleCb(action=ScheduleAction.CANCEL)
     )
@@ -37,58 +45,76 @@ def _schedule_menu(blk_id: str) -> InlineKeyboardMarkup:
     builder.button(
         text=_("btn-schedule-map"), callback_data=BlkCb(action=BlkAction.MAP, blk=blk_id)
     )
-    builder.adjust(2, 1)
-    return builder.as_markup()
+
+
+async def _watches(user_id: int, services: Services) -> list[BlkInfo]:
+    """The BLKs the person waits to hear from ("Beri tahu saya") that are still listed."""
+    found = [await services.directory.blk(b) for b in await services.blk_watches.watched(user_id)]
+    return [blk for blk in found if blk is not None][:MAX_LISTED_WATCHES]
 
 
 @router.message(Command("jadwal"), StateFilter(None))
 @router.callback_query(MenuCb.filter(F.action == MenuAction.MY_SCHEDULE), StateFilter(None))
 async def cmd_jadwal(event: Message | CallbackQuery, services: Services) -> None:
-    placement = await services.enrollment.placement(event.from_user.id)
+    """The seat or waitlist place with cancel, move and map; the BLKs the person waits to
+    hear from, each with a button to stop; and the way back to the menu."""
+    user_id = event.from_user.id
+    placement = await services.enrollment.placement(user_id)
+    builder = InlineKeyboardBuilder()
     if placement is None:
-        builder = InlineKeyboardBuilder()
+        text, rows = _("schedule-none"), [1]
         builder.button(
             text=_("menu-nearest-blk"), callback_data=MenuCb(action=MenuAction.NEAREST_BLK)
         )
-        await event.bot.send_message(
-            event.from_user.id, _("schedule-none"), reply_markup=builder.as_markup()
-        )
-        return
-    await event.bot.send_message(
-        event.from_user.id,
-        placement_text(placement),
-        reply_markup=_schedule_menu(placement.batch.blk_id),
-    )
+    else:
+        text, rows = placement_text(placement), [2, 1]
+        _add_placement_buttons(builder, placement.batch.blk_id)
+    if watched := await _watches(user_id, services):
+        names = ", ".join(html.quote(blk.name) for blk in watched)
+        text = f"{text}\n\n{_('schedule-watches').format(blks=names)}"
+        for blk in watched:
+            builder.button(
+                text=_("btn-blk-unwatch-named").format(blk=_short(blk.name)),
+                callback_data=BlkCb(action=BlkAction.UNWATCH, blk=blk.id),
+            )
+        rows += [1] * len(watched)
+    builder.button(text=_("btn-back-menu"), callback_data=MenuCb(action=MenuAction.HOME))
+    builder.adjust(*rows, 1)
+    await event.bot.send_message(user_id, text, reply_markup=builder.as_markup())
 
 
 @router.message(Command("batal_jadwal"), StateFilter(None))
 @router.callback_query(ScheduleCb.filter(F.action == ScheduleAction.CANCEL), StateFilter(None))
 async def cmd_batal_jadwal(event: Message | CallbackQuery, services: Services) -> None:
-    """Asks before giving the seat away: it may go to someone on the waitlist."""
-    if await services.enrollment.placement(event.from_user.id) is None:
+    """Asks before giving the seat away (it may go to someone on the waitlist), or the
+    waitlist place (whose number is lost)."""
+    placement = await services.enrollment.placement(event.from_user.id)
+    if placement is None:
         await event.bot.send_message(event.from_user.id, _("schedule-none"))
         return
+    waiting = placement.position is not None
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=_("btn-schedule-cancel-yes"),
+        text=_("btn-schedule-leave-waitlist") if waiting else _("btn-schedule-cancel-yes"),
         callback_data=ScheduleCb(action=ScheduleAction.CANCEL_CONFIRMED),
     )
     builder.button(
-        text=_("btn-schedule-keep"), callback_data=ScheduleCb(action=ScheduleAction.KEEP)
+        text=_("btn-schedule-stay-waitlist") if waiting else _("btn-schedule-keep"),
+        callback_data=ScheduleCb(action=ScheduleAction.KEEP),
     )
     builder.adjust(1)
-    await event.bot.send_message(
-        event.from_user.id, _("schedule-cancel-confirm"), reply_markup=builder.as_markup()
-    )
+    question = _("schedule-leave-waitlist-confirm") if waiting else _("schedule-cancel-confirm")
+    await event.bot.send_message(event.from_user.id, question, reply_markup=builder.as_markup())
 
 
 @router.callback_query(ScheduleCb.filter(F.action == ScheduleAction.CANCEL_CONFIRMED))
 async def cancel_confirmed(callback: CallbackQuery, services: Services) -> None:
     """Nothing left to cancel (a second press) is told by the errors router."""
     await close_keyboard(callback)
-    await services.enrollment.cancel(callback.from_user.id)
+    cancellation = await services.enrollment.cancel(callback.from_user.id)
     # The next person on the waitlist is told through the outbox (bot.training.waitlist.release).
-    await callback.bot.send_message(callback.from_user.id, _("schedule-cancelled"))
+    done = _("schedule-left-waitlist") if cancellation.waitlisted else _("schedule-cancelled")
+    await callback.bot.send_message(callback.from_user.id, done)
 
 
 @router.callback_query(ScheduleCb.filter(F.action == ScheduleAction.KEEP))
