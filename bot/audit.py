@@ -44,6 +44,8 @@ class AuditAction(StrEnum):
     PARTICIPANT_MOVED = "participant.moved"
     PARTICIPANT_SEAT_CANCELLED = "participant.seat_cancelled"
     NIK_RELEASED = "participant.nik_released"
+    CHECK_IN_VIEWED = "check_in.viewed"
+    CHECK_IN_MARKED = "check_in.marked"
 
 
 def _checked(details: Mapping[str, object]) -> str:

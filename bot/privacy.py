@@ -22,12 +22,14 @@ from bot.registration.service import participant_of
 from bot.training.reminders import ReminderPlan
 from bot.training.waitlist import DEFAULT_ORDER, release
 from storage.blk_watch_repository import BlkWatchRepository
+from storage.check_in_repository import CheckInRepository
 from storage.database import Database
 from storage.enrollment_repository import BatchRepository, EnrollmentRepository, WaitlistOrder
 from storage.fsm import TrackedStorage
 from storage.models import (
     Attendance,
     Batch,
+    CheckIn,
     ConversationActivity,
     Enrollment,
     PhkProfile,
@@ -95,9 +97,15 @@ class PrivacyService:
             row = await repos.registrations.by_telegram_id(telegram_id)
             user = await repos.users.get(telegram_id)
             phk = await PhkRepository(session).get(telegram_id)
+            history = await EnrollmentRepository(session).history_of(row.id) if row else []
+            days = await CheckInRepository(session).of_seats([seat.id for seat, *_ in history])
             seats = [
-                await _seat_export(BatchRepository(session), *seat)
-                for seat in (await EnrollmentRepository(session).history_of(row.id) if row else [])
+                await _seat_export(
+                    BatchRepository(session),
+                    *seat,
+                    [day for day in days if day.enrollment_id == seat[0].id],
+                )
+                for seat in history
             ]
             tickets = TicketRepository(session)
             questions = [
@@ -213,7 +221,11 @@ class PrivacyService:
 
 
 async def _seat_export(
-    batches: BatchRepository, enrollment: Enrollment, batch: Batch, attendance: Attendance | None
+    batches: BatchRepository,
+    enrollment: Enrollment,
+    batch: Batch,
+    attendance: Attendance | None,
+    check_ins: list[CheckIn],
 ) -> dict[str, object]:
     """A seat or waitlist place with what the summary shows: the BLK by name and the
     batch's dates, which are shown in the BLK's zone (`blk_timezone`)."""
@@ -232,6 +244,15 @@ async def _seat_export(
         "updated_at": enrollment.updated_at.isoformat(),
         "attendance": attendance.answer if attendance else None,
         "attendance_answered_at": _moment(attendance.answered_at if attendance else None),
+        "check_ins": [
+            {
+                "day": day.day.isoformat(),
+                "present": day.present,
+                "method": day.method,
+                "at": day.at.isoformat(),
+            }
+            for day in check_ins
+        ],
     }
 
 

@@ -27,6 +27,7 @@ from bot.tickets.service import TicketService
 from bot.training.batch_admin import BatchAdmin
 from bot.training.batch_import import BatchImporter
 from bot.training.blk_watch import BlkWatchService
+from bot.training.check_in import CheckInService
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderService
 
@@ -57,3 +58,4 @@ class Services:
     faq: Faq
     blk_watches: BlkWatchService
     faq_gaps: FaqGapService
+    check_ins: CheckInService

@@ -8,6 +8,7 @@ from handlers.common.blueprint import Blueprint
 from handlers.coordinators import (
     batch_creator,
     batch_editor,
+    check_in_desk,
     desk,
     participant_card,
     participant_search,
@@ -24,7 +25,7 @@ from handlers.faq import reload as faq_reload
 from handlers.home import fallback, language, my_id, resume, start
 from handlers.privacy import my_data
 from handlers.registration import registration_router
-from handlers.training import attendance, batches, schedule
+from handlers.training import attendance, batches, check_in, schedule
 from handlers.training import eligibility as eligibility_check
 
 
@@ -37,6 +38,7 @@ def root_router() -> Router:
     private.callback_query.filter(F.message.chat.type == "private")
     private.include_routers(
         staff_help.router,  # staff's own /bantuan, before everyone's
+        check_in.link_router,  # the class's QR code opens /start with its payload
         start.router,
         my_id.router,
         language.router,
@@ -48,6 +50,7 @@ def root_router() -> Router:
         batches.router,
         schedule.router,
         attendance.router,
+        check_in.router,
         coordinator_upload.router,
         coordinators.router,
         broadcast_router(),
@@ -55,6 +58,7 @@ def root_router() -> Router:
         tickets.router,
         statistics.router,
         desk.router,
+        check_in_desk.router,
         participant_search.router,
         participant_card.router,
         batch_creator.router,

@@ -494,6 +494,35 @@ class BlkWatch(Base):
     created_at: Mapped[CreatedAt]
 
 
+class CheckIn(Base):
+    """A participant present (or not) on one training day of their seat's batch: checked
+    in with the day's code or QR link, or marked by a coordinator (`marked_by`)."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (Index("ux_check_ins_seat_day", "enrollment_id", "day", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[date] = mapped_column(Date)
+    present: Mapped[bool] = mapped_column(Boolean)
+    method: Mapped[str] = mapped_column(String(16))
+    marked_by: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CheckInMiss(Base):
+    """A wrong attendance code typed, under a keyed hash of the account: the per-person
+    limit counts these. Pruned after a day; not personal data, kept through /hapusdata."""
+
+    __tablename__ = "check_in_misses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 __all__ = [
     "Attendance",
     "AuditEntry",
@@ -502,6 +531,8 @@ __all__ = [
     "Blk",
     "BlkWatch",
     "Broadcast",
+    "CheckIn",
+    "CheckInMiss",
     "ClockMark",
     "ConversationActivity",
     "Coordinator",

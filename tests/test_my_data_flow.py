@@ -10,7 +10,7 @@ data with the reason.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from bot.registration.nik import mask_nik
 from bot.registration.personal_data import PersonalDataCipher
 from bot.runtime.app import App
 from storage.models import Registration
-from tests.enrollment_setup import add_batch
+from tests.enrollment_setup import NOW, add_batch
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import Chat, RunningBot
 from tests.my_data import my_data
@@ -70,6 +70,10 @@ IN_EXPORT: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "attendance": ("training", {"answer": "attendance", "answered_at": "attendance_answered_at"}),
+    "check_ins": (
+        "training.check_ins",
+        {"day": "day", "present": "present", "method": "method", "at": "at"},
+    ),
     "phk_profiles": (
         "phk_pathway",
         {
@@ -119,6 +123,11 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
     },
     "enrollments": {"registration_id": "internal row number of the registration"},
     "attendance": {"enrollment_id": "the seat's id, in the file"},
+    "check_ins": {
+        "id": "internal row number",
+        "enrollment_id": "the seat's id, in the file",
+        "marked_by": "the coordinator who marked the day by hand: staff's id, not the person's",
+    },
     "phk_profiles": {"telegram_id": "the file's telegram_id"},
     "tickets": {"telegram_id": "the file's telegram_id", "updated_at": "row bookkeeping"},
     "ticket_messages": {
@@ -261,6 +270,10 @@ async def test_my_data_is_readable_and_holds_everything_stored(
     await person.send("/tanya", "Tanya petugas")
     await person.send("Apakah ada sertifikat?", "terkirim dengan nomor")
     await complete_pathway(person)
+    first_hour = NOW + timedelta(days=30, hours=1)  # add_batch's first day, 11.00 WIB
+    running_bot.clock.set(first_hour)
+    code = app.services.check_ins.keys.code_for(batch, first_hour.date())
+    await person.send(f"/hadir {code}", "Kehadiran Anda tercatat")
 
     text, exported = await my_data(person)
 
@@ -274,6 +287,7 @@ async def test_my_data_is_readable_and_holds_everything_stored(
         "Pusat Pelatihan Kerja Daerah",
         "mendapat kursi",
         "Jawaban kehadiran: akan hadir",
+        "Kehadiran di kelas: 24 Des 2026 ✅ (kode diketik)",
         "Kuliner/makanan",  # the PHK pathway's previous sector
         "menjahit &amp; memasak",
         "Punya ide usaha",
@@ -292,7 +306,8 @@ async def test_my_data_is_readable_and_holds_everything_stored(
     assert exported["codes"]["training.status"]["active"] == "mendapat kursi"
     assert exported["codes"]["phk_pathway.business"]["idea"] == "💡 Punya ide usaha"
     rows = await rows_about(app, PERSON)
-    assert {"registrations", "enrollments", "attendance", "phk_profiles", "tickets"} <= set(rows)
+    assert {"registrations", "enrollments", "attendance", "check_ins", "tickets"} <= set(rows)
+    assert "phk_profiles" in rows
     assert {"ticket_messages", "outbox"} <= set(rows)
     assert missing_from_export(exported, rows, cipher) == []
 

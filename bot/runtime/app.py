@@ -41,9 +41,12 @@ from bot.tickets.service import TicketService
 from bot.training.batch_admin import BatchAdmin
 from bot.training.batch_import import BatchImporter
 from bot.training.blk_watch import BlkWatchService
+from bot.training.check_in import CheckInService
+from bot.training.check_in_codes import CheckInKeys
 from bot.training.eligibility import EligibilityRules
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderPlan, ReminderService
+from bot.training.training_rules import TrainingRules
 from bot.training.waitlist import waitlist_order
 from storage.database import Database
 from storage.fsm import SqlStorage, TrackedStorage, redis_storage
@@ -176,6 +179,14 @@ def create_app(
             faq=load_faq(settings.faq_file),
             blk_watches=BlkWatchService(db, clock),
             faq_gaps=FaqGapService(db, roles, clock),
+            check_ins=CheckInService(
+                db,
+                rosters,
+                CheckInKeys(cipher.fingerprint),
+                TrainingRules.from_toml(settings.training_rules),
+                account_of=lambda telegram_id: cipher.fingerprint(f"telegram:{telegram_id}"),
+                clock=clock,
+            ),
         ),
         i18n=create_i18n(settings.default_locale),
         storage=conversations,

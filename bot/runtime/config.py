@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     instance_lock_check_seconds: float = Field(default=15, gt=0, le=300)
     # TOML with the eligibility rules; the packaged bot/data/eligibility.toml when unset.
     eligibility_rules: Path | None = None
+    # TOML with the check-in and completion settings; the packaged
+    # bot/data/training_rules.toml when unset.
+    training_rules: Path | None = None
     # TOML with the PHK pathway's offers and JKP facts; the packaged bot/data/phk.toml if unset.
     phk_content_file: Path | None = None
     # TOML with the FAQ (topics, questions, answers, keywords); the packaged bot/data/faq.toml

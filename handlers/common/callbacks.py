@@ -333,3 +333,20 @@ class PersonCb(CallbackData, prefix="pc1"):
     person: RowId = 0
     seat: RowId = 0
     batch: RowId = 0
+
+
+class CheckInAction(StrEnum):
+    DAY = "d"  # batch `batch`'s training day today: code, who is in, page `page`
+    QR = "q"  # the day's QR code as a picture
+    PRESENT = "p"  # mark seat `seat` present, back to page `page`
+    ABSENT = "a"  # mark seat `seat` absent
+
+
+class CheckInCb(CallbackData, prefix="ci1"):
+    """Today's attendance of batch `batch`; batch and seat re-checked against the presser's
+    scope and the batch's seats."""
+
+    action: CheckInAction
+    batch: RowId
+    seat: RowId = 0
+    page: RowId = 0

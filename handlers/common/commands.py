@@ -18,6 +18,7 @@ COMMANDS = {
     "blk": N_("cmd-blk"),
     "phk": N_("cmd-phk"),
     "jadwal": N_("cmd-jadwal"),
+    "hadir": N_("cmd-hadir"),
     "batal_jadwal": N_("cmd-batal-jadwal"),
     "datasaya": N_("cmd-datasaya"),
     "hapusdata": N_("cmd-hapusdata"),

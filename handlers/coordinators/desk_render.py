@@ -25,6 +25,8 @@ from bot.training.reminders import AttendanceAnswer
 from handlers.common.callbacks import (
     BatchAdminAction,
     BatchAdminCb,
+    CheckInAction,
+    CheckInCb,
     DeskAction,
     DeskCb,
     PersonAction,
@@ -186,6 +188,7 @@ def roster_page(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup]:
                 BatchAdminCb(action=BatchAdminAction.VIEW, batch=batch.id),
             )
         ],
+        [_button(_("btn-desk-check-in"), CheckInCb(action=CheckInAction.DAY, batch=batch.id))],
         [_button(_("btn-desk-back"), DeskCb(action=DeskAction.BATCHES))],
     ]
     markup = InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])

@@ -21,6 +21,7 @@ from bot.places.regions import RegionDirectory
 from bot.registration.participants import Participant
 from bot.telegram_text import MESSAGE_LIMIT, blocks_that_fit
 from bot.tickets.rules import Author, Origin, TicketStatus
+from bot.training.check_in import Method
 from bot.training.enrollment import Placement
 from bot.training.reminders import AttendanceAnswer
 from handlers.common.render import (
@@ -30,6 +31,7 @@ from handlers.common.render import (
     long_date,
     month_label,
     participant_card,
+    short_date,
 )
 from handlers.phk.keyboards import PHK_BUSINESS_LABELS
 from handlers.tickets.render import STATUS_LABELS as TICKET_STATUS_LABELS
@@ -46,6 +48,11 @@ SEAT_STATUS_LABELS = {
 ATTENDANCE_LABELS = {
     AttendanceAnswer.YES: __("mydata-attendance-yes"),
     AttendanceAnswer.NO: __("mydata-attendance-no"),
+}
+CHECK_IN_METHOD_LABELS = {
+    Method.CODE: __("mydata-check-in-code"),
+    Method.LINK: __("mydata-check-in-link"),
+    Method.STAFF: __("mydata-check-in-staff"),
 }
 ORIGIN_LABELS = {
     Origin.MENU: __("mydata-origin-menu"),
@@ -64,6 +71,7 @@ def code_legend() -> dict[str, dict[str, str]]:
         "registration.business_sector": SECTOR_LABELS,
         "training.status": SEAT_STATUS_LABELS,
         "training.attendance": ATTENDANCE_LABELS,
+        "training.check_ins.method": CHECK_IN_METHOD_LABELS,
         "phk_pathway.previous_sector": SECTOR_LABELS,
         "phk_pathway.business": PHK_BUSINESS_LABELS,
         "questions_to_coordinators.status": TICKET_STATUS_LABELS,
@@ -140,8 +148,22 @@ def _seats(seats: list[dict[str, Any]], placement: Placement | None, zone: str) 
                     at=when(datetime.fromisoformat(seat["attendance_answered_at"]), zone),
                 )
             )
+        if seat["check_ins"]:
+            lines.append(_("mydata-seat-check-ins").format(days=_check_in_days(seat["check_ins"])))
         blocks.append("\n".join(lines))
     return blocks
+
+
+def _check_in_days(days: list[dict[str, Any]]) -> str:
+    """ "26 Nov 2026 ✅ (kode QR), 27 Nov 2026 ❌ (dicatat koordinator)" """
+    return ", ".join(
+        "{day} {mark} ({method})".format(
+            day=short_date(date.fromisoformat(day["day"])),
+            mark="✅" if day["present"] else "❌",
+            method=CHECK_IN_METHOD_LABELS.get(day["method"], day["method"]),
+        )
+        for day in days
+    )
 
 
 def _phk(answers: PhkAnswers, stored: dict[str, Any], zone: str) -> str:

@@ -1,0 +1,279 @@
+"""Attendance check-in: a participant checks in for today's training day of their seat
+with the code the coordinator shows in class, typed or scanned as a QR deep link; the
+coordinator sees the day's list and marks anyone present or absent by hand.
+
+Refusals say why (`CheckInProblem`). Every wrong code counts against the person's hourly
+limit (`check_in_misses_per_hour`), counted in the database under a keyed hash of the
+account, so restarts and several processes share it and /hapusdata does not reset it.
+Days and hours are the BLK's own (WIB, WITA, WIT). A coordinator's batch is checked
+against their scope in the same transaction, and every hand mark is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import ClassVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.audit import AuditAction, record
+from bot.clock import Clock
+from bot.coordinators.rosters import RosterService
+from bot.errors import N_, DomainError, NotPermitted
+from bot.training.check_in_codes import CheckInKeys, DayCode, Moment, TrainingDays
+from bot.training.training_rules import TrainingRules
+from storage.check_in_repository import CheckInRepository, DayEntry, PlacedBatch, Seat
+from storage.database import Database
+
+HOUR, DAY = timedelta(hours=1), timedelta(days=1)
+
+
+class Method(StrEnum):
+    """How a check-in was recorded; the values are stored."""
+
+    CODE = "code"
+    LINK = "link"
+    STAFF = "staff"
+
+
+class CheckInProblem(StrEnum):
+    NOT_ENROLLED = "not_enrolled"
+    NOT_TRAINING_DAY = "not_training_day"
+    OTHER_DAY = "other_day"
+    OTHER_BATCH = "other_batch"
+    TOO_EARLY = "too_early"
+    TOO_LATE = "too_late"
+    UNKNOWN_CODE = "unknown_code"
+    TOO_MANY = "too_many"
+
+
+# A refusal that tells something about a code typed counts as a miss.
+_MISSES = frozenset(
+    {
+        CheckInProblem.OTHER_DAY,
+        CheckInProblem.OTHER_BATCH,
+        CheckInProblem.UNKNOWN_CODE,
+        CheckInProblem.NOT_ENROLLED,
+        CheckInProblem.NOT_TRAINING_DAY,
+    }
+)
+
+
+class CheckInRefused(DomainError):
+    keys: ClassVar[dict[CheckInProblem, str]] = {
+        CheckInProblem.NOT_ENROLLED: N_("checkin-error-not-enrolled"),
+        CheckInProblem.NOT_TRAINING_DAY: N_("checkin-error-not-training-day"),
+        CheckInProblem.OTHER_DAY: N_("checkin-error-other-day"),
+        CheckInProblem.OTHER_BATCH: N_("checkin-error-other-batch"),
+        CheckInProblem.TOO_EARLY: N_("checkin-error-too-early"),
+        CheckInProblem.TOO_LATE: N_("checkin-error-too-late"),
+        CheckInProblem.UNKNOWN_CODE: N_("checkin-error-unknown-code"),
+        CheckInProblem.TOO_MANY: N_("checkin-error-too-many"),
+    }
+
+    def __init__(self, problem: CheckInProblem, **params: object) -> None:
+        super().__init__(self.keys[problem], **params)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class CheckedIn:
+    """A check-in recorded; `already` when the day had one before (nothing changed)."""
+
+    batch: PlacedBatch
+    day: date
+    already: bool
+
+
+@dataclass(frozen=True)
+class DaySheet:
+    """A batch's training day as the coordinator sees it: the code and everyone seated."""
+
+    batch: PlacedBatch
+    day: date
+    starts: datetime
+    ends: datetime
+    code: DayCode
+    entries: list[DayEntry]
+
+    @property
+    def present(self) -> int:
+        return sum(1 for entry in self.entries if entry.present)
+
+
+class CheckInService:
+    def __init__(
+        self,
+        db: Database,
+        rosters: RosterService,
+        keys: CheckInKeys,
+        rules: TrainingRules,
+        account_of: Callable[[int], str],
+        clock: Clock,
+    ) -> None:
+        """`account_of` turns a Telegram id into the keyed hash its misses are counted by."""
+        self._db = db
+        self._rosters = rosters
+        self.keys = keys
+        self.rules = rules
+        self._account_of = account_of
+        self.clock = clock
+
+    def days(self, batch: PlacedBatch) -> TrainingDays:
+        return TrainingDays(
+            batch.starts_at, batch.ends_at, batch.timezone, self.rules.training_weekdays
+        )
+
+    def today(self, batch: PlacedBatch) -> date:
+        return self.clock.today_in(batch.timezone)
+
+    async def by_code(self, telegram_id: int, code: str) -> CheckedIn:
+        """Check in with a typed code (already read by `read_code`)."""
+        return await self._check_in(telegram_id, code=code)
+
+    async def by_link(self, telegram_id: int, payload: str) -> CheckedIn:
+        """Check in from the QR code's deep link; a forged payload counts as a wrong code."""
+        return await self._check_in(telegram_id, target=self.keys.read_payload(payload))
+
+    async def _check_in(
+        self, telegram_id: int, *, code: str | None = None, target: tuple[int, date] | None = None
+    ) -> CheckedIn:
+        account, now = self._account_of(telegram_id), self.clock.now()
+        refusal: CheckInRefused | None = None
+        async with self._db.transaction() as session:
+            repository = CheckInRepository(session)
+            await repository.prune_misses(before=now - DAY)
+            if (
+                await repository.misses_after(account, now - HOUR)
+                >= self.rules.check_in_misses_per_hour
+            ):
+                raise CheckInRefused(CheckInProblem.TOO_MANY)
+            seats = await repository.seats_of(telegram_id)
+            if code is not None:
+                target = self._code_target(code, seats, await repository.batches_around(now))
+            try:
+                seat, day = self._admitted(seats, target, now)
+            except CheckInRefused as exc:
+                if exc.problem in _MISSES:
+                    repository.miss(account, now)
+                refusal = exc
+            else:
+                done = await repository.get(seat.enrollment_id, day)
+                if done is None or not done.present:
+                    method = Method.CODE if code is not None else Method.LINK
+                    await repository.record(
+                        seat.enrollment_id, day, present=True, method=method, at=now
+                    )
+                return CheckedIn(seat.batch, day, already=bool(done and done.present))
+        raise refusal
+
+    def _code_target(
+        self, code: str, seats: list[Seat], around: list[PlacedBatch]
+    ) -> tuple[int, date] | None:
+        """The (batch, day) a typed code belongs to: a day of the person's own batches,
+        else today at any batch running now; None for a code of nothing."""
+        for seat in seats:
+            for day in self.days(seat.batch).days():
+                if self.keys.code_for(seat.batch.id, day) == code:
+                    return seat.batch.id, day
+        for batch in around:
+            today = self.today(batch)
+            if self.keys.code_for(batch.id, today) == code:
+                return batch.id, today
+        return None
+
+    def _admitted(
+        self, seats: list[Seat], target: tuple[int, date] | None, now: datetime
+    ) -> tuple[Seat, date]:
+        """The seat and day to record, or the refusal that explains why not."""
+        if not seats:
+            raise CheckInRefused(CheckInProblem.NOT_ENROLLED)
+        if target is None:
+            if not any(self.days(s.batch).is_training_day(self.today(s.batch)) for s in seats):
+                raise CheckInRefused(CheckInProblem.NOT_TRAINING_DAY)
+            raise CheckInRefused(CheckInProblem.UNKNOWN_CODE)
+        batch_id, day = target
+        seat = next((s for s in seats if s.batch.id == batch_id), None)
+        if seat is None:
+            raise CheckInRefused(CheckInProblem.OTHER_BATCH)
+        days, today = self.days(seat.batch), self.today(seat.batch)
+        if not days.is_training_day(today):
+            raise CheckInRefused(CheckInProblem.NOT_TRAINING_DAY)
+        if day != today:
+            raise CheckInRefused(CheckInProblem.OTHER_DAY)
+        start, end = days.hours(day)
+        tolerance = timedelta(minutes=self.rules.check_in_tolerance_minutes)
+        moment = days.moment(day, now, tolerance)
+        if moment is not Moment.OPEN:
+            problem = (
+                CheckInProblem.TOO_EARLY if moment is Moment.EARLY else CheckInProblem.TOO_LATE
+            )
+            raise CheckInRefused(
+                problem,
+                opens=f"{start - tolerance:%H.%M}",
+                closes=f"{end + tolerance:%H.%M}",
+                zone=start.tzname() or seat.batch.timezone,
+            )
+        return seat, day
+
+    async def day_sheet(self, actor: int, batch_id: int) -> DaySheet:
+        """Today's code and list of a batch in the actor's scope; audited as a view."""
+        async with self._db.transaction() as session:
+            sheet = await self._sheet(session, actor, batch_id)
+            record(
+                session,
+                actor,
+                AuditAction.CHECK_IN_VIEWED,
+                batch_id=batch_id,
+                day=sheet.day.isoformat(),
+                rows=len(sheet.entries),
+            )
+            return sheet
+
+    async def mark(self, actor: int, batch_id: int, enrollment_id: int, present: bool) -> DaySheet:
+        """A coordinator marks a seated participant present or absent today; audited."""
+        async with self._db.transaction() as session:
+            sheet = await self._sheet(session, actor, batch_id)
+            repository = CheckInRepository(session)
+            if not await repository.seated(batch_id, enrollment_id):
+                raise NotPermitted
+            await repository.record(
+                enrollment_id,
+                sheet.day,
+                present=present,
+                method=Method.STAFF,
+                at=self.clock.now(),
+                marked_by=actor,
+            )
+            record(
+                session,
+                actor,
+                AuditAction.CHECK_IN_MARKED,
+                batch_id=batch_id,
+                enrollment_id=enrollment_id,
+                day=sheet.day.isoformat(),
+                present=present,
+            )
+            return await self._sheet(session, actor, batch_id)
+
+    async def _sheet(self, session: AsyncSession, actor: int, batch_id: int) -> DaySheet:
+        scope = await self._rosters.scope_in(session, actor)
+        summary = await self._rosters.batch_in(session, scope, batch_id)
+        batch = PlacedBatch(
+            summary.id,
+            summary.title,
+            summary.blk_name,
+            summary.status,
+            summary.starts_at,
+            summary.ends_at,
+            summary.timezone,
+        )
+        days, today = self.days(batch), self.today(batch)
+        if summary.status == "cancelled" or not days.is_training_day(today):
+            raise CheckInRefused(CheckInProblem.NOT_TRAINING_DAY)
+        starts, ends = days.hours(today)
+        entries = await CheckInRepository(session).day_sheet(batch_id, today)
+        return DaySheet(batch, today, starts, ends, self.keys.day_code(batch_id, today), entries)
