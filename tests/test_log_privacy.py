@@ -10,7 +10,7 @@ import logging
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.runtime.logs import JsonFormatter
+from bot.runtime.logs import JsonFormatter, configure_logging
 from storage.models import Registration
 from storage.repositories import RegistrationRepository
 from tests.harness import Chat
@@ -63,3 +63,23 @@ def test_a_json_line_keeps_extra_fields_and_an_exception_without_its_message() -
     assert (line["logger"], line["level"], line["update_id"]) == ("bot.test", "ERROR", 42)
     assert line["exception"].startswith("builtins.ValueError at ")
     assert NIK not in json.dumps(line)
+
+
+def test_log_format_json_makes_every_line_a_json_object(capsys: pytest.CaptureFixture[str]) -> None:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        configure_logging(logging.INFO, "json")  # as `blk-bot` does with LOG_FORMAT=json
+        logging.getLogger("bot.test").info("update %d handled", 7, extra={"update_id": 7})
+        logging.getLogger("bot.test").debug("not at INFO")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    [line] = capsys.readouterr().err.splitlines()
+    assert json.loads(line) | {"time": None} == {
+        "time": None,
+        "level": "INFO",
+        "logger": "bot.test",
+        "message": "update 7 handled",
+        "update_id": 7,
+    }
