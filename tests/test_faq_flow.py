@@ -31,7 +31,7 @@ async def test_facts_show_their_source(chat: Chat) -> None:
 
 
 async def test_not_helpful_offers_the_runners_up_and_staff(chat: Chat) -> None:
-    await chat.send("apakah peserta dapat sertifkat?", "sertifikat")
+    await chat.send("apakah peserta pelatihan dapat sertifkat?", "sertifikat")
     others = await chat.press("Tidak membantu", "Mungkin maksud Anda")
     labels = [label for label, _ in others.buttons]
     assert len(labels) == 3 and labels[-1] == "🙋 Tanya petugas"
