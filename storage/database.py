@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
@@ -67,8 +69,26 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
-# The session of the update being handled, if any: services then join its transaction.
-_ambient: ContextVar[AsyncSession | None] = ContextVar("ambient_session", default=None)
+@dataclass
+class UnitOfWork:
+    """One update's transaction, and what storages hold back until just before it commits
+    (`storage.fsm.TrackedStorage` writes a conversation once, not at every change)."""
+
+    session: AsyncSession
+    held: dict[object, Any] = field(default_factory=dict)  # by owner
+    _before_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def before_commit(self, write: Callable[[], Awaitable[None]]) -> None:
+        """Run `write` once the update was handled, in its transaction, before the commit."""
+        self._before_commit.append(write)
+
+    async def finish(self) -> None:
+        for write in self._before_commit:
+            await write()
+
+
+# The update being handled, if any: services then join its transaction.
+_ambient: ContextVar[UnitOfWork | None] = ContextVar("ambient_unit", default=None)
 
 
 class Database:
@@ -76,7 +96,8 @@ class Database:
 
     Inside `unit_of_work()` (one per Telegram update), `transaction()` becomes a
     savepoint of the update's transaction: everything the update causes commits at
-    once, together with the record that the update was handled.
+    once, together with the record that the update was handled. `joined()` is the same
+    without the savepoint, for work that has nothing to undo on its own.
     """
 
     def __init__(self, url: str, *, sealer: Sealer | None = None) -> None:
@@ -95,21 +116,41 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Commit everything done in the block at once, or nothing if it raises."""
-        ambient = _ambient.get()
-        if ambient is not None:
-            async with ambient.begin_nested():
-                yield ambient
+        unit = _ambient.get()
+        if unit is not None:
+            async with unit.session.begin_nested():
+                yield unit.session
             return
         async with self.sessions() as session, session.begin():
             yield session
 
     @asynccontextmanager
+    async def joined(self) -> AsyncIterator[AsyncSession]:
+        """The update's session as it is, inside a unit of work, else `transaction()`.
+
+        For reads, and for single statements whose failure fails the whole update: a
+        savepoint per block costs two statements and guards nothing there.
+        """
+        unit = _ambient.get()
+        if unit is not None:
+            yield unit.session
+            return
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    def unit(self) -> UnitOfWork | None:
+        """The update being handled in this task, if any."""
+        return _ambient.get()
+
+    @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
         """One transaction that every `transaction()` in this task joins until the end."""
         async with self.sessions() as session, session.begin():
-            token = _ambient.set(session)
+            unit = UnitOfWork(session)
+            token = _ambient.set(unit)
             try:
                 yield session
+                await unit.finish()
             finally:
                 _ambient.reset(token)
 
