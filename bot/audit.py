@@ -46,6 +46,8 @@ class AuditAction(StrEnum):
     NIK_RELEASED = "participant.nik_released"
     CHECK_IN_VIEWED = "check_in.viewed"
     CHECK_IN_MARKED = "check_in.marked"
+    BATCH_COMPLETED = "batch.completed"
+    RESULT_OVERRIDDEN = "result.overridden"
 
 
 def _checked(details: Mapping[str, object]) -> str:

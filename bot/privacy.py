@@ -23,6 +23,7 @@ from bot.training.reminders import ReminderPlan
 from bot.training.waitlist import DEFAULT_ORDER, release
 from storage.blk_watch_repository import BlkWatchRepository
 from storage.check_in_repository import CheckInRepository
+from storage.completion_repository import CompletionRepository
 from storage.database import Database
 from storage.enrollment_repository import BatchRepository, EnrollmentRepository, WaitlistOrder
 from storage.fsm import TrackedStorage
@@ -35,6 +36,7 @@ from storage.models import (
     PhkProfile,
     Ticket,
     TicketMessage,
+    TrainingResult,
 )
 from storage.outbox_repository import OutboxRepository
 from storage.phk_repository import PhkRepository
@@ -98,12 +100,18 @@ class PrivacyService:
             user = await repos.users.get(telegram_id)
             phk = await PhkRepository(session).get(telegram_id)
             history = await EnrollmentRepository(session).history_of(row.id) if row else []
-            days = await CheckInRepository(session).of_seats([seat.id for seat, *_ in history])
+            seat_ids = [seat.id for seat, *_ in history]
+            days = await CheckInRepository(session).of_seats(seat_ids)
+            results = {
+                result.enrollment_id: result
+                for result in await CompletionRepository(session).of_seats(seat_ids)
+            }
             seats = [
                 await _seat_export(
                     BatchRepository(session),
                     *seat,
                     [day for day in days if day.enrollment_id == seat[0].id],
+                    results.get(seat[0].id),
                 )
                 for seat in history
             ]
@@ -226,6 +234,7 @@ async def _seat_export(
     batch: Batch,
     attendance: Attendance | None,
     check_ins: list[CheckIn],
+    result: TrainingResult | None,
 ) -> dict[str, object]:
     """A seat or waitlist place with what the summary shows: the BLK by name and the
     batch's dates, which are shown in the BLK's zone (`blk_timezone`)."""
@@ -253,6 +262,21 @@ async def _seat_export(
             }
             for day in check_ins
         ],
+        "result": _result_export(result) if result else None,
+    }
+
+
+def _result_export(result: TrainingResult) -> dict[str, object]:
+    """The result of a completed batch; `changed_by_coordinator` when it was overridden."""
+    return {
+        "days_present": result.days_present,
+        "training_days": result.training_days,
+        "by_rule": result.by_rule,
+        "passed": result.passed,
+        "changed_by_coordinator": result.overridden_by is not None,
+        "decided_at": result.decided_at.isoformat(),
+        "certificate_number": result.certificate_number,
+        "certificate_revoked_at": _moment(result.certificate_revoked_at),
     }
 
 

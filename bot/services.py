@@ -28,6 +28,7 @@ from bot.training.batch_admin import BatchAdmin
 from bot.training.batch_import import BatchImporter
 from bot.training.blk_watch import BlkWatchService
 from bot.training.check_in import CheckInService
+from bot.training.completion import CompletionService
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderService
 
@@ -59,3 +60,4 @@ class Services:
     blk_watches: BlkWatchService
     faq_gaps: FaqGapService
     check_ins: CheckInService
+    completion: CompletionService

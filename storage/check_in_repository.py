@@ -87,6 +87,19 @@ class CheckInRepository:
         )
         return [PlacedBatch(*row) for row in (await self.session.execute(stmt)).all()]
 
+    async def batch(self, batch_id: int) -> PlacedBatch | None:
+        row = (await self.session.execute(_placed().where(Batch.id == batch_id))).first()
+        return PlacedBatch(*row) if row else None
+
+    async def batch_of_seat(self, enrollment_id: int) -> PlacedBatch | None:
+        stmt = (
+            _placed()
+            .join(Enrollment, Enrollment.batch_id == Batch.id)
+            .where(Enrollment.id == enrollment_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return PlacedBatch(*row) if row else None
+
     async def seated(self, batch_id: int, enrollment_id: int) -> bool:
         stmt = select(Enrollment.id).where(
             Enrollment.id == enrollment_id,

@@ -523,11 +523,47 @@ class CheckInMiss(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class BatchCompletion(Base):
+    """A batch declared finished: by a coordinator (`completed_by`) or, once its last day
+    is over, by the bot (`completed_by` None). Results are computed then."""
+
+    __tablename__ = "batch_completions"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class TrainingResult(Base):
+    """A seat's result when its batch was completed: days present of the training days,
+    what the completion rule gave (`by_rule`), and the result in force (`passed`), which
+    a coordinator may override (`overridden_by`). A passed result carries the certificate
+    number; a revoked certificate keeps its number and says when and by whom."""
+
+    __tablename__ = "training_results"
+
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    days_present: Mapped[int] = mapped_column(Integer)
+    training_days: Mapped[int] = mapped_column(Integer)
+    by_rule: Mapped[bool] = mapped_column(Boolean)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    overridden_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    certificate_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    certificate_revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    certificate_revoked_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
 __all__ = [
     "Attendance",
     "AuditEntry",
     "Base",
     "Batch",
+    "BatchCompletion",
     "Blk",
     "BlkWatch",
     "Broadcast",
@@ -551,6 +587,7 @@ __all__ = [
     "Registration",
     "Ticket",
     "TicketMessage",
+    "TrainingResult",
     "UnreachableChat",
     "User",
     "utcnow",

@@ -74,6 +74,18 @@ IN_EXPORT: dict[str, tuple[str, dict[str, str]]] = {
         "training.check_ins",
         {"day": "day", "present": "present", "method": "method", "at": "at"},
     ),
+    "training_results": (
+        "training.result",
+        {
+            "days_present": "days_present",
+            "training_days": "training_days",
+            "by_rule": "by_rule",
+            "passed": "passed",
+            "decided_at": "decided_at",
+            "certificate_number": "certificate_number",
+            "certificate_revoked_at": "certificate_revoked_at",
+        },
+    ),
     "phk_profiles": (
         "phk_pathway",
         {
@@ -127,6 +139,11 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
         "id": "internal row number",
         "enrollment_id": "the seat's id, in the file",
         "marked_by": "the coordinator who marked the day by hand: staff's id, not the person's",
+    },
+    "training_results": {
+        "enrollment_id": "the seat's id, in the file",
+        "overridden_by": "the coordinator who changed the result (the file says whether one did)",
+        "certificate_revoked_by": "the administrator who revoked the certificate: staff's id",
     },
     "phk_profiles": {"telegram_id": "the file's telegram_id"},
     "tickets": {"telegram_id": "the file's telegram_id", "updated_at": "row bookkeeping"},
@@ -270,11 +287,12 @@ async def test_my_data_is_readable_and_holds_everything_stored(
     await person.send("/tanya", "Tanya petugas")
     await person.send("Apakah ada sertifikat?", "terkirim dengan nomor")
     await complete_pathway(person)
-    await person.expect("Perbarui pendaftaran")  # the registration keeps its own PHK answer
     first_hour = NOW + timedelta(days=30, hours=1)  # add_batch's first day, 11.00 WIB
     running_bot.clock.set(first_hour)
     code = app.services.check_ins.keys.code_for(batch, first_hour.date())
     await person.send(f"/hadir {code}", "Kehadiran Anda tercatat")
+    running_bot.clock.set(first_hour + timedelta(days=6))  # the batch is over
+    assert await app.services.completion.complete_due() == 1
 
     text, exported = await my_data(person)
 
@@ -289,6 +307,7 @@ async def test_my_data_is_readable_and_holds_everything_stored(
         "mendapat kursi",
         "Jawaban kehadiran: akan hadir",
         "Kehadiran di kelas: 24 Des 2026 ✅ (kode diketik)",
+        "Hasil pelatihan: ❌ tidak lulus (hadir 1 dari 6 hari)",
         "Kuliner/makanan",  # the PHK pathway's previous sector
         "menjahit &amp; memasak",
         "Punya ide usaha",
@@ -308,7 +327,7 @@ async def test_my_data_is_readable_and_holds_everything_stored(
     assert exported["codes"]["phk_pathway.business"]["idea"] == "💡 Punya ide usaha"
     rows = await rows_about(app, PERSON)
     assert {"registrations", "enrollments", "attendance", "check_ins", "tickets"} <= set(rows)
-    assert "phk_profiles" in rows
+    assert {"phk_profiles", "training_results"} <= set(rows)
     assert {"ticket_messages", "outbox"} <= set(rows)
     assert missing_from_export(exported, rows, cipher) == []
 

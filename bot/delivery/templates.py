@@ -42,6 +42,7 @@ class Template(StrEnum):
     IMPORT_PROGRESS = "import-progress"
     IMPORT_REPORT = "import-report"
     BATCH_OPENED = "batch-opened"
+    TRAINING_RESULT = "training-result"
 
 
 Payload = Mapping[str, Any]

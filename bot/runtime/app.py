@@ -43,6 +43,7 @@ from bot.training.batch_import import BatchImporter
 from bot.training.blk_watch import BlkWatchService
 from bot.training.check_in import CheckInService
 from bot.training.check_in_codes import CheckInKeys
+from bot.training.completion import CompletionService
 from bot.training.eligibility import EligibilityRules
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderPlan, ReminderService
@@ -124,6 +125,14 @@ def create_app(
     enrollment = EnrollmentService(db, cipher, rules, settings.timezone, clock, reminders=plan)
     directory = DirectoryService(db, regions)
     batch_importer = BatchImporter(db, clock, reminders=plan, waitlist_order=order)
+    check_ins = CheckInService(
+        db,
+        rosters,
+        CheckInKeys(cipher.fingerprint),
+        TrainingRules.from_toml(settings.training_rules),
+        account_of=lambda telegram_id: cipher.fingerprint(f"telegram:{telegram_id}"),
+        clock=clock,
+    )
     return App(
         settings=settings,
         db=db,
@@ -179,14 +188,8 @@ def create_app(
             faq=load_faq(settings.faq_file),
             blk_watches=BlkWatchService(db, clock),
             faq_gaps=FaqGapService(db, roles, clock),
-            check_ins=CheckInService(
-                db,
-                rosters,
-                CheckInKeys(cipher.fingerprint),
-                TrainingRules.from_toml(settings.training_rules),
-                account_of=lambda telegram_id: cipher.fingerprint(f"telegram:{telegram_id}"),
-                clock=clock,
-            ),
+            check_ins=check_ins,
+            completion=CompletionService(db, check_ins, clock),
         ),
         i18n=create_i18n(settings.default_locale),
         storage=conversations,

@@ -44,6 +44,8 @@ FORGET_UPDATES_SECONDS = 60 * 60
 RETENTION_CHECK_SECONDS = 6 * 60 * 60
 REPLAN_CHECK_SECONDS = 10 * 60
 TICKET_ESCALATION_CHECK_SECONDS = 5 * 60
+# Batches whose last day is over are completed within this long.
+COMPLETION_CHECK_SECONDS = 30 * 60
 
 
 async def prepare(app: App) -> None:
@@ -205,6 +207,10 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         if await app.services.tickets.escalate_due():
             sender.wake()
 
+    async def complete_batches() -> None:
+        if await app.services.completion.complete_due():
+            sender.wake()
+
     await asyncio.gather(
         poll(app, bot, dp, stop, limiter),
         sender.run(stop),
@@ -212,6 +218,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         app.services.imports.run(stop, sender.wake),
         every(ABANDONED_CHECK_SECONDS, abandoned, stop),
         every(TICKET_ESCALATION_CHECK_SECONDS, escalate_tickets, stop),
+        every(COMPLETION_CHECK_SECONDS, complete_batches, stop),
         every(FORGET_UPDATES_SECONDS, forget_updates, stop),
         every(RETENTION_CHECK_SECONDS, retention, stop),
         every(REPLAN_CHECK_SECONDS, replan, stop),

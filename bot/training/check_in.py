@@ -259,10 +259,12 @@ class CheckInService:
             )
             return await self._sheet(session, actor, batch_id)
 
-    async def _sheet(self, session: AsyncSession, actor: int, batch_id: int) -> DaySheet:
+    async def scoped_batch(self, session: AsyncSession, actor: int, batch_id: int) -> PlacedBatch:
+        """The batch if the actor's scope holds it (`NotInScope` otherwise, like a stale
+        button), read in the caller's transaction."""
         scope = await self._rosters.scope_in(session, actor)
         summary = await self._rosters.batch_in(session, scope, batch_id)
-        batch = PlacedBatch(
+        return PlacedBatch(
             summary.id,
             summary.title,
             summary.blk_name,
@@ -271,8 +273,11 @@ class CheckInService:
             summary.ends_at,
             summary.timezone,
         )
+
+    async def _sheet(self, session: AsyncSession, actor: int, batch_id: int) -> DaySheet:
+        batch = await self.scoped_batch(session, actor, batch_id)
         days, today = self.days(batch), self.today(batch)
-        if summary.status == "cancelled" or not days.is_training_day(today):
+        if batch.status == "cancelled" or not days.is_training_day(today):
             raise CheckInRefused(CheckInProblem.NOT_TRAINING_DAY)
         starts, ends = days.hours(today)
         entries = await CheckInRepository(session).day_sheet(batch_id, today)

@@ -142,7 +142,6 @@ class TrainingDays:
         return Moment.OPEN
 
 
-
 def deep_link(bot_username: str, payload: str) -> str:
     return f"https://t.me/{bot_username}?start={payload}"
 

@@ -350,3 +350,20 @@ class CheckInCb(CallbackData, prefix="ci1"):
     batch: RowId
     seat: RowId = 0
     page: RowId = 0
+
+
+class CompletionAction(StrEnum):
+    VIEW = "v"  # batch `batch`'s results, or the offer to complete it; page `page`
+    COMPLETE = "ok"  # complete it now
+    PASS = "p"  # set seat `seat`'s result to passed, back to page `page`
+    FAIL = "f"  # ... to not passed
+
+
+class CompletionCb(CallbackData, prefix="cp1"):
+    """Completing batch `batch` and its results; batch and seat re-checked against the
+    presser's scope and the batch's seats."""
+
+    action: CompletionAction
+    batch: RowId
+    seat: RowId = 0
+    page: RowId = 0

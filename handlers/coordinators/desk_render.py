@@ -27,6 +27,8 @@ from handlers.common.callbacks import (
     BatchAdminCb,
     CheckInAction,
     CheckInCb,
+    CompletionAction,
+    CompletionCb,
     DeskAction,
     DeskCb,
     PersonAction,
@@ -188,7 +190,13 @@ def roster_page(roster: Roster, page: int) -> tuple[str, InlineKeyboardMarkup]:
                 BatchAdminCb(action=BatchAdminAction.VIEW, batch=batch.id),
             )
         ],
-        [_button(_("btn-desk-check-in"), CheckInCb(action=CheckInAction.DAY, batch=batch.id))],
+        [
+            _button(_("btn-desk-check-in"), CheckInCb(action=CheckInAction.DAY, batch=batch.id)),
+            _button(
+                _("btn-desk-completion"),
+                CompletionCb(action=CompletionAction.VIEW, batch=batch.id),
+            ),
+        ],
         [_button(_("btn-desk-back"), DeskCb(action=DeskAction.BATCHES))],
     ]
     markup = InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])

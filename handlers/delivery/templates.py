@@ -16,6 +16,7 @@ from handlers.coordinators.import_notices import ImportNotices
 from handlers.coordinators.participant_notices import StaffSeatNotices
 from handlers.delivery.notices import TrainingNotices
 from handlers.tickets.notices import TicketNotices
+from handlers.training.result_notice import ResultNotices
 
 
 def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
@@ -28,6 +29,7 @@ def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
             Template.ABANDONED: training.abandoned,
             Template.BATCH_CANCELLED: training.batch_cancelled,
             Template.BATCH_OPENED: training.batch_opened,
+            Template.TRAINING_RESULT: ResultNotices(services).result,
             Template.STAFF_MOVED_SEAT: staff_seats.moved,
             Template.STAFF_CANCELLED_SEAT: staff_seats.cancelled,
             Template.TICKET: TicketNotices(services),

@@ -150,6 +150,16 @@ def _seats(seats: list[dict[str, Any]], placement: Placement | None, zone: str) 
             )
         if seat["check_ins"]:
             lines.append(_("mydata-seat-check-ins").format(days=_check_in_days(seat["check_ins"])))
+        if result := seat["result"]:
+            lines.append(
+                _("mydata-seat-result").format(
+                    result=_("completion-passed")
+                    if result["passed"]
+                    else _("completion-not-passed"),
+                    present=result["days_present"],
+                    days=result["training_days"],
+                )
+            )
         blocks.append("\n".join(lines))
     return blocks
 
