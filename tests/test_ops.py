@@ -1,5 +1,4 @@
-"""Operations: /healthz names what is down, /metrics counts what the bot did, and the
-compose file for two webhook instances holds together (Docker cannot run here)."""
+"""Operations: /healthz names what is down, /metrics counts what the bot did."""
 
 from __future__ import annotations
 
@@ -42,11 +41,8 @@ async def _get(port: int, path: str) -> tuple[int, str]:
 async def _health(ops: Ops) -> tuple[int, dict[str, str]]:
     async with ops_server("127.0.0.1:0", ops) as port:
         assert port is not None
-        async with (
-            aiohttp.ClientSession() as http,
-            http.get(f"http://127.0.0.1:{port}/healthz") as response,
-        ):
-            return response.status, await response.json()
+        status, body = await _get(port, "/healthz")
+    return status, json.loads(body)
 
 
 def _samples(text: str) -> Samples:

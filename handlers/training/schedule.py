@@ -71,7 +71,8 @@ async def cmd_jadwal(event: Message | CallbackQuery, services: Services) -> None
         _add_placement_buttons(builder, placement.batch.blk_id)
     if watched := await _watches(user_id, services):
         names = ", ".join(html.quote(blk.name) for blk in watched)
-        text = f"{text}\n\n{_('schedule-watches').format(blks=names)}"
+        waiting = _("schedule-watches").format(blks=names)
+        text = f"{text}\n\n{waiting}"
         for blk in watched:
             builder.button(
                 text=_("btn-blk-unwatch-named").format(blk=_short(blk.name)),
