@@ -1,4 +1,5 @@
-""" "Jadwal saya": the seat or waitlist place, with cancel, move and map."""
+""" "Jadwal saya": the seat or waitlist place, with cancel, move and map, and the BLKs the
+person waits to hear from ("Beri tahu saya")."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.directory.service import BlkInfo
 from bot.services import Services
+from bot.telegram_text import fit
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import (
     BatchAction,
@@ -26,13 +28,8 @@ from handlers.training.render import numbered_batches, placement_text
 
 router = Blueprint(name=__name__)
 
-
 MAX_LISTED_WATCHES = 8  # BLK names run to 200 characters: eight fit in one message
-BUTTON_NAME_LENGTH = 40
-
-
-def _short(name: str) -> str:
-    return name if len(name) <= BUTTON_NAME_LENGTH else f"{name[: BUTTON_NAME_LENGTH - 1]}…"
+BUTTON_NAME_LENGTH = 40  # a BLK's name on a button, cut to stay readable on a phone
 
 
 def _add_placement_buttons(builder: InlineKeyboardBuilder, blk_id: str) -> None:
@@ -75,7 +72,7 @@ async def cmd_jadwal(event: Message | CallbackQuery, services: Services) -> None
         text = f"{text}\n\n{waiting}"
         for blk in watched:
             builder.button(
-                text=_("btn-blk-unwatch-named").format(blk=_short(blk.name)),
+                text=_("btn-blk-unwatch-named").format(blk=fit(blk.name, BUTTON_NAME_LENGTH)),
                 callback_data=BlkCb(action=BlkAction.UNWATCH, blk=blk.id),
             )
         rows += [1] * len(watched)
