@@ -313,6 +313,14 @@ async def test_pathway_updating_a_registration_only_with_a_yes(person: Chat, app
     await person.send("/ubah", "Periksa perubahan data Anda", "Terkena PHK: Tidak")
     assert "Kirim pendaftaran" not in person.last.text
     assert [label for label, _ in person.last.buttons][-1] == "✅ Simpan perubahan"
+    await person.send("/start", "gratis")  # the draft is put aside: nothing of it is saved
+    await person.expect("Apa yang ingin Anda lakukan?")
+    offer = await person.expect("Perubahan data pendaftaran Anda belum disimpan")
+    assert [label for label, _ in offer.buttons] == [
+        "▶️ Lanjutkan ubah data",
+        "🔄 Mulai dari awal",
+    ]
+    await person.press("Mulai dari awal", "Periksa perubahan data Anda", "Terkena PHK: Tidak")
     await person.press("Simpan perubahan", "sudah diperbarui")
 
     await complete_pathway(person)

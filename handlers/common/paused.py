@@ -83,11 +83,23 @@ async def discard(state: FSMContext) -> bool:
     return had
 
 
-def resume_buttons(group: str, *, restart: bool = False) -> InlineKeyboardMarkup:
-    """ "Lanjutkan …" and, when asked for, "Mulai dari awal"."""
+async def offer(state: FSMContext, group: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The offer to continue the flow put aside, or start over. /ubah's draft (changes to a
+    saved registration, "mode" update) says its changes are not saved yet."""
+    editing = (await _aside(state).get_data()).get("mode") == "update"
+    text = _("resume-offer-edit") if editing else _("resume-offer")
+    label = _("btn-resume-edit") if editing else None
+    return text, resume_buttons(group, restart=True, label=label)
+
+
+def resume_buttons(
+    group: str, *, restart: bool = False, label: str | None = None
+) -> InlineKeyboardMarkup:
+    """ "Lanjutkan …" (or `label`) and, when asked for, "Mulai dari awal"."""
     builder = InlineKeyboardBuilder()
     builder.button(
-        text=str(RESUMABLE[group]), callback_data=ResumeCb(action=ResumeAction.GO_ON, flow=group)
+        text=label or str(RESUMABLE[group]),
+        callback_data=ResumeCb(action=ResumeAction.GO_ON, flow=group),
     )
     if restart:
         builder.button(

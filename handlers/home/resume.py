@@ -29,6 +29,7 @@ from handlers.directory import nearest_blk
 from handlers.faq import answers as faq_answers
 from handlers.phk import flow as phk_flow
 from handlers.phk import questions as phk_questions
+from handlers.privacy import my_data
 from handlers.registration import identity as registration
 from handlers.registration import retry as registration_retry
 from handlers.tickets.asker import ask_question
@@ -37,6 +38,17 @@ from handlers.training import eligibility
 router = Blueprint(name=__name__)
 
 FlowStep = Callable[[Message | CallbackQuery, FSMContext, Services], Awaitable[None]]
+
+
+async def _restart_registration(
+    event: Message | CallbackQuery, state: FSMContext, services: Services
+) -> None:
+    """Changes to a saved registration start over from the saved data; a new one from
+    the consent."""
+    if await services.registrations.is_registered(event.from_user.id):
+        await my_data.cmd_ubah(event, state, services)
+    else:
+        await registration.cmd_daftar(event, state, services)
 
 
 async def _ask_place(event: Message | CallbackQuery, state: FSMContext, services: Services) -> None:
@@ -51,7 +63,7 @@ REPEAT: dict[str, FlowStep] = {
     "NearestBlk": _ask_place,
 }
 RESTART: dict[str, FlowStep] = {
-    "Registration": registration.cmd_daftar,
+    "Registration": _restart_registration,
     "PhkFlow": phk_flow.cmd_phk,
     "EligibilityCheck": eligibility.cmd_kelayakan,
     "NearestBlk": _ask_place,

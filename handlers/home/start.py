@@ -32,9 +32,8 @@ async def cmd_batal(message: Message, state: FSMContext, services: Services) -> 
     menu = await keyboards.menu_for(message.from_user.id, services)
     await message.answer(_("menu-title"), reply_markup=menu)
     if flow := await paused.paused_flow(state):
-        await message.answer(
-            _("resume-offer"), reply_markup=paused.resume_buttons(flow, restart=True)
-        )
+        text, buttons = await paused.offer(state, flow)
+        await message.answer(text, reply_markup=buttons)
 
 
 @router.message(Command("bantuan", "help"))
@@ -67,9 +66,8 @@ async def cmd_start(message: Message, state: FSMContext, services: Services) -> 
     menu = await keyboards.menu_for(message.from_user.id, services)
     await message.answer(_("menu-title"), reply_markup=menu)
     if flow in paused.RESUMABLE:
-        await message.answer(
-            _("resume-offer"), reply_markup=paused.resume_buttons(flow, restart=True)
-        )
+        text, buttons = await paused.offer(state, flow)
+        await message.answer(text, reply_markup=buttons)
 
 
 @router.callback_query(MenuCb.filter(F.action == MenuAction.HOME), StateFilter(None))

@@ -41,14 +41,15 @@ async def cmd_status(event: Message | CallbackQuery, services: Services) -> None
 
 
 @router.message(Command("ubah"), StateFilter(None))
-async def cmd_ubah(message: Message, state: FSMContext, services: Services) -> None:
-    """Opens the review of a saved registration, whose edit buttons change single fields."""
-    participant = await services.registrations.get(message.from_user.id)
+async def cmd_ubah(event: Message | CallbackQuery, state: FSMContext, services: Services) -> None:
+    """Opens the review of a saved registration, whose edit buttons change single fields;
+    also how changes put aside start over."""
+    participant = await services.registrations.get(event.from_user.id)
     if participant is None:
-        await message.answer(_("status-not-registered"))
+        await event.bot.send_message(event.from_user.id, _("status-not-registered"))
         return
     await state.set_data({**answers_from_participant(participant), "mode": "update"})
-    await ask(Registration.review, message, state, services)
+    await ask(Registration.review, event, state, services)
 
 
 @router.message(Command("datasaya"), StateFilter(None))
@@ -81,8 +82,12 @@ async def cmd_datasaya(message: Message, services: Services) -> None:
 
 
 @router.message(Command("hapusdata"), StateFilter(None))
-async def cmd_hapusdata(message: Message) -> None:
-    await message.answer(_("erase-confirm"), reply_markup=keyboards.erase_confirm())
+async def cmd_hapusdata(message: Message, services: Services) -> None:
+    """Asks first; a person holding a certificate is told it goes too."""
+    text = _("erase-confirm")
+    if await services.certificates.count_of(message.from_user.id):
+        text = f"{text}\n\n{_('erase-certificates-note')}"
+    await message.answer(text, reply_markup=keyboards.erase_confirm())
 
 
 @router.callback_query(EraseCb.filter())
