@@ -48,6 +48,7 @@ class AuditAction(StrEnum):
     CHECK_IN_MARKED = "check_in.marked"
     BATCH_COMPLETED = "batch.completed"
     RESULT_OVERRIDDEN = "result.overridden"
+    CERTIFICATE_REVOKED = "certificate.revoked"
 
 
 def _checked(details: Mapping[str, object]) -> str:

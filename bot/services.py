@@ -27,6 +27,7 @@ from bot.tickets.service import TicketService
 from bot.training.batch_admin import BatchAdmin
 from bot.training.batch_import import BatchImporter
 from bot.training.blk_watch import BlkWatchService
+from bot.training.certificates import CertificateService
 from bot.training.check_in import CheckInService
 from bot.training.completion import CompletionService
 from bot.training.enrollment import EnrollmentService
@@ -61,3 +62,4 @@ class Services:
     faq_gaps: FaqGapService
     check_ins: CheckInService
     completion: CompletionService
+    certificates: CertificateService

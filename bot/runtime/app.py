@@ -41,6 +41,7 @@ from bot.tickets.service import TicketService
 from bot.training.batch_admin import BatchAdmin
 from bot.training.batch_import import BatchImporter
 from bot.training.blk_watch import BlkWatchService
+from bot.training.certificates import CertificateService
 from bot.training.check_in import CheckInService
 from bot.training.check_in_codes import CheckInKeys
 from bot.training.completion import CompletionService
@@ -190,6 +191,7 @@ def create_app(
             faq_gaps=FaqGapService(db, roles, clock),
             check_ins=check_ins,
             completion=CompletionService(db, check_ins, clock),
+            certificates=CertificateService(db, clock),
         ),
         i18n=create_i18n(settings.default_locale),
         storage=conversations,

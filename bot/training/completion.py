@@ -22,6 +22,7 @@ from bot.audit import AuditAction, record
 from bot.clock import Clock
 from bot.delivery.templates import Template, enqueue_template
 from bot.errors import N_, DomainError, NotPermitted
+from bot.training.certificates import give_number
 from bot.training.check_in import CheckInService
 from storage.check_in_repository import CheckInRepository, PlacedBatch
 from storage.completion_repository import CompletionRepository, ResultRow
@@ -117,6 +118,7 @@ class CompletionService:
             if result.passed != passed:
                 now = self.clock.now()
                 result.passed, result.overridden_by, result.decided_at = passed, actor, now
+                await give_number(session, result, now.year)
                 record(
                     session,
                     actor,
@@ -150,16 +152,16 @@ class CompletionService:
         for enrollment_id, telegram_id in seats:
             count = len(present.get(enrollment_id, set()) & days)
             by_rule = passes(count, len(days), self.min_percent)
-            repository.add(
-                TrainingResult(
-                    enrollment_id=enrollment_id,
-                    days_present=count,
-                    training_days=len(days),
-                    by_rule=by_rule,
-                    passed=by_rule,
-                    decided_at=now,
-                )
+            result = TrainingResult(
+                enrollment_id=enrollment_id,
+                days_present=count,
+                training_days=len(days),
+                by_rule=by_rule,
+                passed=by_rule,
+                decided_at=now,
             )
+            await give_number(session, result, now.year)
+            repository.add(result)
             await _tell(session, telegram_id, enrollment_id, now, "completed")
         repository.complete(batch.id, now, by)
         record(

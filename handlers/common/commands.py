@@ -19,6 +19,8 @@ COMMANDS = {
     "phk": N_("cmd-phk"),
     "jadwal": N_("cmd-jadwal"),
     "hadir": N_("cmd-hadir"),
+    "sertifikat": N_("cmd-sertifikat"),
+    "cek": N_("cmd-cek"),
     "batal_jadwal": N_("cmd-batal-jadwal"),
     "datasaya": N_("cmd-datasaya"),
     "hapusdata": N_("cmd-hapusdata"),

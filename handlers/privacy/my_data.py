@@ -82,8 +82,13 @@ async def cmd_datasaya(message: Message, services: Services) -> None:
 
 
 @router.message(Command("hapusdata"), StateFilter(None))
-async def cmd_hapusdata(message: Message) -> None:
-    await message.answer(_("erase-confirm"), reply_markup=keyboards.erase_confirm())
+async def cmd_hapusdata(message: Message, services: Services) -> None:
+    """Asks first; a person holding a certificate is told it goes too."""
+    text = _("erase-confirm")
+    if await services.certificates.count_of(message.from_user.id):
+        note = _("erase-certificates-note")
+        text = f"{text}\n\n{note}"
+    await message.answer(text, reply_markup=keyboards.erase_confirm())
 
 
 @router.callback_query(EraseCb.filter())

@@ -160,6 +160,15 @@ def _seats(seats: list[dict[str, Any]], placement: Placement | None, zone: str) 
                     days=result["training_days"],
                 )
             )
+            if result["certificate_number"]:
+                revoked = (
+                    _("mydata-certificate-revoked") if result["certificate_revoked_at"] else ""
+                )
+                lines.append(
+                    _("mydata-seat-certificate").format(
+                        number=result["certificate_number"], revoked=revoked
+                    )
+                )
         blocks.append("\n".join(lines))
     return blocks
 

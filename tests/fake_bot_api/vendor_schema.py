@@ -23,9 +23,7 @@ from typing import Any
 METHODS: tuple[str, ...] = (
     "getMe",
     "getUpdates",
-    "setWebhook",
     "deleteWebhook",
-    "getWebhookInfo",
     "setMyCommands",
     "deleteMyCommands",
     "sendMessage",
