@@ -3,7 +3,8 @@
 PostgreSQL: the bot connects through a `TcpProxy` and a strike cuts every connection at
 once, as a network blip or a database restart does. SQLite has no connection to cut: a
 strike makes the next statements fail with "database is locked", as they do when another
-writer holds the file past the busy timeout.
+writer holds the file past the busy timeout. `down` makes every try fail until `up` (the
+database away for a while: the proxy refuses new connections, SQLite stays locked).
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ class DatabaseFaults(Protocol):
 
     def strike(self) -> None: ...
 
+    def down(self) -> None:
+        """Every statement fails from now on (the database is away) until `up`."""
+
+    def up(self) -> None: ...
+
     async def close(self) -> None: ...
 
 
@@ -49,6 +55,13 @@ class ConnectionCuts:
         self.hits += self.proxy.cut()
         self.strikes += 1
 
+    def down(self) -> None:
+        self.proxy.refuse = True
+        self.strike()
+
+    def up(self) -> None:
+        self.proxy.refuse = False
+
     async def close(self) -> None:
         await self.proxy.stop()
 
@@ -60,6 +73,7 @@ class LockedStatements:
         self.url = database_url
         self.strikes = self.hits = 0
         self._left = 0
+        self._down = False
 
     def attach(self, db: Database) -> None:
         event.listen(db.engine.sync_engine, "do_execute", self._execute)
@@ -68,11 +82,18 @@ class LockedStatements:
         self._left += LOCKED_STATEMENTS
         self.strikes += 1
 
+    def down(self) -> None:
+        self._down = True
+        self.strikes += 1
+
+    def up(self) -> None:
+        self._down = False
+
     def _execute(self, *_: Any) -> bool:
         """Refuse the statement while a strike lasts; False lets SQLAlchemy run it."""
-        if self._left <= 0:
+        if self._left <= 0 and not self._down:
             return False
-        self._left -= 1
+        self._left = max(self._left - 1, 0)
         self.hits += 1
         error = sqlite3.OperationalError("database is locked")
         error.sqlite_errorcode = SQLITE_BUSY  # as sqlite3 sets it on a real one

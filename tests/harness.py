@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.runtime.app import App, create_app
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
-from bot.runtime.runner import poll, prepare, serve
+from bot.runtime.runner import intake_of, prepare, serve
 from tests.clock import NOW, FixedClock
 from tests.fake_bot_api import ApiCall, FakeBotAPI
 
@@ -33,7 +33,8 @@ def make_settings(fake: FakeBotAPI, database_url: str, redis_url: str | None, ke
 
 
 class RunningBot:
-    """The bot as `blk-bot run` wires it, polling the fake server in this event loop.
+    """The bot as `blk-bot run` wires it, polling the fake server in this event loop (or
+    taking its webhook deliveries, with `webhook_url` in the settings).
 
     `serving` adds what `blk-bot run` runs beside polling (the outbox sender and the
     periodic jobs); give it a real `Clock`, as rows handed to the sender fall due by it.
@@ -59,7 +60,7 @@ class RunningBot:
         started = asyncio.Event()
         self._dp.startup.register(started.set)
         self._stop = asyncio.Event()
-        run = serve if self.serving else poll
+        run = serve if self.serving else intake_of(self.settings)
         self._task = asyncio.create_task(run(self.app, self._bot, self._dp, self._stop))
         await started.wait()
 

@@ -565,7 +565,8 @@ def markup_violations(markup: Any, method: str = "sendMessage") -> list[str]:
 
 
 def test_vendored_schema_has_all_methods_and_reachable_types() -> None:
-    assert len(SCHEMA.methods) == 19
+    assert len(SCHEMA.methods) == 21
+    assert {"setWebhook", "deleteWebhook", "getWebhookInfo"} <= set(SCHEMA.methods)
     for name in ("InlineKeyboardButton", "BotCommandScopeChat", "MessageEntity", "User"):
         assert name in SCHEMA.types
     assert SCHEMA.method("SENDMESSAGE") is SCHEMA.methods["sendMessage"]

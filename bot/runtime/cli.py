@@ -66,13 +66,27 @@ daily_end, capacity)
   registration_deadline
                   a day on or before start_date (blank: the day before)
   status          buka/open (blank), tutup/closed, batal/cancelled
+  programme       wirausaha (entrepreneurship training), kopdes (village cooperative
+                  managers), phk (Sejahtera dengan Kerja Wirausaha); blank: a new batch is
+                  wirausaha, a stored one keeps its programme
 """
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="blk-bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="apply migrations, then serve Telegram with long polling")
+    run = commands.add_parser(
+        "run",
+        help="apply migrations, then serve Telegram with long polling (or a webhook)",
+        description="Long polling, unless a webhook URL is given (here or as WEBHOOK_URL): "
+        "then Telegram POSTs updates to it and the bot listens on WEBHOOK_LISTEN "
+        "(default 0.0.0.0:8080) at the URL's path; WEBHOOK_SECRET is required.",
+    )
+    run.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="the https URL Telegram delivers to, e.g. https://bot.example.org/telegram",
+    )
     commands.add_parser("migrate", help="bring the database schema up to date")
     console = commands.add_parser(
         "console",
@@ -171,6 +185,8 @@ def _dispatch(args: argparse.Namespace, level: int) -> None:
     if args.command == "run":
         from bot.runtime.runner import run
 
+        if args.webhook:
+            settings = settings.model_copy(update={"webhook_url": args.webhook})
         asyncio.run(run(settings))
     elif args.command == "migrate":
         asyncio.run(_migrate(settings))

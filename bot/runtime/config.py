@@ -19,6 +19,8 @@ DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./data/blk-bot.sqlite3"
 
 # Telegram tokens look like "123456789:AA...": a numeric bot id, a colon and a secret.
 _TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{20,}$")
+# What Telegram accepts as a webhook's secret_token.
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Settings(BaseSettings):
@@ -30,6 +32,14 @@ class Settings(BaseSettings):
     telegram_api_url: str = OFFICIAL_API_URL
     database_url: str = DEFAULT_SQLITE_URL
     redis_url: str | None = None
+    # Webhook mode (`blk-bot run --webhook URL` or WEBHOOK_URL): Telegram POSTs updates to
+    # this https URL; the bot listens on WEBHOOK_LISTEN ("host:port") at the URL's path,
+    # behind a TLS-terminating proxy, and accepts only requests carrying WEBHOOK_SECRET.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = Field(
+        default="0.0.0.0:8080", pattern=r"^(\[[0-9a-fA-F:]+\]|[\w.-]*):\d{1,5}$"
+    )
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     data_key: SecretStr | None = None
     dev_mode: bool = False
@@ -161,6 +171,17 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    def require_webhook_secret(self) -> str:
+        """The secret Telegram sends with every update (setWebhook's secret_token), or why
+        webhook mode cannot start."""
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+        if not _SECRET_RE.match(secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET is not set or malformed: webhook mode needs 1-256 letters, "
+                "digits, _ or -, e.g. WEBHOOK_SECRET=$(openssl rand -hex 32) in .env"
+            )
+        return secret
 
     def require_token(self) -> str:
         """Return the token or explain in one line why the bot cannot start."""

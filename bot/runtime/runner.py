@@ -1,4 +1,4 @@
-"""Running the bot against the Bot API with long polling."""
+"""Running the bot against the Bot API: long polling, or a webhook (WEBHOOK_URL)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,15 @@ from bot.delivery.outbox_replan import OutboxReplanner
 from bot.delivery.polling import RETRY_CAP, ReliablePolling, forget_old_updates
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.sender import Sender
+from bot.delivery.update_handling import UpdateHandling
 from bot.runtime.app import App, create_app, reminder_plan
 from bot.runtime.background import every
+from bot.runtime.chat_turns import chat_turns
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
 from bot.runtime.instance_watch import InstanceLockKeeper
 from bot.runtime.ops import Ops, ops_server
+from bot.runtime.webhook import WebhookIntake
 from handlers.common.commands import publish_commands
 from handlers.coordinators.staff_menu import publish_staff_menus
 from handlers.delivery.templates import notice_renderer
@@ -105,6 +108,9 @@ async def until_telegram_answers(
     return None
 
 
+Intake = Callable[[App, Bot, Dispatcher, asyncio.Event, RateLimiter | None], Awaitable[None]]
+
+
 async def poll(
     app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event, limiter: RateLimiter | None = None
 ) -> None:
@@ -112,6 +118,60 @@ async def poll(
 
     `limiter` is the outbox sender's, so answers and outbox messages share one budget.
     """
+    await _publish_menus(app, bot)
+    if not await until_telegram_answers(
+        "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False), stop
+    ):
+        return
+    polling = ReliablePolling(dp, bot, _update_handling(app, bot, dp, limiter, "poller"))
+    async with _started(dp, bot):
+        await polling.run(stop)
+
+
+async def listen(
+    app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event, limiter: RateLimiter | None = None
+) -> None:
+    """Serve the updates Telegram POSTs to WEBHOOK_URL until `stop` is set (`poll`'s twin)."""
+    settings = app.settings
+    assert settings.webhook_url is not None
+    await _publish_menus(app, bot)
+    intake = WebhookIntake(
+        dp,
+        bot,
+        _update_handling(app, bot, dp, limiter, "webhook"),
+        chat_turns(settings.redis_url, bot.id),
+        url=settings.webhook_url,
+        secret=settings.require_webhook_secret(),
+        listen=settings.webhook_listen,
+    )
+    async with _started(dp, bot):
+        await intake.run(
+            stop, lambda: until_telegram_answers("setWebhook", intake.set_webhook, stop)
+        )
+
+
+def intake_of(settings: Settings) -> Intake:
+    """How updates arrive: a webhook when WEBHOOK_URL is set, else long polling."""
+    return listen if settings.webhook_url else poll
+
+
+def _update_handling(
+    app: App, bot: Bot, dp: Dispatcher, limiter: RateLimiter | None, role: str
+) -> UpdateHandling:
+    """Each update in its transaction, the same whichever way it arrived."""
+    return UpdateHandling(
+        lambda update: dp.feed_update(bot, update),
+        bot,
+        app.db,
+        role=role,
+        limiter=limiter or RateLimiter(app.settings.outbox_rate),
+        clock=app.clock,
+        attempts=app.settings.update_attempts,
+        reply_expiry=timedelta(minutes=app.settings.reply_expiry_minutes),
+    )
+
+
+async def _publish_menus(app: App, bot: Bot) -> None:
     try:
         await publish_commands(bot, app.i18n)
         await publish_staff_menus(bot, app.i18n, app.services)
@@ -122,30 +182,21 @@ async def poll(
         if not is_transient(error):
             raise
         logger.warning("command menus not updated: database unavailable (%s)", describe(error))
-    if not await until_telegram_answers(
-        "deleteWebhook", lambda: bot.delete_webhook(drop_pending_updates=False), stop
-    ):
-        return
+
+
+@asynccontextmanager
+async def _started(dp: Dispatcher, bot: Bot) -> AsyncIterator[None]:
+    """The dispatcher's startup and shutdown hooks around serving."""
     context = {"dispatcher": dp, "bots": [bot], **dp.workflow_data}
     await dp.emit_startup(bot=bot, **context)
     try:
-        limiter = limiter or RateLimiter(app.settings.outbox_rate)
-        polling = ReliablePolling(
-            dp,
-            bot,
-            app.db,
-            limiter=limiter,
-            clock=app.clock,
-            attempts=app.settings.update_attempts,
-            reply_expiry=timedelta(minutes=app.settings.reply_expiry_minutes),
-        )
-        await polling.run(stop)
+        yield
     finally:
         await dp.emit_shutdown(bot=bot, **context)
 
 
 async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None:
-    """Polling plus the outbox sender and the periodic jobs, until `stop` is set."""
+    """Updates (`intake_of`) plus the outbox sender and the periodic jobs, until `stop`."""
     settings = app.settings
     limiter = RateLimiter(settings.outbox_rate)
     sender = Sender(
@@ -212,7 +263,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
             sender.wake()
 
     await asyncio.gather(
-        poll(app, bot, dp, stop, limiter),
+        intake_of(settings)(app, bot, dp, stop, limiter),
         sender.run(stop),
         every(PROGRESS_SECONDS, progress, stop),
         app.services.imports.run(stop, sender.wake),
@@ -227,6 +278,8 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
 
 async def run(settings: Settings) -> None:
     token = settings.require_token()
+    if settings.webhook_url:
+        settings.require_webhook_secret()  # before anything starts
     if not settings.admin_ids:
         # Not fatal (a pilot may start with coordinators only), but easy to miss.
         logger.warning(
@@ -240,6 +293,9 @@ async def run(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
+        # The instance lock is held in both modes: polling must be the only getUpdates
+        # consumer, and the periodic jobs and the start-up release of a stopped process's
+        # answers still assume one process. Webhook mode could drop it once those agree.
         async with locked_and_prepared(app, stop) as lock:
             if lock is None:
                 return
@@ -247,7 +303,14 @@ async def run(settings: Settings) -> None:
             me = await until_telegram_answers("getMe", bot.get_me, stop)
             if me is None:
                 return
-            logger.info("bot @%s is polling %s", me.username, settings.telegram_api_url)
+            logger.info(
+                "bot @%s is %s %s",
+                me.username,
+                f"taking updates at {settings.webhook_url} from"
+                if settings.webhook_url
+                else "polling",
+                settings.telegram_api_url,
+            )
             keeper = InstanceLockKeeper(lock, settings.instance_lock_check_seconds)
             watching = asyncio.create_task(keeper.run(stop))
             ops = Ops(app.db, bot, app.metrics, app.clock, settings.redis_url)

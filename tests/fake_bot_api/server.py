@@ -18,11 +18,12 @@ from typing import Any
 from aiohttp import web
 
 from .flood import FloodControl
-from .methods import ApiError, BotMethods
+from .methods import ApiError
 from .model import REPLY_METHODS, ApiCall, UploadedFile, Violation
 from .schema import BotApiSchema, load_schema, validate_request
 from .state import DEFAULT_BOT_USERNAME, DEFAULT_TOKEN
 from .updates import UpdateBuilders
+from .webhook import WebhookDelivery
 
 DEFAULT_TIMEOUT = 10.0
 MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's limit for bot uploads
@@ -56,7 +57,7 @@ class _Failure:
     times: int
 
 
-class FakeBotAPI(UpdateBuilders, BotMethods):
+class FakeBotAPI(UpdateBuilders, WebhookDelivery):
     """Fake Telegram Bot API server for one bot token; see the package docstring for usage."""
 
     def __init__(
@@ -111,6 +112,7 @@ class FakeBotAPI(UpdateBuilders, BotMethods):
         """Release pending long polls, then shut the server down."""
         self.closing = True
         self.changed.notify()
+        await self.stop_delivering()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

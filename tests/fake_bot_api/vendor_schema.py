@@ -23,7 +23,9 @@ from typing import Any
 METHODS: tuple[str, ...] = (
     "getMe",
     "getUpdates",
+    "setWebhook",
     "deleteWebhook",
+    "getWebhookInfo",
     "setMyCommands",
     "deleteMyCommands",
     "sendMessage",
