@@ -194,6 +194,10 @@ class Batch(Base):
     capacity: Mapped[int] = mapped_column(Integer)
     seats_taken: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    # A code of bot.training.programmes.Programme; old batches are entrepreneurship training.
+    programme: Mapped[str] = mapped_column(
+        String(16), default="wirausaha", server_default="wirausaha"
+    )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[UpdatedAt]
 

@@ -66,6 +66,7 @@ class ParticipantRow:
     batch_title: str | None
     blk_name: str | None
     timezone: str | None
+    programme: str | None
 
 
 def _count(status: str) -> ScalarSelect[int]:
@@ -120,6 +121,7 @@ def _participants(batch_id: int | None, order: WaitlistOrder) -> tuple[Select, S
             Batch.title,
             Blk.name,
             Province.timezone,
+            Batch.programme,
         )
         .select_from(Registration)
         .outerjoin(home, Registration.regency_code == home.code)

@@ -287,11 +287,23 @@ class StatisticsRepository:
             for row in await self.session.execute(stmt)
         ]
 
+    async def by_programme(self, where: BatchFilter) -> list[UnitCounts]:
+        """Per programme (its code as name): people holding a place, seats and waitlists,
+        at the batches `where` narrows to."""
+        conditions = where.conditions()
+        counted = _people_placed(Batch.programme).where(*conditions).group_by(Batch.programme)
+        people = {r[0]: (int(r[1]), int(r[2])) for r in await self.session.execute(counted)}
+        seats = await self._seats_by(Batch.programme, *conditions)
+        return [
+            _unit(code, code, people.get(code), seats.get(code))
+            for code in sorted(people.keys() | seats.keys())
+        ]
+
     async def _seats_by(
         self, group: ColumnElement[str] | None, *conditions: Condition
     ) -> dict[str, tuple[int, int, int]]:
         """(capacity of batches not cancelled, seats taken, waitlist places) per `group` (a
-        province code or BLK id), or of everything matching under the key "" when None.
+        province code, BLK id or programme), or of everything matching under the key "" when None.
         Seats are counted from the enrollments themselves, like every other figure."""
         keys = [group] if group is not None else []
         capacity = (

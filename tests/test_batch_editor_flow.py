@@ -116,7 +116,13 @@ async def test_a_blk_coordinator_creates_a_batch_that_participants_see(
         "Kapasitas 24",
         "Pendaftaran sampai Selasa, 5 Januari 2027",
     )
-    assert [label for label, _ in review.buttons] == ["✅ Simpan", "❌ Batal"]
+    assert [label for label, _ in review.buttons] == [
+        "🎓 Pelatihan Kewirausahaan ✓",
+        "🎓 Pengelola Koperasi Desa/Kelurahan Merah Putih",
+        "🎓 Sejahtera dengan Kerja Wirausaha",
+        "✅ Simpan",
+        "❌ Batal",
+    ]
     await chat.press("Simpan", "Gelombang disimpan", "Kuliner Lanjutan")
 
     batch = await batch_row(app, "Kuliner Lanjutan")

@@ -26,6 +26,7 @@ REJECT_KEYS = {
     "bad_time": N_("import-reject-bad-time"),
     "bad_capacity": N_("import-reject-bad-capacity"),
     "bad_status": N_("import-reject-bad-status"),
+    "bad_programme": N_("import-reject-bad-programme"),
     "end_before_start": N_("import-reject-end-before-start"),
     "deadline_after_start": N_("import-reject-deadline-after-start"),
     "starts_in_past": N_("import-reject-starts-in-past"),

@@ -82,6 +82,7 @@ class RosterEntry:
     attendance: AttendanceAnswer | None
     batch_title: str | None
     blk_name: str | None
+    programme: str | None = None  # a Programme code; None: in no batch
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,7 @@ class EntryReader:
             attendance=AttendanceAnswer(row.attendance) if row.attendance else None,
             batch_title=row.batch_title,
             blk_name=row.blk_name,
+            programme=row.programme,
         )
 
 

@@ -116,6 +116,7 @@ class Report:
     eligibility: dict[Verdict, int]
     attendance: dict[str, int]  # "yes"/"no" answers to reminders, of seat holders
     children: list[UnitCounts] = field(default_factory=list)
+    programmes: list[UnitCounts] = field(default_factory=list)  # not for a batch
     daily: list[tuple[date, int]] = field(default_factory=list)  # every day, zeros too
 
     @property
@@ -218,6 +219,7 @@ class StatisticsService:
                 eligibility=verdict_counts(self._rules, groups, today),
                 attendance=await stats.attendance(where),
                 children=await self._children(stats, node),
+                programmes=[] if node.level is Level.BATCH else await stats.by_programme(where),
                 daily=await self._daily(stats, conditions, today),
             )
 

@@ -30,7 +30,9 @@ def write_xlsx(
     figures: tuple[Sheet, Sequence[tuple[str, int]]],
     breakdown: tuple[Sheet, Sequence[UnitCounts]] | None,
     daily: tuple[Sheet, Sequence[tuple[date, int]]],
+    programmes: tuple[Sheet, Sequence[UnitCounts]] | None = None,
 ) -> bytes:
+    """Figures, then the breakdown and the split by programme when given, then the days."""
     buffer = io.BytesIO()
     book = Workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True})
@@ -45,18 +47,9 @@ def write_xlsx(
         page.write_number(i, 1, value)
     page.set_column(0, 0, 40)
 
-    if breakdown is not None:
-        sheet, units = breakdown
-        page = book.add_worksheet(sheet.name)
-        _headers(page, 0, sheet.headers, bold)
-        for i, unit in enumerate(units, start=1):
-            page.write_string(i, 0, unit.name)
-            page.write_string(i, 1, unit.code)
-            figures_of = (unit.registrations, unit.phk, unit.capacity, unit.seats_taken)
-            for column, value in enumerate((*figures_of, unit.waitlisted), start=2):
-                page.write_number(i, column, value)
-        page.set_column(0, 0, 40)
-        page.autofilter(0, 0, max(len(units), 1), len(sheet.headers) - 1)
+    for units_sheet in (breakdown, programmes):
+        if units_sheet is not None:
+            _units(book.add_worksheet(units_sheet[0].name), *units_sheet, bold)
 
     sheet, days = daily
     page = book.add_worksheet(sheet.name)
@@ -68,6 +61,18 @@ def write_xlsx(
 
     book.close()
     return buffer.getvalue()
+
+
+def _units(page: Worksheet, sheet: Sheet, units: Sequence[UnitCounts], bold: Format) -> None:
+    _headers(page, 0, sheet.headers, bold)
+    for i, unit in enumerate(units, start=1):
+        page.write_string(i, 0, unit.name)
+        page.write_string(i, 1, unit.code)
+        figures_of = (unit.registrations, unit.phk, unit.capacity, unit.seats_taken)
+        for column, value in enumerate((*figures_of, unit.waitlisted), start=2):
+            page.write_number(i, column, value)
+    page.set_column(0, 0, 40)
+    page.autofilter(0, 0, max(len(units), 1), len(sheet.headers) - 1)
 
 
 def _headers(page: Worksheet, row: int, headers: Sequence[str], bold: Format) -> None:

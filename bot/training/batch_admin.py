@@ -26,6 +26,7 @@ from bot.delivery.templates import Template, enqueue_template
 from bot.errors import N_, DomainError, NotPermitted
 from bot.training.batch_rules import BatchField, BatchPlan, check_plan
 from bot.training.blk_watch import tell_watchers
+from bot.training.programmes import DEFAULT_PROGRAMME, Programme
 from bot.training.reminders import ReminderPlan, plan_reminders
 from bot.training.waitlist import DEFAULT_ORDER, fill_seats
 from storage.batch_admin_repository import BatchAdminRepository, BlkPlace
@@ -69,6 +70,7 @@ class ManagedBatch:
     status: str
     seats_taken: int
     waitlisted: int
+    programme: str = DEFAULT_PROGRAMME
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,13 @@ class BatchAdmin:
         async with self._db.transaction() as session:
             return await self._blk_in_scope(session, await self._scope(session, actor), blk_id)
 
-    async def create(self, actor: int, blk_id: str, plan: BatchPlan) -> ManagedBatch:
+    async def create(
+        self,
+        actor: int,
+        blk_id: str,
+        plan: BatchPlan,
+        programme: Programme = DEFAULT_PROGRAMME,
+    ) -> ManagedBatch:
         async with self._db.transaction() as session:
             scope = await self._scope(session, actor)
             blk = await self._blk_in_scope(session, scope, blk_id)
@@ -148,6 +156,7 @@ class BatchAdmin:
                     capacity=plan.capacity,
                     status=OPEN,
                     seats_taken=0,
+                    programme=programme.value,
                     **plan.instants(blk.timezone),
                 )
             )
@@ -160,7 +169,7 @@ class BatchAdmin:
                 batch_id=batch.id,
                 blk_id=blk.id,
             )
-            return ManagedBatch(batch.id, blk, plan, OPEN, 0, 0)
+            return ManagedBatch(batch.id, blk, plan, OPEN, 0, 0, programme.value)
 
     async def batch(self, actor: int, batch_id: int) -> ManagedBatch:
         async with self._db.transaction() as session:
@@ -210,6 +219,24 @@ class BatchAdmin:
                 batch_id=batch.id,
                 field=field.value,
             )
+            return await self._managed(session, batch, blk)
+
+    async def set_programme(self, actor: int, batch_id: int, programme: Programme) -> ManagedBatch:
+        """Move the batch to another programme; seats and waitlist stay as they are."""
+        async with self._db.transaction() as session:
+            scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
+            if batch.status == CANCELLED:
+                raise BatchCancelled
+            if batch.programme != programme.value:
+                await BatchAdminRepository(session).change(batch, {"programme": programme.value})
+                record(
+                    session,
+                    actor,
+                    AuditAction.BATCH_EDITED,
+                    scope=scope.as_dict(),
+                    batch_id=batch.id,
+                    field="programme",
+                )
             return await self._managed(session, batch, blk)
 
     async def set_registration(self, actor: int, batch_id: int, *, open_: bool) -> ManagedBatch:
@@ -307,7 +334,13 @@ class BatchAdmin:
     async def _managed(self, session: AsyncSession, batch: Batch, blk: BlkPlace) -> ManagedBatch:
         waitlisted = await EnrollmentRepository(session).count(batch.id, WAITLISTED)
         return ManagedBatch(
-            batch.id, blk, self._plan(batch, blk), batch.status, batch.seats_taken, waitlisted
+            batch.id,
+            blk,
+            self._plan(batch, blk),
+            batch.status,
+            batch.seats_taken,
+            waitlisted,
+            batch.programme,
         )
 
     async def _plan_reminders_again(self, session: AsyncSession, batch_id: int) -> None:

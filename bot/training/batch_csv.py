@@ -1,6 +1,9 @@
 """Checking a batch schedule CSV (see bot/data/batches-template.csv); pure, no database.
 
 Dates and daily hours are local to the BLK; the caller converts them with the BLK's zone.
+The optional `programme` column holds a programme code (bot/data/programmes.toml); a
+blank cell or no column leaves a stored batch's programme as it is, and makes a new
+batch entrepreneurship training.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from bot.csv_table import Record, RejectedRow
+from bot.training.programmes import Programme
 
 REQUIRED_COLUMNS = (
     "id", "blk_id", "title", "start_date", "end_date", "daily_start", "daily_end", "capacity",
@@ -39,6 +43,7 @@ class BatchReject(enum.Enum):
     BAD_TIME = "bad_time"
     BAD_CAPACITY = "bad_capacity"
     BAD_STATUS = "bad_status"
+    BAD_PROGRAMME = "bad_programme"
     END_BEFORE_START = "end_before_start"
     DEADLINE_AFTER_START = "deadline_after_start"
     STARTS_IN_PAST = "starts_in_past"  # a new batch, or new dates, before today at the BLK
@@ -62,6 +67,7 @@ class BatchRow:
     capacity: int
     deadline_day: date
     status: str
+    programme: Programme | None = None  # None: not given
 
 
 def parse_day(text: str) -> date | None:
@@ -143,6 +149,9 @@ def _check(record: Record, ids: Counter[str]) -> BatchRow | RejectedRow:
     status = parse_status(cells.get("status", ""))
     if status is None:
         return reject(BatchReject.BAD_STATUS, "status")
+    programme = cells.get("programme", "").strip().lower() or None
+    if programme is not None and programme not in set(Programme):
+        return reject(BatchReject.BAD_PROGRAMME, "programme")
     return BatchRow(
         line=record.line,
         id=batch_id,
@@ -155,4 +164,5 @@ def _check(record: Record, ids: Counter[str]) -> BatchRow | RejectedRow:
         capacity=int(cells["capacity"]),
         deadline_day=deadline,
         status=status,
+        programme=Programme(programme) if programme else None,
     )

@@ -21,6 +21,7 @@ from bot.training.batch_admin import OPEN
 from bot.training.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, check_rows
 from bot.training.batch_rules import BatchPlan
 from bot.training.blk_watch import tell_watchers
+from bot.training.programmes import DEFAULT_PROGRAMME
 from bot.training.reminders import ReminderPlan
 from bot.training.waitlist import DEFAULT_ORDER, fill_seats
 from storage.batch_admin_repository import BatchAdminRepository
@@ -29,7 +30,8 @@ from storage.enrollment_repository import BatchRepository, WaitlistOrder
 from storage.models import Batch
 
 
-def _values(row: BatchRow, zone: str) -> dict[str, object]:
+def _values(row: BatchRow, zone: str, existing: Batch | None) -> dict[str, object]:
+    """The stored columns; a programme not given keeps the stored one (or the default)."""
     plan = BatchPlan(
         title=row.title,
         first_day=row.first_day,
@@ -45,6 +47,7 @@ def _values(row: BatchRow, zone: str) -> dict[str, object]:
         **plan.instants(zone),
         "capacity": row.capacity,
         "status": row.status,
+        "programme": (row.programme or (existing.programme if existing else DEFAULT_PROGRAMME)),
     }
 
 
@@ -126,8 +129,8 @@ class BatchImporter:
             if not covers(blk.id):
                 reject(row, BatchReject.OUT_OF_SCOPE, "blk_id")
                 continue
-            values = _values(row, blk.timezone)
             existing = stored.get(row.id)
+            values = _values(row, blk.timezone, existing)
             zone = ZoneInfo(blk.timezone)
             if _moves_into_past(row, existing, zone, self.clock.today_in(zone)):
                 reject(row, BatchReject.STARTS_IN_PAST, "start_date")

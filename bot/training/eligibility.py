@@ -35,6 +35,7 @@ __all__ = [
     "Verdict",
     "WaitlistRule",
     "assess",
+    "rule_settings",
 ]
 
 _ALL_BUSINESS: frozenset[BusinessStatus] = frozenset(BusinessStatus)
@@ -106,7 +107,7 @@ class EligibilityRules:
         except tomllib.TOMLDecodeError as exc:
             raise RulesError(f"{source}: not valid TOML: {_one_line(exc)}") from exc
         try:
-            return cls(**_settings(data))
+            return cls(**rule_settings(data))
         except RulesError as exc:
             raise RulesError(f"{source}: {exc}") from None
 
@@ -115,7 +116,7 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def _settings(data: Mapping[str, object]) -> dict[str, Any]:
+def rule_settings(data: Mapping[str, object]) -> dict[str, Any]:
     """Check the TOML types and convert lists of strings to sets of BusinessStatus."""
     known = [f.name for f in fields(EligibilityRules)]
     for key in data:

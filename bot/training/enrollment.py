@@ -21,6 +21,7 @@ from bot.registration.participants import BusinessStatus
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import NotRegistered, birth_date_of
 from bot.training.eligibility import Applicant, Assessment, EligibilityRules, Verdict, assess
+from bot.training.programmes import DEFAULT_PROGRAMME, Programmes, packaged_programmes
 from bot.training.reminders import AttendanceAnswer, ReminderPlan, plan_reminders, save_attendance
 from bot.training.waitlist import SeatTaken, release, take_seat, waitlist_order
 from storage.database import Database
@@ -97,6 +98,7 @@ class BatchView:
     seats_left: int
     status: str
     timezone: str
+    programme: str = DEFAULT_PROGRAMME
 
 
 @dataclass(frozen=True)
@@ -130,11 +132,14 @@ class EnrollmentService:
         default_timezone: str = "Asia/Jakarta",
         clock: Clock | None = None,
         reminders: ReminderPlan | None = None,
+        programmes: Programmes | None = None,
     ) -> None:
-        """`cipher` reads the birth date, which eligibility on a batch's first day needs."""
+        """`cipher` reads the birth date, which eligibility on a batch's first day needs;
+        `rules` are those of every programme that has none of its own (`programmes`)."""
         self._db = db
         self._cipher = cipher
         self.rules = rules
+        self.programmes = programmes or packaged_programmes()
         self.waitlist_order = waitlist_order(rules)
         self._default_timezone = default_timezone
         self.clock = clock or Clock(default_timezone)
@@ -317,7 +322,8 @@ class EnrollmentService:
             business_status=BusinessStatus(registration.business_status),
             phk_affected=registration.phk_affected,
         )
-        assessment = assess(self.rules, applicant, start_day)
+        rules = self.programmes.rules_for(batch.programme, self.rules)
+        assessment = assess(rules, applicant, start_day)
         if assessment.verdict not in (Verdict.ELIGIBLE, Verdict.PRIORITY):
             raise NotEligible(assessment)
 
@@ -345,4 +351,5 @@ class EnrollmentService:
             seats_left=max(row.capacity - row.seats_taken, 0),
             status=row.status,
             timezone=zone or self._default_timezone,
+            programme=row.programme,
         )

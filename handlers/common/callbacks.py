@@ -294,6 +294,8 @@ class BatchAdminAction(StrEnum):
     REOPEN = "o"  # open registration again
     CANCEL = "x"  # asks for confirmation
     CANCEL_CONFIRMED = "xok"
+    PROGRAMME = "pg"  # the programmes to choose from
+    SET_PROGRAMME = "ps"  # move the batch to programme `field` (a Programme code)
 
 
 class BatchAdminCb(CallbackData, prefix="ba1"):
@@ -305,9 +307,9 @@ class BatchAdminCb(CallbackData, prefix="ba1"):
 
 
 class BatchFormCb(CallbackData, prefix="bf1"):
-    """A button answering the batch conversation's question `field` (a BatchField, "blk"
-    or "save"): `value` is the text it stands for, read like a typed answer (an ISO date,
-    "08.00-16.00", "30") or a BLK id (≤ 48)."""
+    """A button answering the batch conversation's question `field` (a BatchField, "blk",
+    "programme" or "save"): `value` is the text it stands for, read like a typed answer
+    (an ISO date, "08.00-16.00", "30"), a BLK id (≤ 48) or a programme code."""
 
     field: str
     value: str = ""

@@ -2,7 +2,8 @@
 
 BLK (a BLK coordinator's own is taken as it is; others choose one in their scope by
 button or by typing its name) → title → first day → last day → daily hours → capacity
-→ registration deadline → review → saved. Each answer is typed or pressed (a quick-pick
+→ registration deadline → review (where the programme may be changed from
+entrepreneurship training) → saved. Each answer is typed or pressed (a quick-pick
 button sends the text it shows); a bad one gets its reason and the same question again.
 /batal leaves at any step (handlers.home.start).
 
@@ -18,12 +19,13 @@ stateDiagram-v2
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from aiogram import Bot, F, html
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
@@ -37,13 +39,15 @@ from bot.training.batch_rules import (
     encode,
     read_answer,
 )
+from bot.training.programmes import DEFAULT_PROGRAMME, Programme
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BatchAdminAction, BatchAdminCb, BatchFormCb
 from handlers.common.filters import HasRole
-from handlers.common.replies import close_keyboard
+from handlers.common.replies import alert, close_keyboard, show_in_place
 from handlers.coordinators.batch_forms import (
     BLK,
     DROP,
+    PROGRAMME,
     SAVE,
     batch_card,
     blk_markup,
@@ -176,9 +180,31 @@ async def _answered(
         await _ask(bot, chat_id, state, following[0], services)
         return
     await state.set_state(BatchCreation.review)
-    plan = BatchPlan.from_json(encode(answers))
-    review = "\n\n".join([_("batch-admin-review"), card(plan, data["blk_name"], data["zone"])])
-    await bot.send_message(chat_id, review, reply_markup=review_markup())
+    text, markup = _review(await state.get_data())
+    await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+def _review(data: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
+    """The review of everything answered, with the programme choice and save or drop."""
+    programme = data.get("programme", DEFAULT_PROGRAMME)
+    plan = BatchPlan.from_json(data["answers"])
+    shown = card(plan, data["blk_name"], data["zone"], programme=programme)
+    return "\n\n".join([_("batch-admin-review"), shown]), review_markup(programme)
+
+
+@router.callback_query(BatchCreation.review, BatchFormCb.filter(F.field == PROGRAMME), HasRole())
+async def programme_chosen(
+    callback: CallbackQuery,
+    callback_data: BatchFormCb,
+    state: FSMContext,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Keeps the programme and shows the review again, in place."""
+    if callback_data.value not in set(Programme):
+        alert(callback_answer, _("error-stale-button"))
+        return
+    await state.update_data(programme=callback_data.value)
+    await show_in_place(callback, *_review(await state.get_data()))
 
 
 @router.message(ANSWERING, F.text & ~F.text.startswith("/"), HasRole())
@@ -208,7 +234,8 @@ async def saved(callback: CallbackQuery, state: FSMContext, services: Services) 
     plan = BatchPlan.from_json(data["answers"])
     actor = callback.from_user.id
     try:
-        batch = await services.batch_admin.create(actor, data["blk"], plan)
+        programme = Programme(data.get("programme", DEFAULT_PROGRAMME))
+        batch = await services.batch_admin.create(actor, data["blk"], plan, programme)
     except BatchRefused as refused:
         await callback.bot.send_message(actor, refusal_text(refused))
         return

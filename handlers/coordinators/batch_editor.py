@@ -1,7 +1,8 @@
 """A batch managed from the desk: /peserta → batch → "✏️ Ubah gelombang".
 
 The card shows everything set, with a button per field (one field at a time: the same
-question as when creating, with the value now), close or reopen registration, and
+question as when creating, with the value now), the programme, close or reopen
+registration, and
 cancel (after a confirmation; everyone holding a seat or waiting is told through the
 outbox). Every press is checked again by the service, so a forged batch id outside the
 presser's scope gets the same "button no longer valid" as a stale one.
@@ -19,6 +20,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.services import Services
 from bot.training.batch_admin import ManagedBatch
 from bot.training.batch_rules import BatchField, BatchRefused, read_answer
+from bot.training.programmes import Programme
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BatchAdminAction, BatchAdminCb, BatchFormCb
 from handlers.common.filters import HasRole
@@ -28,6 +30,7 @@ from handlers.coordinators.batch_forms import (
     cancel_confirmation,
     current_value,
     editor_markup,
+    programme_markup,
     question,
     quick_pick_taken,
     refusal_text,
@@ -141,6 +144,33 @@ async def registration_switched(
         callback.from_user.id,
         callback_data.batch,
         open_=callback_data.action is BatchAdminAction.REOPEN,
+    )
+    await show_in_place(callback, batch_card(batch), editor_markup(batch))
+
+
+@router.callback_query(BatchAdminCb.filter(F.action == BatchAdminAction.PROGRAMME), HasRole())
+async def programme_asked(
+    callback: CallbackQuery, callback_data: BatchAdminCb, services: Services
+) -> None:
+    """The programmes to move the batch to, in place of its card."""
+    batch = await services.batch_admin.batch(callback.from_user.id, callback_data.batch)
+    text = "\n\n".join([batch_card(batch), _("batch-admin-ask-programme")])
+    await show_in_place(callback, text, programme_markup(batch))
+
+
+@router.callback_query(BatchAdminCb.filter(F.action == BatchAdminAction.SET_PROGRAMME), HasRole())
+async def programme_set(
+    callback: CallbackQuery,
+    callback_data: BatchAdminCb,
+    services: Services,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Saved (seats and waitlist stay); the card again."""
+    if callback_data.field not in set(Programme):
+        alert(callback_answer, _("error-stale-button"))
+        return
+    batch = await services.batch_admin.set_programme(
+        callback.from_user.id, callback_data.batch, Programme(callback_data.field)
     )
     await show_in_place(callback, batch_card(batch), editor_markup(batch))
 

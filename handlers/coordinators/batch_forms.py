@@ -20,6 +20,7 @@ from babel.dates import format_date, format_time
 
 from bot.training.batch_admin import CANCELLED, OPEN, BlkPlace, ManagedBatch
 from bot.training.batch_rules import BatchField, BatchPlan, BatchRefused
+from bot.training.programmes import DEFAULT_PROGRAMME, Programme
 from handlers.common.callbacks import (
     BatchAdminAction,
     BatchAdminCb,
@@ -29,7 +30,7 @@ from handlers.common.callbacks import (
 )
 from handlers.common.render import long_date
 from handlers.common.replies import alert, close_keyboard
-from handlers.training.render import ZONE_ABBREVIATIONS
+from handlers.training.render import ZONE_ABBREVIATIONS, programme_name
 
 QUESTIONS = {
     BatchField.TITLE: __("batch-admin-ask-title"),
@@ -57,7 +58,7 @@ USUAL_CAPACITIES = (16, 20, 24, 30, 32, 64)
 USUAL_LENGTHS = (1, 3, 5, 10)  # days of training
 USUAL_LEADS = (1, 3, 7)  # days between the deadline and the first day
 MONDAYS_OFFERED = 3
-SAVE, DROP, BLK = "save", "drop", "blk"
+SAVE, DROP, BLK, PROGRAMME = "save", "drop", "blk", "programme"
 
 
 def _button(text: str, data: BatchFormCb | BatchAdminCb | DeskCb) -> InlineKeyboardButton:
@@ -148,9 +149,10 @@ def card(
     status: str = OPEN,
     taken: int = 0,
     waitlisted: int = 0,
+    programme: str = DEFAULT_PROGRAMME,
 ) -> str:
     """Everything the coordinator set, dates in words and hours in the BLK's zone."""
-    return _("batch-admin-card").format(
+    text = _("batch-admin-card").format(
         title=html.quote(plan.title),
         blk=html.quote(blk_name),
         first_day=long_date(plan.first_day),
@@ -162,6 +164,9 @@ def card(
         deadline=long_date(plan.deadline),
         status=STATUS_LABELS.get(status, status),
     )
+    return "\n".join(
+        [text, _("batch-programme").format(programme=html.quote(programme_name(programme)))]
+    )
 
 
 def batch_card(batch: ManagedBatch) -> str:
@@ -172,6 +177,7 @@ def batch_card(batch: ManagedBatch) -> str:
         status=batch.status,
         taken=batch.seats_taken,
         waitlisted=batch.waitlisted,
+        programme=batch.programme,
     )
 
 
@@ -191,6 +197,7 @@ def editor_markup(batch: ManagedBatch) -> InlineKeyboardMarkup:
         else action(_("btn-batch-admin-reopen"), BatchAdminAction.REOPEN)
     )
     rows = [fields[i : i + 2] for i in range(0, len(fields), 2)]
+    rows += [[action(_("btn-batch-admin-programme"), BatchAdminAction.PROGRAMME)]]
     rows += [[registration], [action(_("btn-batch-admin-cancel"), BatchAdminAction.CANCEL)], back]
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -216,15 +223,37 @@ def cancel_confirmation(batch: ManagedBatch) -> tuple[str, InlineKeyboardMarkup]
     return text, markup
 
 
-def review_markup() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                _button(_("btn-batch-admin-save"), BatchFormCb(field=SAVE)),
-                _button(_("btn-batch-admin-drop"), BatchFormCb(field=DROP)),
-            ]
+def _programme_label(programme: Programme, chosen: str) -> str:
+    label = _("btn-batch-programme").format(programme=programme_name(programme))
+    return f"{label} ✓" if programme == chosen else label
+
+
+def review_markup(chosen: str = DEFAULT_PROGRAMME) -> InlineKeyboardMarkup:
+    """A programme to choose (the chosen one ticked), then save or drop."""
+    programmes = [
+        [_button(_programme_label(p, chosen), BatchFormCb(field=PROGRAMME, value=p.value))]
+        for p in Programme
+    ]
+    save = [
+        _button(_("btn-batch-admin-save"), BatchFormCb(field=SAVE)),
+        _button(_("btn-batch-admin-drop"), BatchFormCb(field=DROP)),
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[*programmes, save])
+
+
+def programme_markup(batch: ManagedBatch) -> InlineKeyboardMarkup:
+    """The programmes for a stored batch (its own ticked), and back to its card."""
+    rows = [
+        [
+            _button(
+                _programme_label(p, batch.programme),
+                BatchAdminCb(action=BatchAdminAction.SET_PROGRAMME, batch=batch.id, field=p.value),
+            )
         ]
-    )
+        for p in Programme
+    ]
+    back = BatchAdminCb(action=BatchAdminAction.VIEW, batch=batch.id)
+    return InlineKeyboardMarkup(inline_keyboard=[*rows, [_button(_("btn-batch-card"), back)]])
 
 
 def blk_markup(blks: list[BlkPlace]) -> InlineKeyboardMarkup:

@@ -11,9 +11,11 @@ from bot.coordinators.rosters import RosterEntry
 from bot.coordinators.sheets import Column
 from bot.registration.nik import Sex
 from bot.registration.participants import BusinessStatus, Sector
+from bot.training.programmes import Programme
 from bot.training.reminders import AttendanceAnswer
 from handlers.common.render import BUSINESS_LABELS, SECTOR_LABELS, SEX_LABELS, phk_label
 from handlers.coordinators.desk_render import attendance_label, status_label
+from handlers.training.render import programme_name
 
 
 def national_phone(e164: str) -> str:
@@ -32,6 +34,7 @@ def sheet_columns(*, with_place: bool) -> list[Column[RosterEntry]]:
     business = {value: str(BUSINESS_LABELS[value]) for value in BusinessStatus}
     sector = {value: str(SECTOR_LABELS[value]) for value in Sector}
     attendance = {answer: attendance_label(answer) for answer in (*AttendanceAnswer, None)}
+    programmes = {code.value: programme_name(code) for code in Programme}
     phk: dict[tuple[bool, date | None], str] = {}
 
     def phk_cell(entry: RosterEntry) -> str:
@@ -57,6 +60,7 @@ def sheet_columns(*, with_place: bool) -> list[Column[RosterEntry]]:
     ]
     if with_place:
         columns += [
+            Column(_("desk-col-programme"), lambda e: programmes.get(e.programme or "", "")),
             Column(_("desk-col-blk"), lambda e: e.blk_name),
             Column(_("desk-col-batch"), lambda e: e.batch_title),
         ]

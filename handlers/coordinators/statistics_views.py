@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from aiogram import Bot, html
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.coordinators.statistics import DAYS, Level, Node, Report
+from bot.coordinators.statistics import DAYS, Level, Node, Report, UnitCounts
 from bot.coordinators.statistics_chart import ChartRow, ChartSpec, render_png
 from bot.coordinators.statistics_workbook import Sheet, write_xlsx
 from bot.telegram_text import fit
@@ -24,6 +25,7 @@ from bot.training.eligibility import Verdict
 from handlers.common.callbacks import StatsAction, StatsCb
 from handlers.coordinators.broadcast.render import number
 from handlers.coordinators.roles import scope_label
+from handlers.training.render import programme_name
 
 MAX_LINES = 25  # breakdown lines in the message; the spreadsheet has them all
 MAX_BUTTONS = 40  # every province (38) can be opened; Telegram allows 100
@@ -65,6 +67,8 @@ def report_text(report: Report, summary_text: str | None) -> str:
     parts.append(_figures(report))
     if (breakdown := _breakdown(report)) is not None:
         parts.append(breakdown)
+    if report.programmes:
+        parts.append(_programmes(report))
     parts.append(_daily(report))
     return "\n\n".join(parts)
 
@@ -103,19 +107,27 @@ def _breakdown(report: Report) -> str | None:
     lines = [headings[report.child_level]]
     if not report.children:
         lines.append(_("stat-breakdown-empty"))
-    for unit in report.children[:MAX_LINES]:
-        lines.append(
-            _("stat-breakdown-line").format(
-                name=html.quote(unit.name),
-                registrations=number(unit.registrations),
-                phk=number(unit.phk),
-                taken=number(unit.seats_taken),
-                capacity=number(unit.capacity),
-                waitlisted=number(unit.waitlisted),
-            )
-        )
+    lines += [_unit_line(html.quote(unit.name), unit) for unit in report.children[:MAX_LINES]]
     if (more := len(report.children) - MAX_LINES) > 0:
         lines.append(_("stat-breakdown-more").format(count=number(more)))
+    return "\n".join(lines)
+
+
+def _unit_line(name: str, unit: UnitCounts) -> str:
+    return _("stat-breakdown-line").format(
+        name=name,
+        registrations=number(unit.registrations),
+        phk=number(unit.phk),
+        taken=number(unit.seats_taken),
+        capacity=number(unit.capacity),
+        waitlisted=number(unit.waitlisted),
+    )
+
+
+def _programmes(report: Report) -> str:
+    """The same figures per programme (bot/data/programmes.toml)."""
+    lines = [_("stat-breakdown-programmes")]
+    lines += [_unit_line(html.quote(programme_name(u.code)), u) for u in report.programmes]
     return "\n".join(lines)
 
 
@@ -221,9 +233,12 @@ def workbook(report: Report) -> bytes:
         _("stat-col-seats"),
         _("stat-col-waitlisted"),
     ]
-    breakdown = None
+    breakdown = programmes = None
     if report.child_level is not None:
         breakdown = (Sheet(_("stat-sheet-breakdown"), unit_headers), report.children)
+    if report.programmes:
+        named = [replace(unit, name=programme_name(unit.code)) for unit in report.programmes]
+        programmes = (Sheet(_("stat-sheet-programmes"), unit_headers), named)
     return write_xlsx(
         _("stat-chart-title").format(place=_plain_title(report)),
         (Sheet(_("stat-sheet-figures"), [_("stat-col-figure"), _("stat-col-count")]), figures),
@@ -232,6 +247,7 @@ def workbook(report: Report) -> bytes:
             Sheet(_("stat-sheet-daily"), [_("stat-col-date"), _("stat-col-registrations")]),
             report.daily,
         ),
+        programmes,
     )
 
 

@@ -12,6 +12,7 @@ from babel.numbers import format_decimal
 
 from bot.telegram_text import MESSAGE_LIMIT, utf16_length
 from bot.training.enrollment import BatchView, Placement
+from bot.training.programmes import DEFAULT_PROGRAMME, packaged_programmes
 from handlers.common.render import long_date
 
 # Indonesia's three zones as people name them; no daylight saving anywhere.
@@ -42,12 +43,18 @@ def numbered_batches(title: str, batches: list[BatchView]) -> tuple[str, list[Ba
     return text, shown
 
 
+def programme_name(code: str) -> str:
+    """The programme's name in the user's language (bot/data/programmes.toml), not quoted."""
+    return packaged_programmes().name_of(code, _locale())
+
+
 def batch_text(batch: BatchView) -> str:
-    """Title, BLK, dates, daily hours with the zone, seats left and the deadline."""
+    """Title, BLK, dates, daily hours with the zone, seats left and the deadline; a batch
+    of another programme than entrepreneurship training says which."""
     zone = ZoneInfo(batch.timezone)
     starts, ends = batch.starts_at.astimezone(zone), batch.ends_at.astimezone(zone)
     deadline = batch.registration_deadline.astimezone(zone)
-    return _("batch-card").format(
+    text = _("batch-card").format(
         title=html.quote(batch.title),
         blk=html.quote(batch.blk_name),
         first_day=long_date(starts.date()),
@@ -58,6 +65,11 @@ def batch_text(batch: BatchView) -> str:
         seats_left=batch.seats_left,
         capacity=batch.capacity,
         deadline=long_date(deadline.date()),
+    )
+    if batch.programme == DEFAULT_PROGRAMME:
+        return text
+    return "\n".join(
+        [text, _("batch-programme").format(programme=html.quote(programme_name(batch.programme)))]
     )
 
 
