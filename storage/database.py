@@ -77,14 +77,23 @@ class UnitOfWork:
     session: AsyncSession
     held: dict[object, Any] = field(default_factory=dict)  # by owner
     _before_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def before_commit(self, write: Callable[[], Awaitable[None]]) -> None:
         """Run `write` once the update was handled, in its transaction, before the commit."""
         self._before_commit.append(write)
 
+    def after_commit(self, forget: Callable[[], None]) -> None:
+        """Run `forget` once the update committed (caches of what it changed)."""
+        self._after_commit.append(forget)
+
     async def finish(self) -> None:
         for write in self._before_commit:
             await write()
+
+    def committed(self) -> None:
+        for forget in self._after_commit:
+            forget()
 
 
 # The update being handled, if any: services then join its transaction.
@@ -145,14 +154,16 @@ class Database:
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
         """One transaction that every `transaction()` in this task joins until the end."""
-        async with self.sessions() as session, session.begin():
-            unit = UnitOfWork(session)
-            token = _ambient.set(unit)
-            try:
-                yield session
-                await unit.finish()
-            finally:
-                _ambient.reset(token)
+        async with self.sessions() as session:
+            async with session.begin():
+                unit = UnitOfWork(session)
+                token = _ambient.set(unit)
+                try:
+                    yield session
+                    await unit.finish()
+                finally:
+                    _ambient.reset(token)
+            unit.committed()
 
     async def ping(self) -> None:
         """Fail fast at start-up when the database is unreachable; warm the receipts."""
