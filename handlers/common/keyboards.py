@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -25,21 +27,23 @@ REMOVE = ReplyKeyboardRemove()
 def main_menu(ask_origin: str = "menu", *, registered: bool = False) -> InlineKeyboardMarkup:
     """`ask_origin` tells "Tanya petugas" where the person came from (menu, faq); someone
     `registered` is not offered "Daftar" again."""
-    builder = InlineKeyboardBuilder()
-    items = [] if registered else [(MenuAction.REGISTER, _("menu-register"))]
+    items = [] if registered else [(MenuCb(action=MenuAction.REGISTER), _("menu-register"))]
     items += [
-        (MenuAction.ELIGIBILITY, _("menu-eligibility")),
-        (MenuAction.NEAREST_BLK, _("menu-nearest-blk")),
-        (MenuAction.MY_SCHEDULE, _("menu-my-schedule")),
-        (MenuAction.PHK, _("menu-phk")),
-        (MenuAction.STATUS, _("menu-status")),
-        (MenuAction.HELP, _("menu-help")),
+        (MenuCb(action=MenuAction.ELIGIBILITY), _("menu-eligibility")),
+        (MenuCb(action=MenuAction.NEAREST_BLK), _("menu-nearest-blk")),
+        (MenuCb(action=MenuAction.MY_SCHEDULE), _("menu-my-schedule")),
+        (MenuCb(action=MenuAction.PHK), _("menu-phk")),
+        (MenuCb(action=MenuAction.STATUS), _("menu-status")),
+        (MenuCb(action=MenuAction.HELP), _("menu-help")),
+        (AskCb(origin=ask_origin), _("menu-ask")),
     ]
-    for action, label in items:
-        builder.button(text=label, callback_data=MenuCb(action=action))
-    builder.button(text=_("menu-ask"), callback_data=AskCb(origin=ask_origin))
-    builder.adjust(*([2, 2, 2, 1] if registered else [1, 2, 2, 2, 1]))
-    return builder.as_markup()
+    buttons = [_button(data, label) for data, label in items]
+    sizes = [2, 2, 2, 1] if registered else [1, 2, 2, 2, 1]
+    rows, start = [], 0
+    for size in sizes:
+        rows.append(buttons[start : start + size])
+        start += size
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 async def menu_for(
@@ -52,22 +56,34 @@ async def menu_for(
 
 def ask_button() -> InlineKeyboardMarkup:
     """ "Tanya petugas" under the help text: a person can always reach a human."""
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("menu-ask"), callback_data=AskCb(origin="menu"))
-    return builder.as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(AskCb(origin="menu"), _("menu-ask"))]])
 
 
-def choices(step: RegStep, options: Iterable[tuple[str, str]], columns: int = 1):
-    """Inline buttons for one question: (value, label) pairs."""
-    builder = InlineKeyboardBuilder()
-    for value, label in options:
-        builder.button(text=label, callback_data=RegCb(step=step, value=value))
-    builder.adjust(columns)
-    return builder
+def _button(data: CallbackData, label: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=label, callback_data=data.pack())
+
+
+def rows(
+    step: RegStep, options: Iterable[tuple[str, str]], columns: int = 1
+) -> list[list[InlineKeyboardButton]]:
+    """Inline buttons for one question: (value, label) pairs, `columns` to a row.
+
+    Built as plain rows: the builder copies every button added before at each `button()`
+    and all of them again in `as_markup()`, which made the 38 provinces cost more than
+    the rest of their update."""
+    buttons = [_button(RegCb(step=step, value=value), label) for value, label in options]
+    return [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
+
+
+def choices(
+    step: RegStep, options: Iterable[tuple[str, str]], columns: int = 1
+) -> InlineKeyboardBuilder:
+    """`rows` in a builder, for keyboards that add more."""
+    return InlineKeyboardBuilder(rows(step, options, columns))
 
 
 def yes_no(step: RegStep, yes: str, no: str) -> InlineKeyboardMarkup:
-    return choices(step, [("1", yes), ("0", no)], columns=2).as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=rows(step, [("1", yes), ("0", no)], columns=2))
 
 
 def consent() -> InlineKeyboardMarkup:
@@ -85,35 +101,33 @@ def share_contact() -> ReplyKeyboardMarkup:
 
 def provinces(items: Iterable[Province], likely: Province | None = None) -> InlineKeyboardMarkup:
     """Every province; the `likely` one (from the NIK) first, on its own row."""
-    builder = choices(RegStep.PROVINCE, ((p.code, p.name) for p in items), columns=2)
+    keyboard = rows(RegStep.PROVINCE, ((p.code, p.name) for p in items), columns=2)
     if likely is not None:
         label = _("btn-province-from-nik").format(province=likely.name)
-        first = choices(RegStep.PROVINCE, [(likely.code, label)])
-        first.attach(builder)
-        builder = first
-    return builder.as_markup()
+        keyboard.insert(0, [_button(RegCb(step=RegStep.PROVINCE, value=likely.code), label)])
+    return InlineKeyboardMarkup(inline_keyboard=keyboard)
 
 
 def regencies(items: Iterable[Regency], with_back: bool = True) -> InlineKeyboardMarkup:
-    builder = choices(RegStep.REGENCY, ((r.code, r.short_name) for r in items), columns=2)
+    keyboard = rows(RegStep.REGENCY, ((r.code, r.short_name) for r in items), columns=2)
     if with_back:
-        builder.row(*choices(RegStep.PROVINCE, [("-", _("btn-change-province"))]).buttons)
-    return builder.as_markup()
+        keyboard += rows(RegStep.PROVINCE, [("-", _("btn-change-province"))])
+    return InlineKeyboardMarkup(inline_keyboard=keyboard)
 
 
 def business() -> InlineKeyboardMarkup:
     options = ((status.value, str(label)) for status, label in BUSINESS_LABELS.items())
-    return choices(RegStep.BUSINESS, options).as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=rows(RegStep.BUSINESS, options))
 
 
 def sectors() -> InlineKeyboardMarkup:
     options = ((sector.value, str(label)) for sector, label in SECTOR_LABELS.items())
-    return choices(RegStep.SECTOR, options, columns=2).as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=rows(RegStep.SECTOR, options, columns=2))
 
 
 def months(items: Iterable[date]) -> InlineKeyboardMarkup:
     options = ((m.strftime("%Y-%m"), month_label(m)) for m in items)
-    return choices(RegStep.PHK_MONTH, options, columns=3).as_markup()
+    return InlineKeyboardMarkup(inline_keyboard=rows(RegStep.PHK_MONTH, options, columns=3))
 
 
 EDITABLE_FIELDS = ("name", "nik", "phone", "domicile", "business", "phk")
@@ -130,10 +144,10 @@ def review(*, update: bool = False) -> InlineKeyboardMarkup:
         "business": _("btn-edit-business"),
         "phk": _("btn-edit-phk"),
     }
-    builder = choices(RegStep.EDIT, ((f, labels[f]) for f in EDITABLE_FIELDS), columns=2)
+    keyboard = rows(RegStep.EDIT, ((f, labels[f]) for f in EDITABLE_FIELDS), columns=2)
     submit = _("btn-save-changes") if update else _("btn-submit")
-    builder.row(*choices(RegStep.SUBMIT, [("1", submit)]).buttons)
-    return builder.as_markup()
+    keyboard += rows(RegStep.SUBMIT, [("1", submit)])
+    return InlineKeyboardMarkup(inline_keyboard=keyboard)
 
 
 def erase_confirm() -> InlineKeyboardMarkup:
