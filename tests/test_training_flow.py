@@ -139,7 +139,8 @@ async def test_enrol_waitlist_promotion_and_move(
         assert [json.loads(row.payload)["template"] for row in notices] == ["promotion"]
 
     await siti.send("/jadwal", "Kuliner Gelombang 1")
-    await siti.press("Pindah gelombang", "Pilih gelombang baru", "Kuliner Gelombang 2")
+    moves = await siti.press("Pindah gelombang", "Pilih gelombang baru", "Kuliner Gelombang 2")
+    assert moves.buttons[-1][0] == "⬅️ Kembali ke jadwal"
     await siti.press("Pilih 1", "Jadwal Anda sudah dipindah", "Kuliner Gelombang 2")
     assert (await running_bot.app.services.enrollment.batch(first_batch)).seats_left == 1
     assert (await running_bot.app.services.enrollment.batch(second_batch)).seats_left == 4

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import F, html
 from aiogram.filters import Command, StateFilter
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -135,7 +135,11 @@ async def move_chosen(callback: CallbackQuery, services: Services) -> None:
     ]
     builder = InlineKeyboardBuilder()
     builder.button(text=_("menu-nearest-blk"), callback_data=MenuCb(action=MenuAction.NEAREST_BLK))
+    back = InlineKeyboardButton(
+        text=_("btn-back-schedule"), callback_data=MenuCb(action=MenuAction.MY_SCHEDULE).pack()
+    )
     if not others:
+        builder.row(back)
         await callback.bot.send_message(
             callback.from_user.id, _("schedule-no-other-batch"), reply_markup=builder.as_markup()
         )
@@ -147,4 +151,5 @@ async def move_chosen(callback: CallbackQuery, services: Services) -> None:
             callback_data=BatchCb(action=BatchAction.MOVE, batch=batch.id),
         )
     builder.adjust(1, 4)
+    builder.row(back)
     await callback.bot.send_message(callback.from_user.id, text, reply_markup=builder.as_markup())
