@@ -15,10 +15,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, true, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, text, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.instance_lock import ADVISORY_LOCK_KEY
 from storage.models import (
     Batch,
     Blk,
@@ -43,6 +44,8 @@ def _short(text: str) -> str:
 
 
 REPLY = "reply"  # the kind of an update's answers (bot.delivery.replies_outbox)
+# Claims take turns across processes (a transaction-level advisory lock on PostgreSQL).
+CLAIM_TURN_KEY = ADVISORY_LOCK_KEY + 16
 PENDING, SENDING = OutboxStatus.PENDING, OutboxStatus.SENDING
 SETTLED = frozenset(OutboxStatus) - {PENDING, SENDING}
 
@@ -210,16 +213,32 @@ class OutboxRepository:
         SQLite: transactions begin IMMEDIATE (one writer), so select+update is atomic.
         A wider window than `limit` is read so a chat with many queued rows does not
         fill the batch (its later rows would only wait for the per-chat interval).
+
+        A chat with a message being sent (by any sender) is skipped, and on PostgreSQL claims
+        take turns, so each sees the others' claims: with several processes one chat's
+        messages still go one at a time, in order (a progress message's edits, then its
+        final report).
         """
         if limit <= 0:
             return []
+        if self._is_postgres():
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_TURN_KEY}
+            )
+        # An update's answers are its handler's to send, and a dead one's wait for a restart:
+        # they hold up nobody here.
+        sending = (
+            select(OutboxMessage.chat_id)
+            .where(OutboxMessage.status == SENDING, OutboxMessage.kind != REPLY)
+            .distinct()
+        )
         stmt = (
             select(OutboxMessage)
             .where(OutboxMessage.status == PENDING, OutboxMessage.not_before <= now)
             .order_by(OutboxMessage.id)
             .limit(limit * 4)
         )
-        excluded = set(exclude_chats)
+        excluded = set(exclude_chats) | set((await self.session.scalars(sending)).all())
         if excluded:
             stmt = stmt.where(OutboxMessage.chat_id.not_in(excluded))
         if self._is_postgres():

@@ -538,6 +538,42 @@ async def test_two_senders_share_one_database_without_duplicates(
     assert set(Counter(worker for _, worker in done)) == {"w0", "w1"}
 
 
+async def test_two_senders_keep_one_chats_messages_in_order(
+    database_url: str, fake_api: FakeBotAPI, cipher: PersonalDataCipher
+) -> None:
+    """A chat whose message one sender is sending is not claimed past by the other: a slow
+    sender (5 messages/s) holds the first message of six chats, a fast one waits for each."""
+    dbs = [Database(database_url, sealer=cipher), Database(database_url, sealer=cipher)]
+    bots = [make_bot(fake_api), make_bot(fake_api)]
+    clock = Clock()
+    chats, count = range(2000, 2006), 3
+    async with dbs[0].transaction() as session:
+        for n, chat in itertools.product(range(count), chats):
+            await enqueue(session, chat, "notice", Outgoing.text(f"{n}"), not_before=clock.now())
+    slow, fast = (
+        Sender(
+            d, b, rate_per_second=rate, per_chat_interval=0.01, worker_id=f"w{rate}", clock=clock
+        )
+        for d, b, rate in zip(dbs, bots, (5, 2000), strict=True)
+    )
+    stop = asyncio.Event()
+    runners = [asyncio.create_task(slow.run(stop))]
+    try:
+        await fake_api.changed.wait_for(lambda: len(sends(fake_api)) >= 1, 60)
+        runners.append(asyncio.create_task(fast.run(stop)))
+        await fake_api.changed.wait_for(lambda: len(sends(fake_api)) >= count * len(chats), 60)
+    finally:
+        stop.set()
+        await asyncio.gather(*runners)
+        for d, b in zip(dbs, bots, strict=True):
+            await b.session.close()
+            await d.close()
+    for chat in chats:
+        texts = [c.text for c in fake_api.calls if c.method == "sendMessage" and c.chat_id == chat]
+        assert texts == [f"{n}" for n in range(count)], chat
+    assert fast.stats["sent"]  # the fast one took part
+
+
 async def test_real_pacing_stays_within_telegram_limits(db: Database) -> None:
     """Real time (about 2 s): one chat with three messages among 40 others, against a fake
     that answers 429 beyond 30/s or 1/s per chat."""
