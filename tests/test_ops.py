@@ -1,12 +1,15 @@
-"""Operations: /healthz names what is down, /metrics counts what the bot did."""
+"""Operations: /healthz names what is down, /metrics counts what the bot did, and the
+compose file for two webhook instances holds together (Docker cannot run here)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
@@ -18,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from bot.clock import Clock
 from bot.delivery.call_source import calling_as_sender
+from bot.runtime.config import Settings
 from bot.runtime.metrics import Metrics
 from bot.runtime.metrics_hooks import TelegramCallMetrics
 from bot.runtime.ops import Ops, ops_server
@@ -188,3 +192,24 @@ async def test_telegram_calls_are_counted_by_source_and_result() -> None:
     }
     assert _value(samples, "blk_telegram_flood_waits_total", source="sender") == 1
     assert _value(samples, "blk_telegram_unreachable_total", source="answers") == 1
+
+
+def test_the_webhook_compose_stack_fits_together() -> None:
+    """Docker cannot run here, so the compose file and the proxy's configuration are
+    checked against each other and against the settings the bot reads."""
+    compose = (ROOT / "docker-compose.yml").read_text()
+    caddy = (ROOT / "deploy" / "Caddyfile").read_text()
+    keys = set(re.findall(r"^\s+([A-Z][A-Z0-9_]+):", compose, re.MULTILINE))
+    not_ours = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "BOT_DOMAIN"}
+    assert keys - not_ours <= {name.upper() for name in Settings.model_fields}
+    setting = dict(re.findall(r"^\s+([A-Z_]+): (\S+)$", compose, re.MULTILINE))
+    ops_port = setting["OPS_LISTEN"].rpartition(":")[2]
+    webhook_port = setting["WEBHOOK_LISTEN"].rpartition(":")[2]
+    assert f"http://127.0.0.1:{ops_port}/healthz" in compose  # Docker's health check
+    upstreams = re.search(r"reverse_proxy ([^{]+)\{", caddy)
+    assert upstreams is not None
+    assert upstreams.group(1).split() == [f"bot-1:{webhook_port}", f"bot-2:{webhook_port}"]
+    assert {"bot-1:", "bot-2:", "proxy:", "bot:"} <= set(re.findall(r"^  ([\w-]+:)", compose, re.M))
+    assert f"health_port {ops_port}" in caddy and "health_uri /healthz" in caddy
+    path = urlsplit(setting["WEBHOOK_URL"]).path
+    assert f"handle {path} {{" in caddy
