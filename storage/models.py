@@ -562,6 +562,37 @@ class TrainingResult(Base):
     certificate_revoked_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class SurveyResponse(Base):
+    """One follow-up survey wave of a completed seat (`wave`: days after completion): when
+    it was sent and reminded, and the answers given so far, by question code
+    (bot.training.surveys); `answered_at` once the last question is answered."""
+
+    __tablename__ = "survey_responses"
+
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    wave: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    business: Mapped[str | None] = mapped_column(String(16))
+    nib: Mapped[str | None] = mapped_column(String(16))
+    turnover: Mapped[str | None] = mapped_column(String(16))
+    kur: Mapped[str | None] = mapped_column(String(16))
+    employees: Mapped[str | None] = mapped_column(String(16))
+
+
+class SurveyOptOut(Base):
+    """An account that pressed "Berhenti menerima survei": no survey is sent to it again."""
+
+    __tablename__ = "survey_opt_outs"
+
+    telegram_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 __all__ = [
     "Attendance",
     "AuditEntry",
@@ -589,6 +620,8 @@ __all__ = [
     "Province",
     "Regency",
     "Registration",
+    "SurveyOptOut",
+    "SurveyResponse",
     "Ticket",
     "TicketMessage",
     "TrainingResult",

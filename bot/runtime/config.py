@@ -123,6 +123,24 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     # "host:port" where `run` serves /healthz and /metrics in polling mode; off when unset.
     ops_listen: str | None = Field(default=None, pattern=r"^(\[[0-9a-fA-F:]+\]|[\w.-]*):\d{1,5}$")
+    # Follow-up surveys: days after a batch's completion each wave is sent ("0,90,180"),
+    # and days without an answer before a wave's one reminder (0: no reminder).
+    survey_after_days: Annotated[tuple[int, ...], NoDecode] = (0, 90, 180)
+    survey_reminder_days: int = Field(default=7, ge=0)
+
+    @field_validator("survey_after_days", mode="before")
+    @classmethod
+    def _survey_waves(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(sorted({int(p) for p in value.replace(";", ",").split(",") if p.strip()}))
+        return (value,) if isinstance(value, int) else value
+
+    @field_validator("survey_after_days")
+    @classmethod
+    def _survey_waves_not_negative(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(days < 0 for days in value):
+            raise ValueError("days must be whole numbers of 0 or more")
+        return tuple(sorted(set(value)))
 
     @field_validator("admin_ids", mode="before")
     @classmethod
