@@ -26,7 +26,7 @@ from handlers.faq import reload as faq_reload
 from handlers.home import fallback, language, my_id, resume, start
 from handlers.privacy import my_data
 from handlers.registration import registration_router
-from handlers.training import attendance, batches, certificates, check_in, schedule
+from handlers.training import attendance, batches, certificates, check_in, referrals, schedule
 from handlers.training import eligibility as eligibility_check
 
 
@@ -41,6 +41,7 @@ def root_router() -> Router:
         staff_help.router,  # staff's own /bantuan, before everyone's
         check_in.link_router,  # the class's QR code opens /start with its payload
         certificates.router,  # so does a certificate's
+        referrals.router,  # read-only: answers in any conversation, before the menu's guard
         start.router,
         my_id.router,
         language.router,

@@ -88,6 +88,7 @@ async def test_pathway_summary_and_registration_with_phk_prefilled(person: Chat,
         "📝 Daftar pelatihan",
         "📍 Cari BLK terdekat",
         "ℹ️ Tentang JKP",
+        "🧭 Langkah berikutnya",
         "🙋 Tanya petugas",
     ]
     assert person.last.button_data("Tanya petugas") == "t0:phk"

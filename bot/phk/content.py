@@ -71,12 +71,13 @@ class PhkContent:
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise PhkContentError(f"{name}: cannot read: {' '.join(str(exc).split())}") from exc
         try:
-            return cls(*(_section(data, section) for section in _SECTIONS))
+            return cls(*(read_section(data, section) for section in _SECTIONS))
         except PhkContentError as exc:
             raise PhkContentError(f"{name}: {exc}") from None
 
 
-def _section(data: dict[str, object], section: str) -> list[ContentItem]:
+def read_section(data: dict[str, object], section: str) -> list[ContentItem]:
+    """The checked items of `[[section]]` (also used by other content files)."""
     items = data.get(section)
     if not isinstance(items, list) or not items:
         raise PhkContentError(f"[[{section}]]: at least one item is needed")

@@ -27,10 +27,18 @@ class MenuAction(StrEnum):
     PHK = "phk"
     STATUS = "stat"
     HOME = "home"  # the main menu again: the way back from a view such as /jadwal
+    NEXT_STEPS = "next"  # "Langkah berikutnya": capital, licences, support, markets
 
 
 class MenuCb(CallbackData, prefix="m1"):
     action: MenuAction
+
+
+class ReferralCb(CallbackData, prefix="rf1"):
+    """A topic of "Langkah berikutnya" (a bot.referrals.content.Topic value); "" is the
+    list of topics."""
+
+    topic: str = ""
 
 
 class RegStep(StrEnum):

@@ -20,6 +20,7 @@ COMMANDS = {
     "jadwal": N_("cmd-jadwal"),
     "hadir": N_("cmd-hadir"),
     "sertifikat": N_("cmd-sertifikat"),
+    "langkah": N_("cmd-langkah"),
     "cek": N_("cmd-cek"),
     "batal_jadwal": N_("cmd-batal-jadwal"),
     "datasaya": N_("cmd-datasaya"),

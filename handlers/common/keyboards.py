@@ -34,11 +34,12 @@ def main_menu(ask_origin: str = "menu", *, registered: bool = False) -> InlineKe
         (MenuCb(action=MenuAction.MY_SCHEDULE), _("menu-my-schedule")),
         (MenuCb(action=MenuAction.PHK), _("menu-phk")),
         (MenuCb(action=MenuAction.STATUS), _("menu-status")),
+        (MenuCb(action=MenuAction.NEXT_STEPS), _("menu-next-steps")),
         (MenuCb(action=MenuAction.HELP), _("menu-help")),
         (AskCb(origin=ask_origin), _("menu-ask")),
     ]
     buttons = [_button(data, label) for data, label in items]
-    sizes = [2, 2, 2, 1] if registered else [1, 2, 2, 2, 1]
+    sizes = [2, 2, 2, 2] if registered else [1, 2, 2, 2, 2]
     rows, start = [], 0
     for size in sizes:
         rows.append(buttons[start : start + size])

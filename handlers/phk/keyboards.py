@@ -76,6 +76,7 @@ def summary(*, registered: bool) -> InlineKeyboardMarkup:
         )
     builder.button(text=_("menu-nearest-blk"), callback_data=MenuCb(action=MenuAction.NEAREST_BLK))
     builder.button(text=_("phk-btn-jkp"), callback_data=PhkActionCb(action=PhkAction.JKP))
+    builder.button(text=_("menu-next-steps"), callback_data=MenuCb(action=MenuAction.NEXT_STEPS))
     builder.button(text=_("menu-ask"), callback_data=AskCb(origin="phk"))
     builder.adjust(1)
     return builder.as_markup()

@@ -9,6 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.delivery.outbox import Outgoing
 from bot.delivery.templates import Payload
 from bot.services import Services
+from handlers.training.referrals import next_steps_button
 
 
 class ResultNotices:
@@ -27,5 +28,6 @@ class ResultNotices:
                 blk=html.quote(batch.blk_name),
                 present=result.days_present,
                 days=result.training_days,
-            )
+            ),
+            next_steps_button().model_dump(exclude_none=True),
         )
