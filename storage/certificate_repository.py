@@ -25,6 +25,7 @@ class CertificateRow:
     revoked_at: datetime | None
     full_name: str
     batch_title: str
+    programme: str
     blk_name: str
     starts_at: datetime
     ends_at: datetime
@@ -40,6 +41,7 @@ def _certificates() -> Select:
             TrainingResult.certificate_revoked_at,
             Registration.full_name,
             Batch.title,
+            Batch.programme,
             Blk.name,
             Batch.starts_at,
             Batch.ends_at,

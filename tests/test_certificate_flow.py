@@ -48,6 +48,7 @@ async def test_certificate_sent_checked_and_revoked(
     text = " ".join(pdf.pages[0].extract_text().split())
     for shown in (
         "SERTIFIKAT",
+        "Pelatihan Kewirausahaan",  # the batch's programme
         "Peserta 1",
         "Kewirausahaan Kuliner",
         "Pusat Pelatihan Kerja Daerah",
@@ -58,7 +59,13 @@ async def test_certificate_sent_checked_and_revoked(
         assert shown in text, shown
 
     stranger = Chat(fake_api, STRANGER)
-    valid = ("berlaku", "Atas nama: Pe***** 1*", "Kewirausahaan Kuliner", "Kamis, 26 November")
+    valid = (
+        "berlaku",
+        "Atas nama: Pe***** 1*",
+        "Program: Pelatihan Kewirausahaan",
+        "Pelatihan: Kewirausahaan Kuliner",
+        "Kamis, 26 November",
+    )
     await stranger.send(f"/cek {number.lower().replace('-', ' ')}", *valid)
     await stranger.send(f"/start cek-{number}", *valid)
     made_up = "SRT-2026-22222222" if number != "SRT-2026-22222222" else "SRT-2026-33333333"

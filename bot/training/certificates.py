@@ -60,7 +60,8 @@ class Certificate:
 
     number: str
     holder: str
-    programme: str
+    programme: str  # a code of bot.training.programmes.Programme
+    batch: str
     blk: str
     first_day: date
     last_day: date
@@ -80,7 +81,8 @@ def certificate_of(row: CertificateRow) -> Certificate:
     return Certificate(
         number=row.number,
         holder=row.full_name,
-        programme=row.batch_title,
+        programme=row.programme,
+        batch=row.batch_title,
         blk=row.blk_name,
         first_day=starts.date(),
         last_day=ends.date(),

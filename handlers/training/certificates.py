@@ -17,6 +17,7 @@ from bot.training.check_in_codes import deep_link
 from handlers.common.blueprint import Blueprint
 from handlers.common.filters import HasRole
 from handlers.common.render import long_date
+from handlers.training.render import programme_name
 
 # Before /start's own handler and the flows: checking a number changes nothing.
 router = Blueprint(name=__name__)
@@ -31,10 +32,10 @@ def _dates(cert: Certificate) -> str:
 def certificate_text(cert: Certificate, bot_username: str) -> CertificateText:
     return CertificateText(
         heading=_("certificate-pdf-heading"),
-        programme=_("certificate-pdf-programme"),
+        programme=programme_name(cert.programme),
         given_to=_("certificate-pdf-given-to"),
         holder=cert.holder,
-        details=[cert.programme, cert.blk, _dates(cert)],
+        details=[cert.batch, cert.blk, _dates(cert)],
         number=_("certificate-pdf-number").format(number=cert.number),
         verify=_("certificate-pdf-verify").format(
             number=cert.number, bot=f"https://t.me/{bot_username}"
@@ -58,7 +59,7 @@ async def cmd_sertifikat(message: Message, bot: Bot, services: Services) -> None
             message.chat.id,
             BufferedInputFile(pdf, filename=f"sertifikat-{cert.number}.pdf"),
             caption=_("certificate-caption").format(
-                programme=html.quote(cert.programme), number=cert.number
+                batch=html.quote(cert.batch), number=cert.number
             ),
         )
 
@@ -76,7 +77,8 @@ def check_text(number: str, cert: Certificate | None) -> str:
     return key.format(
         number=cert.number,
         holder=html.quote(cert.masked_holder),
-        programme=html.quote(cert.programme),
+        programme=html.quote(programme_name(cert.programme)),
+        batch=html.quote(cert.batch),
         blk=html.quote(cert.blk),
         dates=_dates(cert),
     )
