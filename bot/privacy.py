@@ -20,6 +20,7 @@ from bot.registration.months import months_before
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import participant_of
 from bot.training.reminders import ReminderPlan
+from bot.training.surveys import Question
 from bot.training.waitlist import DEFAULT_ORDER, release
 from storage.blk_watch_repository import BlkWatchRepository
 from storage.check_in_repository import CheckInRepository
@@ -34,6 +35,7 @@ from storage.models import (
     ConversationActivity,
     Enrollment,
     PhkProfile,
+    SurveyResponse,
     Ticket,
     TicketMessage,
     TrainingResult,
@@ -41,6 +43,7 @@ from storage.models import (
 from storage.outbox_repository import OutboxRepository
 from storage.phk_repository import PhkRepository
 from storage.repositories import Repositories
+from storage.survey_repository import SurveyRepository
 from storage.ticket_repository import TicketRepository
 
 
@@ -122,7 +125,12 @@ class PrivacyService:
             ]
             conversations = await repos.conversations.of_user(telegram_id)
             watched = await BlkWatchRepository(session).blks_of(telegram_id)
-        if not (row or user or phk or questions or conversations or watched):
+            surveys = SurveyRepository(session)
+            waves = [seat.response for seat in await surveys.of_person(telegram_id)]
+            surveys_stopped = await surveys.opted_out_at(telegram_id)
+        for seat in seats:
+            seat["surveys"] = [_survey_export(w) for w in waves if w.enrollment_id == seat["id"]]
+        if not (row or user or phk or questions or conversations or watched or surveys_stopped):
             return None
         # After the transaction: the database storage opens its own.
         open_conversations = [
@@ -138,6 +146,7 @@ class PrivacyService:
             "questions_to_coordinators": questions,
             "open_conversations": open_conversations,
             "waiting_for_a_batch_at": watched,
+            "surveys_stopped_at": _moment(surveys_stopped),
         }
 
     async def erase(self, telegram_id: int) -> Erasure:
@@ -165,6 +174,7 @@ class PrivacyService:
             deleted += await PhkRepository(session).delete(telegram_id)
             deleted += await TicketRepository(session).delete_for_user(telegram_id)
             deleted += await BlkWatchRepository(session).forget_person(telegram_id)
+            deleted += await SurveyRepository(session).forget_person(telegram_id)
             await repos.users.delete(telegram_id)
             await OutboxRepository(session).forget_person(telegram_id)
         return Erasure(erased=deleted > 0, promoted_telegram_id=promoted)
@@ -277,6 +287,17 @@ def _result_export(result: TrainingResult) -> dict[str, object]:
         "decided_at": result.decided_at.isoformat(),
         "certificate_number": result.certificate_number,
         "certificate_revoked_at": _moment(result.certificate_revoked_at),
+    }
+
+
+def _survey_export(wave: SurveyResponse) -> dict[str, object]:
+    """A follow-up survey wave (`wave_days` after completion) and the answers given."""
+    return {
+        "wave_days": wave.wave,
+        "sent_at": wave.sent_at.isoformat(),
+        "reminded_at": _moment(wave.reminded_at),
+        "answered_at": _moment(wave.answered_at),
+        **{question.value: getattr(wave, question.value) for question in Question},
     }
 
 

@@ -32,6 +32,7 @@ from bot.training.check_in import CheckInService
 from bot.training.completion import CompletionService
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderService
+from bot.training.surveys import SurveyService
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,4 @@ class Services:
     check_ins: CheckInService
     completion: CompletionService
     certificates: CertificateService
+    surveys: SurveyService

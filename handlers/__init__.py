@@ -28,6 +28,7 @@ from handlers.privacy import my_data
 from handlers.registration import registration_router
 from handlers.training import attendance, batches, certificates, check_in, referrals, schedule
 from handlers.training import eligibility as eligibility_check
+from handlers.training import surveys as follow_up_surveys
 
 
 def root_router() -> Router:
@@ -53,6 +54,7 @@ def root_router() -> Router:
         batches.router,
         schedule.router,
         attendance.router,
+        follow_up_surveys.router,
         check_in.router,
         coordinator_upload.router,
         coordinators.router,

@@ -27,7 +27,9 @@ from bot.training.eligibility import Applicant, EligibilityRules, Verdict, asses
 from storage.coordinator_repository import Condition, PlaceRepository, enrolled_in_batch
 from storage.database import Database
 from storage.enrollment_repository import ACTIVE, WAITLISTED
+from storage.models import Batch
 from storage.statistics_repository import BatchFilter, StatisticsRepository, UnitCounts
+from storage.survey_repository import ImpactCounts, SurveyRepository
 
 DAYS = 30  # the daily series: this many days up to today
 
@@ -118,6 +120,9 @@ class Report:
     children: list[UnitCounts] = field(default_factory=list)
     programmes: list[UnitCounts] = field(default_factory=list)  # not for a batch
     daily: list[tuple[date, int]] = field(default_factory=list)  # every day, zeros too
+    # Follow-up survey answers (bot.training.surveys) of seats here, and per programme.
+    impact: ImpactCounts = field(default_factory=ImpactCounts)
+    impact_programmes: dict[str, ImpactCounts] = field(default_factory=dict)
 
     @property
     def child_level(self) -> Level | None:
@@ -181,6 +186,7 @@ class StatisticsService:
         async with self._db.transaction() as session:
             places = PlaceRepository(session)
             stats = StatisticsRepository(session)
+            surveys = SurveyRepository(session)
             place, name, blk_name = await self._locate(places, node)
             if not covers(viewer, place):
                 raise OutOfReach
@@ -221,6 +227,8 @@ class StatisticsService:
                 children=await self._children(stats, node),
                 programmes=[] if node.level is Level.BATCH else await stats.by_programme(where),
                 daily=await self._daily(stats, conditions, today),
+                impact=(await surveys.impact(where.conditions())).get("", ImpactCounts()),
+                impact_programmes=await surveys.impact(where.conditions(), Batch.programme),
             )
 
     async def _summary(self, session: AsyncSession, scope: Scope) -> Statistics:

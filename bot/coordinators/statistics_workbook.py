@@ -31,8 +31,10 @@ def write_xlsx(
     breakdown: tuple[Sheet, Sequence[UnitCounts]] | None,
     daily: tuple[Sheet, Sequence[tuple[date, int]]],
     programmes: tuple[Sheet, Sequence[UnitCounts]] | None = None,
+    impact: tuple[Sheet, Sequence[Sequence[str | float]]] | None = None,
 ) -> bytes:
-    """Figures, then the breakdown and the split by programme when given, then the days."""
+    """Figures, then the breakdown and the split by programme when given, then the days,
+    then the follow-up surveys' impact figures when given."""
     buffer = io.BytesIO()
     book = Workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True})
@@ -58,6 +60,18 @@ def write_xlsx(
         page.write_datetime(i, 0, when, day)
         page.write_number(i, 1, count)
     page.set_column(0, 0, 12)
+
+    if impact is not None:
+        sheet, table = impact
+        page = book.add_worksheet(sheet.name)
+        _headers(page, 0, sheet.headers, bold)
+        for i, values in enumerate(table, start=1):
+            for column, value in enumerate(values):
+                if isinstance(value, str):
+                    page.write_string(i, column, value)
+                else:
+                    page.write_number(i, column, value)
+        page.set_column(0, 0, 40)
 
     book.close()
     return buffer.getvalue()

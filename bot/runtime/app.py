@@ -48,6 +48,7 @@ from bot.training.completion import CompletionService
 from bot.training.eligibility import EligibilityRules
 from bot.training.enrollment import EnrollmentService
 from bot.training.reminders import ReminderPlan, ReminderService
+from bot.training.surveys import SurveyPlan, SurveyService
 from bot.training.training_rules import TrainingRules
 from bot.training.waitlist import waitlist_order
 from storage.database import Database
@@ -192,6 +193,9 @@ def create_app(
             check_ins=check_ins,
             completion=CompletionService(db, check_ins, clock),
             certificates=CertificateService(db, clock),
+            surveys=SurveyService(
+                db, SurveyPlan(settings.survey_after_days, settings.survey_reminder_days), clock
+            ),
         ),
         i18n=create_i18n(settings.default_locale),
         storage=conversations,

@@ -261,6 +261,10 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
     async def complete_batches() -> None:
         if await app.services.completion.complete_due():
             sender.wake()
+        # Follow-up surveys: the first right after completion, later waves and reminders
+        # on a later round.
+        if await app.services.surveys.plan_due():
+            sender.wake()
 
     await asyncio.gather(
         intake_of(settings)(app, bot, dp, stop, limiter),

@@ -377,3 +377,14 @@ class CompletionCb(CallbackData, prefix="cp1"):
     batch: RowId
     seat: RowId = 0
     page: RowId = 0
+
+
+class SurveyCb(CallbackData, prefix="sv1"):
+    """A follow-up survey answer: `question` (a bot.training.surveys.Question value) of
+    seat `seat`'s wave `wave` answered `value`; question "stop" is "Berhenti menerima
+    survei". Re-checked against the presser and the next unanswered question."""
+
+    seat: RowId
+    wave: Annotated[int, Field(ge=0, le=3650)]
+    question: str = Field(max_length=10)
+    value: str = Field(default="", max_length=8)

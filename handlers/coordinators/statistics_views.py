@@ -24,6 +24,7 @@ from bot.telegram_text import fit
 from bot.training.eligibility import Verdict
 from handlers.common.callbacks import StatsAction, StatsCb
 from handlers.coordinators.broadcast.render import number
+from handlers.coordinators.impact_views import impact_sheet, impact_text
 from handlers.coordinators.roles import scope_label
 from handlers.training.render import programme_name
 
@@ -69,6 +70,8 @@ def report_text(report: Report, summary_text: str | None) -> str:
         parts.append(breakdown)
     if report.programmes:
         parts.append(_programmes(report))
+    if (impact := impact_text(report)) is not None:
+        parts.append(impact)
     parts.append(_daily(report))
     return "\n\n".join(parts)
 
@@ -248,6 +251,7 @@ def workbook(report: Report) -> bytes:
             report.daily,
         ),
         programmes,
+        impact_sheet(report),
     )
 
 

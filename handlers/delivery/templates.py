@@ -17,6 +17,7 @@ from handlers.coordinators.participant_notices import StaffSeatNotices
 from handlers.delivery.notices import TrainingNotices
 from handlers.tickets.notices import TicketNotices
 from handlers.training.result_notice import ResultNotices
+from handlers.training.surveys import SurveyNotices
 
 
 def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
@@ -30,6 +31,7 @@ def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
             Template.BATCH_CANCELLED: training.batch_cancelled,
             Template.BATCH_OPENED: training.batch_opened,
             Template.TRAINING_RESULT: ResultNotices(services).result,
+            Template.SURVEY: SurveyNotices(services).survey,
             Template.STAFF_MOVED_SEAT: staff_seats.moved,
             Template.STAFF_CANCELLED_SEAT: staff_seats.cancelled,
             Template.TICKET: TicketNotices(services),

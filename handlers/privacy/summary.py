@@ -24,6 +24,7 @@ from bot.tickets.rules import Author, Origin, TicketStatus
 from bot.training.check_in import Method
 from bot.training.enrollment import Placement
 from bot.training.reminders import AttendanceAnswer
+from bot.training.surveys import QUESTIONS
 from handlers.common.render import (
     BUSINESS_LABELS,
     SECTOR_LABELS,
@@ -169,6 +170,16 @@ def _seats(seats: list[dict[str, Any]], placement: Placement | None, zone: str) 
                         number=result["certificate_number"], revoked=revoked
                     )
                 )
+        for survey in seat.get("surveys", []):
+            answered = sum(survey[q.value] is not None for q in QUESTIONS)
+            lines.append(
+                _("mydata-seat-survey").format(
+                    days=survey["wave_days"],
+                    at=when(datetime.fromisoformat(survey["sent_at"]), zone),
+                    answered=answered,
+                    count=len(QUESTIONS),
+                )
+            )
         blocks.append("\n".join(lines))
     return blocks
 
@@ -229,6 +240,10 @@ def _others(export: dict[str, Any], zone: str) -> list[str]:
     ]
     if watched := export.get("waiting_for_a_batch_at"):
         lines.append(_("mydata-watches").format(blks=html.quote(", ".join(watched))))
+    if stopped := export.get("surveys_stopped_at"):
+        lines.append(
+            _("mydata-surveys-stopped").format(at=when(datetime.fromisoformat(stopped), zone))
+        )
     for conversation in export["open_conversations"]:
         at = when(datetime.fromisoformat(conversation["last_activity_at"]), zone)
         lines.append(_("mydata-conversation").format(at=at))
