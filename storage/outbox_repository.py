@@ -255,19 +255,23 @@ class OutboxRepository:
         await self.session.flush()
         return claimed
 
-    async def recover_stale(self, now: datetime, lease: timedelta, receipts: Receipts) -> int:
+    async def recover_stale(
+        self, now: datetime, lease: timedelta, receipts: Receipts, *, replies: bool = False
+    ) -> int:
         """Rows a dead worker left "sending" longer than `lease` are settled or retried.
 
         Those with a delivery receipt reached Telegram and are marked sent; the rest go
         back to pending. An update's answers ("reply") are the poller's: only the next
-        poller frees them (`release_orphan_replies`), since a live one may still send them.
+        poller frees them (`release_orphan_replies`), since a live one may still send them;
+        with several webhook processes (`replies`) a dead one may never start again, so
+        its answers are recovered after the lease too.
         """
         return await self._recover(
             receipts,
             now,
             OutboxMessage.status == SENDING,
             OutboxMessage.claimed_at < now - lease,
-            OutboxMessage.kind != REPLY,
+            true() if replies else OutboxMessage.kind != REPLY,
         )
 
     async def release_future_claims(
@@ -337,12 +341,18 @@ class OutboxRepository:
         return bool(result.rowcount)
 
     async def release_orphan_replies(
-        self, poller_id: str, receipts: Receipts, now: datetime
+        self,
+        poller_id: str,
+        receipts: Receipts,
+        now: datetime,
+        claimed_before: datetime | None = None,
     ) -> int:
         """Answers a dead poller committed but did not confirm as sent go to the sender.
 
         Telegram serves one getUpdates consumer per bot, so at start-up every other
         poller's claim is a dead process's. Answers with a receipt are marked sent.
+        Several webhook processes run side by side: only claims made before
+        `claimed_before` (the lease) are a dead one's then.
         """
         return await self._recover(
             receipts,
@@ -350,6 +360,7 @@ class OutboxRepository:
             OutboxMessage.status == SENDING,
             OutboxMessage.kind == REPLY,
             OutboxMessage.claimed_by != poller_id,
+            true() if claimed_before is None else OutboxMessage.claimed_at < claimed_before,
         )
 
     async def release_own_replies(self, poller_id: str, receipts: Receipts, now: datetime) -> int:

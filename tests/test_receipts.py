@@ -63,6 +63,27 @@ async def test_a_live_pollers_answers_are_left_alone(db: Database) -> None:
     assert await _statuses(db) == {row: ("sending", None)}
 
 
+async def test_webhook_processes_take_only_old_answers_of_another(db: Database) -> None:
+    """Several webhook processes: another's answers claimed within the lease may still be
+    on their way; older ones are a stopped process's, at start-up or by the sender."""
+    [row] = await _claimed_rows(db, REPLY, "webhook:1", 1)
+    lease = timedelta(minutes=1)
+    async with db.transaction() as session:
+        repo = OutboxRepository(session)
+        soon = NOW + timedelta(seconds=30)
+        assert await repo.release_orphan_replies("webhook:2", db.receipts, soon, soon - lease) == 0
+        assert await repo.recover_stale(soon, lease, db.receipts, replies=True) == 0
+        assert await repo.recover_stale(NOW + 2 * lease, lease, db.receipts) == 0  # polling
+        assert await repo.recover_stale(NOW + 2 * lease, lease, db.receipts, replies=True) == 1
+    assert await _statuses(db) == {row: ("pending", None)}
+    [again] = await _claimed_rows(db, REPLY, "webhook:1", 1)
+    later = NOW + 2 * lease
+    async with db.transaction() as session:
+        repo = OutboxRepository(session)
+        assert await repo.release_orphan_replies("webhook:2", db.receipts, later, later - lease)
+    assert (await _statuses(db))[again] == ("pending", None)
+
+
 async def test_side_file_receipts_outlive_the_connection(tmp_path) -> None:
     path = str(tmp_path / "bot.sqlite3-receipts")
     writer = SideFileReceipts(path)

@@ -118,6 +118,7 @@ class Sender:
         limiter: RateLimiter | None = None,
         poll_interval: float = 1.0,
         breaker: CircuitBreaker | None = None,
+        recover_replies: bool = False,
     ) -> None:
         self.db, self.bot, self.render = db, bot, render
         self.clock = clock or Clock()  # the app's: rows fall due by the clock that queued them
@@ -132,6 +133,8 @@ class Sender:
         self.worker_id = worker_id or new_worker_id("sender")
         self.poll_interval = poll_interval
         self.breaker = breaker or CircuitBreaker(clock=self.limiter.now)
+        # Several webhook processes: a dead one's answers are recovered after the lease too.
+        self.recover_replies = recover_replies
         self.stats: Counter[str] = Counter()  # outcomes by kind (OutcomeKind's values)
         self._wake = asyncio.Event()
         self._waiting: set[asyncio.Task[Any]] = set()  # deliveries still in the limiter
@@ -276,7 +279,11 @@ class Sender:
             repo = OutboxRepository(session)
             for row, outcome in finished:
                 await record_outcome(repo, row.id, row.chat_id, outcome, now, self.worker_id)
-            if recover and (count := await repo.recover_stale(now, self.lease, self.db.receipts)):
+            if recover and (
+                count := await repo.recover_stale(
+                    now, self.lease, self.db.receipts, replies=self.recover_replies
+                )
+            ):
                 logger.warning("outbox: %d rows of a dead sender back to pending", count)
             rows = await repo.claim(self.worker_id, now, limit, exclude_chats=busy)
             blocked = await repo.unreachable_among(row.chat_id for row in rows)

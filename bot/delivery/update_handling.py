@@ -117,8 +117,12 @@ class UpdateHandling:
         attempts: int = 3,
         reply_expiry: timedelta = timedelta(hours=1),
         concurrency: int | None = None,
+        orphan_age: timedelta | None = None,
     ) -> None:
         self._feed = feed
+        # With other processes serving the bot beside this one (webhook mode), another's
+        # claimed answers are a stopped process's only once they are this old (the lease).
+        self._orphan_age = orphan_age
         self._bot = bot
         self._db = db
         self.worker = new_worker_id(role)
@@ -141,8 +145,10 @@ class UpdateHandling:
         """Answers a stopped process committed go to the sender; False if the database is away."""
         try:
             async with self._db.transaction() as session:
+                now = self._clock.now()
+                before = now - self._orphan_age if self._orphan_age is not None else None
                 orphans = await OutboxRepository(session).release_orphan_replies(
-                    self.worker, self._db.receipts, self._clock.now()
+                    self.worker, self._db.receipts, now, before
                 )
         except Exception as error:
             database_fault("releasing a stopped process's answers", error)

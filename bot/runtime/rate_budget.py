@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.shared_rate_limit import SharedRateLimiter

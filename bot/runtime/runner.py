@@ -26,12 +26,14 @@ from bot.runtime.chat_turns import chat_turns
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
 from bot.runtime.instance_watch import InstanceLockKeeper
+from bot.runtime.leadership import Leadership
 from bot.runtime.ops import Ops, ops_server
+from bot.runtime.rate_budget import rate_limiter
 from bot.runtime.webhook import WebhookIntake
 from handlers.common.commands import publish_commands
 from handlers.coordinators.staff_menu import publish_staff_menus
 from handlers.delivery.templates import notice_renderer
-from storage.instance_lock import InstanceLock, InstanceLockTaken, instance_lock
+from storage.instance_lock import InstanceLock, InstanceLockTaken, instance_lock, start_up_turn
 from storage.migrate import upgrade
 from storage.transient_errors import describe, is_transient
 
@@ -70,8 +72,10 @@ async def locked_and_prepared(app: App, stop: asyncio.Event) -> AsyncIterator[In
     while not stop.is_set():
         async with AsyncExitStack() as held:
             try:
-                lock = await held.enter_async_context(instance_lock(app.db))
-                await prepare(app)
+                shared = bool(app.settings.webhook_url)  # several webhook processes may run
+                lock = await held.enter_async_context(instance_lock(app.db, shared=shared))
+                async with start_up_turn(app.db):
+                    await prepare(app)
             except Exception as error:
                 if not is_transient(error):
                     raise
@@ -159,6 +163,7 @@ def _update_handling(
     app: App, bot: Bot, dp: Dispatcher, limiter: RateLimiter | None, role: str
 ) -> UpdateHandling:
     """Each update in its transaction, the same whichever way it arrived."""
+    webhook = bool(app.settings.webhook_url)  # other processes may be sending their answers
     return UpdateHandling(
         lambda update: dp.feed_update(bot, update),
         bot,
@@ -168,6 +173,7 @@ def _update_handling(
         clock=app.clock,
         attempts=app.settings.update_attempts,
         reply_expiry=timedelta(minutes=app.settings.reply_expiry_minutes),
+        orphan_age=timedelta(seconds=app.settings.outbox_lease_seconds) if webhook else None,
     )
 
 
@@ -196,9 +202,13 @@ async def _started(dp: Dispatcher, bot: Bot) -> AsyncIterator[None]:
 
 
 async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None:
-    """Updates (`intake_of`) plus the outbox sender and the periodic jobs, until `stop`."""
+    """Updates (`intake_of`) plus the outbox sender and the periodic jobs, until `stop`.
+
+    The periodic jobs run while this process holds the leader lock (one process of the
+    bot runs them); the sender runs in every process (its claims skip each other's rows).
+    """
     settings = app.settings
-    limiter = RateLimiter(settings.outbox_rate)
+    limiter = rate_limiter(settings, bot.id)
     sender = Sender(
         app.db,
         bot,
@@ -208,6 +218,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         clock=app.clock,
         deadlines_trusted=app.services.privacy.clock_sanity.trusted,
         breaker=CircuitBreaker(max_backoff=settings.outbox_probe_max_seconds, clock=limiter.now),
+        recover_replies=bool(settings.webhook_url),
     )
 
     async def progress() -> None:
@@ -261,23 +272,27 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
     async def complete_batches() -> None:
         if await app.services.completion.complete_due():
             sender.wake()
-        # Follow-up surveys: the first right after completion, later waves and reminders
-        # on a later round.
-        if await app.services.surveys.plan_due():
-            sender.wake()
 
-    await asyncio.gather(
-        intake_of(settings)(app, bot, dp, stop, limiter),
-        sender.run(stop),
-        every(PROGRESS_SECONDS, progress, stop),
-        app.services.imports.run(stop, sender.wake),
-        every(ABANDONED_CHECK_SECONDS, abandoned, stop),
-        every(TICKET_ESCALATION_CHECK_SECONDS, escalate_tickets, stop),
-        every(COMPLETION_CHECK_SECONDS, complete_batches, stop),
-        every(FORGET_UPDATES_SECONDS, forget_updates, stop),
-        every(RETENTION_CHECK_SECONDS, retention, stop),
-        every(REPLAN_CHECK_SECONDS, replan, stop),
-    )
+    async def jobs(resign: asyncio.Event) -> None:
+        await asyncio.gather(
+            every(PROGRESS_SECONDS, progress, resign),
+            app.services.imports.run(resign, sender.wake),
+            every(ABANDONED_CHECK_SECONDS, abandoned, resign),
+            every(TICKET_ESCALATION_CHECK_SECONDS, escalate_tickets, resign),
+            every(COMPLETION_CHECK_SECONDS, complete_batches, resign),
+            every(FORGET_UPDATES_SECONDS, forget_updates, resign),
+            every(RETENTION_CHECK_SECONDS, retention, resign),
+            every(REPLAN_CHECK_SECONDS, replan, resign),
+        )
+
+    try:
+        await asyncio.gather(
+            intake_of(settings)(app, bot, dp, stop, limiter),
+            sender.run(stop),
+            Leadership(app.db, settings.leader_check_seconds).lead(jobs, stop),
+        )
+    finally:
+        await limiter.close()
 
 
 async def run(settings: Settings) -> None:
@@ -297,9 +312,9 @@ async def run(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     try:
-        # The instance lock is held in both modes: polling must be the only getUpdates
-        # consumer, and the periodic jobs and the start-up release of a stopped process's
-        # answers still assume one process. Webhook mode could drop it once those agree.
+        # Polling holds the instance lock alone (one getUpdates consumer); webhook processes
+        # share it on PostgreSQL: the periodic jobs run in the leader lock's holder, and a
+        # stopped process's answers are released only once older than the outbox lease.
         async with locked_and_prepared(app, stop) as lock:
             if lock is None:
                 return
