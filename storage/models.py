@@ -179,6 +179,24 @@ class Blk(Base):
     updated_at: Mapped[UpdatedAt]
 
 
+class Plut(Base):
+    """A PLUT (Pusat Layanan Usaha Terpadu), from the coordinators' CSV (`blk-bot import
+    plut`): shown as the nearest business support after the training. Empty until added."""
+
+    __tablename__ = "pluts"
+
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    regency_code: Mapped[str] = mapped_column(ForeignKey("regencies.code"), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[CreatedAt]
+    updated_at: Mapped[UpdatedAt]
+
+
 class Batch(Base):
     """A gelombang: one BLK, fixed dates and capacity. `seats_taken` is updated atomically."""
 
@@ -616,6 +634,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PhkProfile",
+    "Plut",
     "ProcessedUpdate",
     "Province",
     "Regency",

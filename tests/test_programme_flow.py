@@ -68,6 +68,7 @@ async def test_a_cooperative_batch_from_creation_to_statistics(
 async def test_next_steps_from_the_menu_show_facts_with_sources(
     fake_api: FakeBotAPI, running_bot: RunningBot
 ) -> None:
+    app, _ = await setup(running_bot)
     person = Chat(fake_api, 5003)
     await person.send("/start", "Selamat datang")
     await person.expect("Apa yang ingin Anda lakukan?")
@@ -83,3 +84,25 @@ async def test_next_steps_from_the_menu_show_facts_with_sources(
     await person.press("Izin usaha", "NIB (Nomor Induk Berusaha)", "OSS")
     assert (await person.answer_to(ReferralCb(topic="loans").pack())).params["text"] == STALE
     await person.send("/langkah", "Langkah berikutnya", "Pilih topik")
+    support = await person.press("Pendampingan usaha", "PLUT (Pusat Layanan Usaha Terpadu)")
+    assert "dari domisili Anda" not in (support.text or "")  # not registered, none imported
+
+    # Coordinators import PLUTs; a registered person sees the nearest to their home.
+    registered = await app.services.registrations.get(101)
+    assert registered is not None
+    home = registered.regency_code
+    csv = (
+        "id,name,regency_code,address,phone\n"
+        f"plut-uji,PLUT Uji,{home},Jl. Merdeka 1,0211234\n"
+        "plut-salah,PLUT Salah,99.99,,\n"
+    )
+    report = await app.services.directory.pluts.import_csv(csv.encode(), source_name="uji.csv")
+    assert (report.added, [row.field for row in report.rejected]) == (1, ["regency_code"])
+    member = Chat(fake_api, 101)
+    await member.send("/langkah", "Pilih topik")
+    await member.press(
+        "Pendampingan usaha",
+        "PLUT terdekat dari domisili Anda",
+        "<b>PLUT Uji</b>, Jl. Merdeka 1",
+        "☎️ 0211234",
+    )

@@ -1,12 +1,12 @@
 """Migration 017: batches stored before programmes existed are entrepreneurship training,
-and going back to 016 drops the column again."""
+and going back to 016 drops the column again. Migration 018: the PLUT directory's table."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import Connection, column, inspect, insert, select, table
+from sqlalchemy import Connection, column, insert, inspect, select, table
 
 from storage.database import Database
 from storage.migrate import alembic_config, upgrade
@@ -30,6 +30,11 @@ async def _batch_columns(db: Database) -> set[str]:
     return {entry["name"] for entry in found}
 
 
+async def _tables(db: Database) -> set[str]:
+    async with db.engine.connect() as conn:
+        return set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+
+
 async def test_old_batches_become_entrepreneurship_training(db: Database) -> None:
     await add_blk(db, "blk-old")
     await _downgrade(db, "016")
@@ -46,3 +51,11 @@ async def test_old_batches_become_entrepreneurship_training(db: Database) -> Non
         assert (await session.scalars(select(Batch.programme))).all() == ["wirausaha"]
     await _downgrade(db, "016")
     assert "programme" not in await _batch_columns(db)
+
+
+async def test_the_plut_table_comes_and_goes_with_018(db: Database) -> None:
+    assert "pluts" in await _tables(db)
+    await _downgrade(db, "019")
+    assert "pluts" not in await _tables(db)
+    await upgrade(db)
+    assert "pluts" in await _tables(db)

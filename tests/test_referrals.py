@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.csv_table import Record
+from bot.directory.plut import PlutReject, check_rows
 from bot.referrals.content import ReferralContentError, Referrals, Topic
 
 ITEM = 'key = "k"\nid = "Teks"\nen = "Text"\nsource = "somewhere"\nlast_checked = 2026-12-06\n'
@@ -40,3 +42,24 @@ def test_a_bad_content_file_is_refused_with_its_reason(
     path.write_text(change(good))
     with pytest.raises(ReferralContentError, match=message):
         Referrals.from_toml(path)
+
+
+def test_plut_rows_are_checked_like_the_blk_directory() -> None:
+    records = [
+        Record(2, {"id": "p1", "name": "PLUT A", "regency_code": "3201", "latitude": "-6,5",
+                   "longitude": "106.8", "source": ""}),
+        Record(3, {"id": "p2", "name": "PLUT B", "regency_code": "99.99"}),
+        Record(4, {"id": "p3", "name": "PLUT C", "regency_code": "32.01", "latitude": "60",
+                   "longitude": "106.8"}),
+        Record(5, {"id": "p4", "name": "", "regency_code": "32.01"}),
+    ]  # fmt: skip
+    rows, rejected = check_rows(records, {"32.01"})
+    assert rows == [
+        {"id": "p1", "name": "PLUT A", "regency_code": "32.01", "latitude": -6.5,
+         "longitude": 106.8}
+    ]  # fmt: skip
+    assert [(r.line, r.reason, r.field) for r in rejected] == [
+        (3, PlutReject.UNKNOWN_REGENCY, "regency_code"),
+        (4, PlutReject.BAD_COORDINATES, "latitude"),
+        (5, PlutReject.MISSING_FIELD, "name"),
+    ]

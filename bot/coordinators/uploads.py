@@ -15,6 +15,7 @@ from bot.training.batch_import import BatchImporter
 class CsvKind(StrEnum):
     BLK = "blk"
     BATCHES = "batches"
+    PLUT = "plut"  # from the CLI only: guess_kind never gives it
 
 
 def guess_kind(raw: bytes) -> CsvKind | None:
@@ -62,6 +63,9 @@ async def import_csv(
         if kind is CsvKind.BLK:
             blk = await directory.import_blk_csv(raw, source_name=source_name, actor_id=actor_id)
             counts = (blk.added, blk.updated, blk.unchanged, blk.rejected)
+        elif kind is CsvKind.PLUT:
+            plut = await directory.pluts.import_csv(raw, source_name=source_name, actor_id=actor_id)
+            counts = (plut.added, plut.updated, plut.unchanged, plut.rejected)
         else:
             report = await batches.import_csv(raw, actor_id=actor_id, scope=scope)
             counts = (report.added, report.updated, report.unchanged, report.rejected)

@@ -102,12 +102,12 @@ def _row(
     kind = record["type"].upper()
     if kind not in BLK_KINDS:
         return reject(RejectReason.BAD_TYPE, "type")
-    regency_code = _regency_code(record["regency_code"])
+    regency_code = regency_code_of(record["regency_code"])
     if regency_code not in regency_codes:
         return reject(RejectReason.UNKNOWN_REGENCY, "regency_code")
     row = BlkRow(id=blk_id, name=record["name"], kind=kind, regency_code=regency_code)
     if "latitude" in columns:
-        coords = _coordinates(record.get("latitude", ""), record.get("longitude", ""))
+        coords = coordinates_of(record.get("latitude", ""), record.get("longitude", ""))
         if isinstance(coords, str):
             return reject(RejectReason.BAD_COORDINATES, coords)
         row["latitude"], row["longitude"] = coords
@@ -119,12 +119,12 @@ def _row(
     return row
 
 
-def _regency_code(text: str) -> str:
+def regency_code_of(text: str) -> str:
     """Accept "3216" as "32.16" (spreadsheets drop the dot when they think it is a number)."""
     return f"{text[:2]}.{text[2:]}" if len(text) == 4 and text.isdigit() else text
 
 
-def _coordinates(lat_text: str, lon_text: str) -> tuple[float | None, float | None] | str:
+def coordinates_of(lat_text: str, lon_text: str) -> tuple[float | None, float | None] | str:
     """(lat, lon), (None, None) when both blank, else the name of the bad field."""
     if not lat_text and not lon_text:
         return (None, None)

@@ -26,6 +26,7 @@ from bot.directory.blk_csv import (
     parse,
 )
 from bot.directory.nearest import CoordPrecision
+from bot.directory.plut import PlutDirectory
 from bot.directory.snapshot import BlkInfo, Snapshot, load_snapshot
 from bot.directory.sync import SyncReport, sync_reference_data
 from bot.places.geo import validate_point
@@ -76,6 +77,7 @@ class DirectoryService:
         self._fingerprint: BlkFingerprint | None = None
         self._checked_at = 0.0
         self._lock = asyncio.Lock()
+        self.pluts = PlutDirectory(db)  # business support centres, a directory of their own
 
     async def sync_reference_data(self) -> SyncReport:
         """Write the packaged provinces/regencies/kecamatan; seed BLKs into an empty table.

@@ -33,7 +33,11 @@ Type text, a button's number, or
 To be an administrator:  ADMIN_IDS=1000001 blk-bot console --user-id 1000001
 """
 
-TEMPLATES = {"blk": "blk-template.csv", "batches": "batches-template.csv"}
+TEMPLATES = {
+    "blk": "blk-template.csv",
+    "batches": "batches-template.csv",
+    "plut": "plut-template.csv",
+}
 TEMPLATE_HELP = """\
 Print a CSV template to fill in a spreadsheet, then `blk-bot import KIND FILE.csv`:
   blk-bot template blk > blk-baru.csv
@@ -69,6 +73,14 @@ daily_end, capacity)
   programme       wirausaha (entrepreneurship training), kopdes (village cooperative
                   managers), phk (Sejahtera dengan Kerja Wirausaha); blank: a new batch is
                   wirausaha, a stored one keeps its programme
+
+plut: business support centres (PLUT) shown under "Langkah berikutnya" (required: id,
+name, regency_code); empty until rows are imported
+  id              unique, at most 48 characters, e.g. plut-kota-bogor
+  address, phone  as people should see them
+  regency_code, latitude, longitude
+                  as for blk; without a point the regency's centre is used
+  source          the page the row is based on (blank: the file's name)
 """
 
 

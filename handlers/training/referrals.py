@@ -2,7 +2,9 @@
 after the training for capital, a business licence, business support and markets.
 
 Every fact comes from `bot/data/referrals.toml` and is shown with its source and the day
-it was last checked. Read-only, so it answers in any conversation without leaving it.
+it was last checked. Business support adds, for a registered person, the PLUTs nearest
+their home regency once coordinators have imported any (`blk-bot import plut`). Read-only,
+so it answers in any conversation without leaving it.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from aiogram.utils.i18n.context import get_i18n
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
 
+from bot.directory.plut import PlutDistance
 from bot.phk.content import ContentItem
 from bot.referrals.content import Topic, packaged_referrals
+from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import MenuAction, MenuCb, ReferralCb
 from handlers.common.replies import alert, show_in_place
+from handlers.training.render import distance_label
 
 router = Blueprint(name=__name__)
 
@@ -51,12 +56,30 @@ def _item_text(item: ContentItem, locale: str) -> str:
     return f"{item.text_in(locale)}\n<i>{where}</i>"
 
 
-def topic_view(topic: Topic) -> tuple[str, InlineKeyboardMarkup]:
-    """Every item of the topic with its source, and back to the topics."""
+def _pluts_text(pluts: list[PlutDistance]) -> str:
+    lines = [_("referral-plut-heading")]
+    for found in pluts:
+        plut = found.plut
+        line = _("referral-plut-line").format(
+            name=html.quote(plut.name),
+            place=html.quote(", ".join(part for part in (plut.address, plut.regency) if part)),
+            distance=distance_label(found.distance_km),
+        )
+        phone = _("referral-plut-phone").format(phone=html.quote(plut.phone))
+        lines.append(f"{line} · {phone}" if plut.phone else line)
+    return "\n".join(lines)
+
+
+def topic_view(
+    topic: Topic, pluts: list[PlutDistance] | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Every item of the topic with its source (and the PLUTs found), and back to the
+    topics."""
     locale = get_i18n().current_locale
     items = packaged_referrals().topics[topic]
     heading = f"<b>{TOPIC_LABELS[topic]}</b>"
-    text = "\n\n".join([heading, *(_item_text(item, locale) for item in items)])
+    parts = [heading, *(_item_text(item, locale) for item in items)]
+    text = "\n\n".join([*parts, _pluts_text(pluts)] if pluts else parts)
     builder = InlineKeyboardBuilder()
     builder.button(text=_("btn-referral-topics"), callback_data=ReferralCb())
     return text, builder.as_markup()
@@ -82,14 +105,28 @@ async def next_steps_chosen(callback: CallbackQuery) -> None:
     await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
 
 
+async def _pluts_near_home(user_id: int, services: Services) -> list[PlutDistance]:
+    participant = await services.registrations.get(user_id)
+    if participant is None:
+        return []
+    return await services.directory.pluts.near(participant.regency_code)
+
+
 @router.callback_query(ReferralCb.filter())
 async def topic_chosen(
-    callback: CallbackQuery, callback_data: ReferralCb, callback_answer: CallbackAnswer
+    callback: CallbackQuery,
+    callback_data: ReferralCb,
+    callback_answer: CallbackAnswer,
+    services: Services,
 ) -> None:
     """A topic in place of the list (or the list again); a forged topic is stale."""
     if not callback_data.topic:
         await show_in_place(callback, *overview())
     elif callback_data.topic in set(Topic):
-        await show_in_place(callback, *topic_view(Topic(callback_data.topic)))
+        topic = Topic(callback_data.topic)
+        pluts = None
+        if topic is Topic.SUPPORT:
+            pluts = await _pluts_near_home(callback.from_user.id, services)
+        await show_in_place(callback, *topic_view(topic, pluts))
     else:
         alert(callback_answer, _("error-stale-button"))
