@@ -30,8 +30,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot
+from aiogram.client.session.base import Response
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
-from aiogram.methods import TelegramMethod
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetUpdates,
+    SendLocation,
+    SendMessage,
+    SendVenue,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message
 
@@ -44,6 +55,16 @@ DEFERRED_METHODS = frozenset(
     }
 )  # fmt: skip
 _MESSAGE_RESULTS = frozenset({"sendMessage", "sendVenue", "sendLocation", "editMessageText"})
+# pydantic caches aiogram's `Response[T]` (built for every answer sent) only weakly: with
+# no reference left, a garbage collection drops it and the next answer builds it again
+# (a schema build, milliseconds). These are the answers' result types, and the poll's.
+_RESPONSE_TYPES = tuple(
+    Response[method.__returning__]
+    for method in (
+        SendMessage, SendVenue, SendLocation, EditMessageText,
+        EditMessageReplyMarkup, AnswerCallbackQuery, DeleteMessage, GetUpdates,
+    )
+)  # fmt: skip
 
 
 @dataclass
