@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select,
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.roles import ColumnsClauseRole
 
-from storage.enrollment_repository import LIVE
+from storage.enrollment_repository import ACTIVE, LIVE
 from storage.models import (
     AuditEntry,
     Batch,
@@ -26,6 +26,7 @@ from storage.models import (
     Province,
     Regency,
     Registration,
+    TrainingResult,
     UnreachableChat,
 )
 
@@ -195,6 +196,16 @@ def in_province(code: str) -> Condition:
 
 def phk_affected() -> Condition:
     return Registration.phk_affected.is_(True)
+
+
+def completed_training() -> Condition:
+    """Holds a seat whose batch was completed with a passed result (business matching and
+    market events are for people who finished)."""
+    return Registration.id.in_(
+        select(Enrollment.registration_id)
+        .join(TrainingResult, TrainingResult.enrollment_id == Enrollment.id)
+        .where(Enrollment.status == ACTIVE, TrainingResult.passed.is_(True))
+    )
 
 
 def _reachable() -> Condition:

@@ -42,6 +42,7 @@ from storage.models import (
     Enrollment,
     OutboxMessage,
     Registration,
+    TrainingResult,
     UnreachableChat,
 )
 from storage.outbox_payloads import opened
@@ -186,7 +187,7 @@ async def test_blk_scope_never_reaches_another_blk(
 ) -> None:
     scope = Scope.blk(BLK_A)
     a = AudienceKind
-    assert choices(scope) == [a.ALL, a.BATCH, a.PHK]
+    assert choices(scope) == [a.ALL, a.BATCH, a.PHK, a.COMPLETED]
     assert await people(audiences, scope, audience(a.ALL)) == {101, 102, 106}
     assert await people(audiences, scope, audience(a.BATCH, world.batches["a1"])) == {101, 106}
     assert await people(audiences, scope, audience(a.PHK)) == {102}
@@ -203,6 +204,28 @@ async def test_blk_scope_never_reaches_another_blk(
             await audiences.recipients(scope, outside)
         with pytest.raises(NotInScope):
             await audiences.count(scope, outside)
+
+
+async def test_completed_audience_is_those_who_passed(
+    db: Database, audiences: AudienceService, world: World
+) -> None:
+    """Business-matching and market events go to people who passed a completed batch."""
+    async with db.transaction() as session:
+        seats = select(Enrollment.id, Registration.telegram_id).join(
+            Registration, Enrollment.registration_id == Registration.id
+        )
+        ids = {tg: seat for seat, tg in await session.execute(seats) if tg in (101, 106)}
+        for telegram_id, passed in ((101, True), (106, False)):
+            session.add(
+                TrainingResult(
+                    enrollment_id=ids[telegram_id], days_present=5, training_days=5,
+                    by_rule=passed, passed=passed, decided_at=NOW,
+                )
+            )  # fmt: skip
+    completed = audience(AudienceKind.COMPLETED)
+    assert await people(audiences, COUNTRY, completed) == {101}
+    assert await people(audiences, Scope.blk(BLK_A), completed) == {101}
+    assert await people(audiences, Scope.blk(BLK_B), completed) == set()
 
 
 async def test_province_scope_never_reaches_another_province(

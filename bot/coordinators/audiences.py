@@ -36,6 +36,7 @@ from storage.coordinator_repository import (
     BatchRow,
     Condition,
     PlaceRepository,
+    completed_training,
     enrolled_anywhere,
     enrolled_at_blk,
     enrolled_in_batch,
@@ -52,6 +53,7 @@ class AudienceKind(StrEnum):
     BATCH = "batch"
     PHK = "phk"
     UNENROLLED = "unenr"
+    COMPLETED = "done"  # passed a completed batch: business matching, market events
 
 
 NEEDS_TARGET = frozenset({AudienceKind.PROVINCE, AudienceKind.BLK, AudienceKind.BATCH})
@@ -65,9 +67,15 @@ _CHOICES = {
         AudienceKind.BATCH,
         AudienceKind.PHK,
         AudienceKind.UNENROLLED,
+        AudienceKind.COMPLETED,
     ],
     # Everyone in a BLK scope is enrolled there, so "not enrolled" would always be empty.
-    ScopeKind.BLK: [AudienceKind.ALL, AudienceKind.BATCH, AudienceKind.PHK],
+    ScopeKind.BLK: [
+        AudienceKind.ALL,
+        AudienceKind.BATCH,
+        AudienceKind.PHK,
+        AudienceKind.COMPLETED,
+    ],
 }
 
 
@@ -137,6 +145,8 @@ def _audience_conditions(audience: Audience) -> list[Condition]:
             return [phk_affected()]
         case AudienceKind.UNENROLLED:
             return [~enrolled_anywhere()]
+        case AudienceKind.COMPLETED:
+            return [completed_training()]
     return []
 
 

@@ -33,6 +33,7 @@ AUDIENCE_LABELS = {
     AudienceKind.BATCH: __("btn-bc-aud-batch"),
     AudienceKind.PHK: __("btn-bc-aud-phk"),
     AudienceKind.UNENROLLED: __("btn-bc-aud-unenrolled"),
+    AudienceKind.COMPLETED: __("btn-bc-aud-completed"),
 }
 
 _METHODS = {"sendMessage": SendMessage, "sendPhoto": SendPhoto, "sendDocument": SendDocument}
@@ -63,6 +64,8 @@ def describe(resolved: ResolvedAudience) -> str:
             return _("bc-desc-phk")
         case AudienceKind.UNENROLLED:
             return _("bc-desc-unenrolled")
+        case AudienceKind.COMPLETED:
+            return _("bc-desc-completed")
     return _("bc-desc-all")
 
 
