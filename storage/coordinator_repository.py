@@ -198,6 +198,10 @@ def phk_affected() -> Condition:
     return Registration.phk_affected.is_(True)
 
 
+def in_sector(sector: str) -> Condition:
+    return Registration.business_sector == sector
+
+
 def completed_training() -> Condition:
     """Holds a seat whose batch was completed with a passed result (business matching and
     market events are for people who finished)."""

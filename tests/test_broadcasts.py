@@ -187,7 +187,7 @@ async def test_blk_scope_never_reaches_another_blk(
 ) -> None:
     scope = Scope.blk(BLK_A)
     a = AudienceKind
-    assert choices(scope) == [a.ALL, a.BATCH, a.PHK, a.COMPLETED]
+    assert choices(scope) == [a.ALL, a.BATCH, a.PHK, a.COMPLETED, a.COMPLETED_SECTOR]
     assert await people(audiences, scope, audience(a.ALL)) == {101, 102, 106}
     assert await people(audiences, scope, audience(a.BATCH, world.batches["a1"])) == {101, 106}
     assert await people(audiences, scope, audience(a.PHK)) == {102}
@@ -226,6 +226,18 @@ async def test_completed_audience_is_those_who_passed(
     assert await people(audiences, COUNTRY, completed) == {101}
     assert await people(audiences, Scope.blk(BLK_A), completed) == {101}
     assert await people(audiences, Scope.blk(BLK_B), completed) == set()
+    async with db.transaction() as session:
+        sector = (
+            await session.execute(
+                select(Registration.business_sector).where(Registration.telegram_id == 101)
+            )
+        ).scalar_one()
+    other = next(s for s in Sector if s.value != sector)
+    by_sector = AudienceKind.COMPLETED_SECTOR
+    assert await people(audiences, COUNTRY, audience(by_sector, sector)) == {101}
+    assert await people(audiences, COUNTRY, audience(by_sector, other)) == set()
+    with pytest.raises(NotInScope):  # a forged sector
+        await audiences.count(COUNTRY, audience(by_sector, "minyak"))
 
 
 async def test_province_scope_never_reaches_another_province(

@@ -86,6 +86,8 @@ async def compose_and_send(chat: Chat, fake: FakeBotAPI) -> ApiCall:
         "👥 Semua peserta di wilayah Anda",
         "📅 Peserta satu gelombang",
         "💼 Terdampak PHK",
+        "🎓 Lulus pelatihan (temu usaha, akses pasar)",
+        "🎓 Lulus pelatihan, satu bidang usaha",
     ]
     await chat.press("Semua peserta", "Pratinjau")
     preview = await chat.expect("<b>Halo</b> peserta, kelas dimulai Senin.")

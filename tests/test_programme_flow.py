@@ -56,6 +56,14 @@ async def test_a_cooperative_batch_from_creation_to_statistics(
     # Entrepreneurship training, the default, is not marked on every card.
     assert (listed.text or "").count("🎓 Program:") == 1
 
+    # Business-matching events go to those who passed, by sector: nobody has yet.
+    await staff.send("/siaran", "Siaran baru")
+    await staff.send("Temu usaha koperasi, Sabtu di BLK.", "Kepada siapa")
+    sectors = await staff.press("Lulus pelatihan, satu bidang usaha", "Pilih bidang usaha")
+    await staff.press(sectors.buttons[0][0], "Tidak ada penerima untuk pilihan ini")
+    await staff.send("/batal", "")  # the broadcast is dropped; the menu follows
+    await staff.expect("Apa yang ingin Anda lakukan?")
+
     fake_api.message(BLK_A_STAFF, "/statistik")
     await staff.expect("BLK blk-a")  # the chart
     await staff.expect(

@@ -31,6 +31,7 @@ from bot.clock import Clock
 from bot.coordinators.place_finder import PlaceChoice, PlaceFinder, closest
 from bot.coordinators.roles import Scope, ScopeKind
 from bot.errors import N_, DomainError
+from bot.registration.participants import Sector
 from storage.coordinator_repository import (
     AudienceRepository,
     BatchRow,
@@ -41,6 +42,7 @@ from storage.coordinator_repository import (
     enrolled_at_blk,
     enrolled_in_batch,
     in_province,
+    in_sector,
     phk_affected,
 )
 from storage.database import Database
@@ -54,9 +56,12 @@ class AudienceKind(StrEnum):
     PHK = "phk"
     UNENROLLED = "unenr"
     COMPLETED = "done"  # passed a completed batch: business matching, market events
+    COMPLETED_SECTOR = "dsec"  # the same, in one business sector (the target)
 
 
-NEEDS_TARGET = frozenset({AudienceKind.PROVINCE, AudienceKind.BLK, AudienceKind.BATCH})
+NEEDS_TARGET = frozenset(
+    {AudienceKind.PROVINCE, AudienceKind.BLK, AudienceKind.BATCH, AudienceKind.COMPLETED_SECTOR}
+)
 
 _CHOICES = {
     ScopeKind.COUNTRY: list(AudienceKind),
@@ -68,6 +73,7 @@ _CHOICES = {
         AudienceKind.PHK,
         AudienceKind.UNENROLLED,
         AudienceKind.COMPLETED,
+        AudienceKind.COMPLETED_SECTOR,
     ],
     # Everyone in a BLK scope is enrolled there, so "not enrolled" would always be empty.
     ScopeKind.BLK: [
@@ -75,6 +81,7 @@ _CHOICES = {
         AudienceKind.BATCH,
         AudienceKind.PHK,
         AudienceKind.COMPLETED,
+        AudienceKind.COMPLETED_SECTOR,
     ],
 }
 
@@ -147,6 +154,8 @@ def _audience_conditions(audience: Audience) -> list[Condition]:
             return [~enrolled_anywhere()]
         case AudienceKind.COMPLETED:
             return [completed_training()]
+        case AudienceKind.COMPLETED_SECTOR:
+            return [completed_training(), in_sector(target)]
     return []
 
 
@@ -188,8 +197,12 @@ class AudienceService:
             if audience.target is not None:
                 raise NotInScope
             return ResolvedAudience(audience)
-        places = PlaceRepository(session)
         target = audience.target or ""
+        if audience.kind is AudienceKind.COMPLETED_SECTOR:
+            if target not in set(Sector):
+                raise NotInScope
+            return ResolvedAudience(audience, place=target)
+        places = PlaceRepository(session)
         if audience.kind is AudienceKind.PROVINCE:
             name = await places.province_name(target)
             if name is None:
@@ -210,6 +223,8 @@ class AudienceService:
         batch by the id from the schedule CSV, its number ("#12"), or its title or BLK."""
         text = " ".join(typed.split())
         if kind not in NEEDS_TARGET or kind not in choices(scope) or not text:
+            return Matches()
+        if kind is AudienceKind.COMPLETED_SECTOR:  # chosen by button only
             return Matches()
         if kind is AudienceKind.BATCH:
             return await self._find_batch(scope, text)

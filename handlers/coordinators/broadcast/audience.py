@@ -19,10 +19,12 @@ from bot.coordinators.audiences import (
 from bot.coordinators.broadcasts import Draft
 from bot.coordinators.roles import Scope
 from bot.delivery.deferred_replies import send_now
+from bot.registration.participants import Sector
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import AudienceCb
 from handlers.common.filters import HasRole
+from handlers.common.render import SECTOR_LABELS
 from handlers.common.replies import close_keyboard
 from handlers.coordinators.broadcast.compose import Compose, ask_audience
 from handlers.coordinators.broadcast.render import (
@@ -70,6 +72,12 @@ async def _ask_target(
 ) -> None:
     """Buttons when the choice is short (provinces; BLKs/batches of a small scope), else
     typing; typed names work either way. No batch left to run: the audiences again."""
+    if kind is AudienceKind.COMPLETED_SECTOR:
+        sectors = [(sector.value, str(SECTOR_LABELS[sector])) for sector in Sector]
+        await bot.send_message(
+            chat_id, _("bc-pick-sector"), reply_markup=target_menu(kind, sectors)
+        )
+        return
     if kind is AudienceKind.PROVINCE:
         items = [(p.code, p.name) for p in services.regions.provinces()]
         await bot.send_message(

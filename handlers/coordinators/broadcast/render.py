@@ -17,6 +17,7 @@ from bot.coordinators.audiences import AudienceKind, BatchRow, ResolvedAudience,
 from bot.coordinators.broadcasts import Progress
 from bot.coordinators.roles import Scope
 from bot.delivery.outbox import Outgoing
+from bot.registration.participants import Sector
 from handlers.common.callbacks import (
     AudienceCb,
     BroadcastAction,
@@ -24,7 +25,7 @@ from handlers.common.callbacks import (
     DraftAction,
     DraftCb,
 )
-from handlers.common.render import short_date
+from handlers.common.render import SECTOR_LABELS, short_date
 
 AUDIENCE_LABELS = {
     AudienceKind.ALL: __("btn-bc-aud-all"),
@@ -34,6 +35,7 @@ AUDIENCE_LABELS = {
     AudienceKind.PHK: __("btn-bc-aud-phk"),
     AudienceKind.UNENROLLED: __("btn-bc-aud-unenrolled"),
     AudienceKind.COMPLETED: __("btn-bc-aud-completed"),
+    AudienceKind.COMPLETED_SECTOR: __("btn-bc-aud-completed-sector"),
 }
 
 _METHODS = {"sendMessage": SendMessage, "sendPhoto": SendPhoto, "sendDocument": SendDocument}
@@ -66,6 +68,9 @@ def describe(resolved: ResolvedAudience) -> str:
             return _("bc-desc-unenrolled")
         case AudienceKind.COMPLETED:
             return _("bc-desc-completed")
+        case AudienceKind.COMPLETED_SECTOR:
+            sector = Sector(resolved.place or Sector.OTHER)  # checked by resolve
+            return _("bc-desc-completed-sector").format(sector=SECTOR_LABELS[sector])
     return _("bc-desc-all")
 
 
