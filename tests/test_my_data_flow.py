@@ -122,6 +122,22 @@ IN_EXPORT: dict[str, tuple[str, dict[str, str]]] = {
         {"state": "state", "started_at": "started_at", "last_activity_at": "last_activity_at"},
     ),
     "blk_watches": ("waiting_for_a_batch_at", {"blk_id": "."}),
+    "survey_responses": (
+        "training.surveys",
+        {
+            "wave": "wave_days",
+            "sent_at": "sent_at",
+            "reminded_at": "reminded_at",
+            "answered_at": "answered_at",
+            "rating": "rating",
+            "business": "business",
+            "nib": "nib",
+            "turnover": "turnover",
+            "kur": "kur",
+            "employees": "employees",
+        },
+    ),
+    "survey_opt_outs": ("", {"at": "surveys_stopped_at"}),
 }
 
 NOT_PERSONAL: dict[str, dict[str, str]] = {
@@ -166,6 +182,8 @@ NOT_PERSONAL: dict[str, dict[str, str]] = {
         "telegram_id": "the file's telegram_id",
         "created_at": "row bookkeeping",
     },
+    "survey_responses": {"enrollment_id": "the seat's id, in the file"},
+    "survey_opt_outs": {"telegram_id": "the file's telegram_id"},
     # Messages the bot queued to the person or about them: its own words, encrypted
     # until delivered and blanked then (storage.outbox_payloads), erased with the rest.
     "outbox": {"*": "the bot's own messages, blanked once delivered"},
@@ -294,6 +312,11 @@ async def test_my_data_is_readable_and_holds_everything_stored(
     await person.send(f"/hadir {code}", "Kehadiran Anda tercatat")
     running_bot.clock.set(first_hour + timedelta(days=6))  # the batch is over
     assert await app.services.completion.complete_due() == 1
+    assert await app.services.surveys.plan_due() == 1
+    [survey] = await rows_for(running_bot, PERSON, "survey")
+    assert survey.enrollment_id is not None
+    await app.services.surveys.answer(PERSON, survey.enrollment_id, 0, "rating", "5")
+    await app.services.surveys.opt_out(PERSON)
 
     text, exported = await my_data(person)
 
@@ -317,6 +340,9 @@ async def test_my_data_is_readable_and_holds_everything_stored(
         "menunggu jawaban",
         wib(registration.consent_at),
         "Bahasa Indonesia",
+        "Survei 0 hari setelah pelatihan",
+        "dijawab 1 dari 6 pertanyaan",
+        "Berhenti menerima survei sejak",
     ):
         assert shown in text, shown
     for secret in (NIK, PHONE, "8139876543"):
@@ -328,7 +354,7 @@ async def test_my_data_is_readable_and_holds_everything_stored(
     assert exported["codes"]["phk_pathway.business"]["idea"] == "💡 Punya ide usaha"
     rows = await rows_about(app, PERSON)
     assert {"registrations", "enrollments", "attendance", "check_ins", "tickets"} <= set(rows)
-    assert {"phk_profiles", "training_results"} <= set(rows)
+    assert {"phk_profiles", "training_results", "survey_responses", "survey_opt_outs"} <= set(rows)
     assert {"ticket_messages", "outbox"} <= set(rows)
     assert missing_from_export(exported, rows, cipher) == []
 
