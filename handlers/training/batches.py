@@ -9,6 +9,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.directory.service import BlkInfo
 from bot.registration.service import NotRegistered
 from bot.services import Services
 from bot.training.enrollment import BatchFull, NotEligible, Placement
@@ -92,16 +93,9 @@ async def notify_chosen(
     blk = await pressed_blk(callback_data, services, callback_answer)
     if blk is None:
         return
-    await close_keyboard(callback)
     started = await services.blk_watches.watch(callback.from_user.id, blk.id)
     text = _("blk-watch-started") if started else _("blk-watch-already")
-    builder = InlineKeyboardBuilder()
-    _watch_button(builder, blk.id, watching=True)
-    await callback.bot.send_message(
-        callback.from_user.id,
-        text.format(blk=html.quote(blk.name)),
-        reply_markup=_blk_page_buttons(builder, blk.id),
-    )
+    await _watch_answered(callback, blk, text, watching=True)
 
 
 @router.callback_query(BlkCb.filter(F.action == BlkAction.UNWATCH))
@@ -115,11 +109,18 @@ async def unwatch_chosen(
     blk = await pressed_blk(callback_data, services, callback_answer)
     if blk is None:
         return
-    await close_keyboard(callback)
     stopped = await services.blk_watches.stop(callback.from_user.id, blk.id)
     text = _("blk-watch-stopped") if stopped else _("blk-watch-none")
+    await _watch_answered(callback, blk, text, watching=False)
+
+
+async def _watch_answered(
+    callback: CallbackQuery, blk: BlkInfo, text: str, *, watching: bool
+) -> None:
+    """The watch's new state in words, with the button that undoes it and the way back."""
+    await close_keyboard(callback)
     builder = InlineKeyboardBuilder()
-    _watch_button(builder, blk.id, watching=False)
+    _watch_button(builder, blk.id, watching=watching)
     await callback.bot.send_message(
         callback.from_user.id,
         text.format(blk=html.quote(blk.name)),
