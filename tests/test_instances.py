@@ -3,7 +3,8 @@
 A coordinator's broadcast to 1,000 people goes out through both processes' senders within
 Telegram's 30 messages/s (the fake answers 429 beyond it): every person gets it exactly
 once, nothing is lost, hardly a 429. The periodic jobs run in one process only (the
-leader), and people's messages are answered whichever process gets them.
+leader) and move to the other when it is killed; people's messages are answered
+whichever process gets them.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ SECRET = "two-instances-secret"
 START_TIMEOUT = 120  # importing aiogram in two processes at once on a small machine
 # 1,000 messages at ~29.5/s take 34 s; the bound is for a loaded CI machine.
 BROADCAST_TIMEOUT = 240
+LEADER = "leader lock taken"
 MAX_429 = 10  # "a handful": a grant and its delivery reach the fake a little apart (load)
 
 
@@ -66,12 +68,40 @@ def _env(
     }
 
 
-async def _start(env: dict[str, str], log: Path, cwd: Path) -> asyncio.subprocess.Process:
-    """`blk-bot run`, its log lines in `log`."""
-    with log.open("wb") as out:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.runtime.cli", "run", env=env, cwd=cwd, stdout=out, stderr=out
-        )
+class ProcessLog:
+    """A process's log lines as they come (read all along, so its pipe never fills)."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        self.lines: list[str] = []
+        self._changed = asyncio.Condition()
+        self._reader = asyncio.create_task(self._read(process.stdout))
+
+    async def _read(self, stream: asyncio.StreamReader) -> None:
+        async for line in stream:
+            async with self._changed:
+                self.lines.append(line.decode(errors="replace"))
+                self._changed.notify_all()
+
+    def count(self, text: str) -> int:
+        return sum(text in line for line in self.lines)
+
+    async def wait_for(self, text: str) -> None:
+        """Until the process logged `text` (the bound is for a loaded machine)."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: self.count(text)), 30)
+
+    async def close(self) -> None:
+        await self._reader  # ends with the process's output
+
+
+async def _start(env: dict[str, str], cwd: Path) -> tuple[asyncio.subprocess.Process, ProcessLog]:
+    """`blk-bot run`, and its log."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.runtime.cli", "run", env=env, cwd=cwd,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    return process, ProcessLog(process)
 
 
 async def _register_people(app: App) -> list[int]:
@@ -121,11 +151,11 @@ async def test_two_processes_share_the_budget_the_outbox_and_run_jobs_once(
         admin_ids=frozenset({ADMIN_ID}),
     )
     app = create_app(settings)  # the coordinator's side, in this process
-    logs = [tmp_path / f"bot{n}.log" for n in range(2)]
     processes: list[asyncio.subprocess.Process] = []
+    logs: list[ProcessLog] = []
     try:
         await prepare(app)  # reference data in first: people are registered as the bots start
-        for port, log in zip(ports, logs, strict=True):
+        for port in ports:
             env = _env(
                 fake,
                 database_url,
@@ -134,7 +164,9 @@ async def test_two_processes_share_the_budget_the_outbox_and_run_jobs_once(
                 WEBHOOK_URL=f"{proxy.url}/telegram/hook",
                 WEBHOOK_LISTEN=f"127.0.0.1:{port}",
             )
-            processes.append(await _start(env, log, tmp_path))
+            process, log = await _start(env, tmp_path)
+            processes.append(process)
+            logs.append(log)
         people = await _register_people(app)
         await fake.wait_call("setWebhook", timeout=START_TIMEOUT)
         await fake.wait_call("setWebhook", timeout=START_TIMEOUT)
@@ -162,14 +194,22 @@ async def test_two_processes_share_the_budget_the_outbox_and_run_jobs_once(
         print(f"two processes: {len(to_people)} sent in {span:.1f} s, {len(too_many)} x 429")
         assert len(too_many) <= MAX_429
         assert len(await _senders(app, broadcast_id)) == 2  # both senders took part
+
+        leading = [log.count(LEADER) == 1 for log in logs]
+        assert sorted(leading) == [False, True]  # one process runs the jobs
+        leader = leading.index(True)
+        processes[leader].kill()  # SIGKILL: PostgreSQL drops its leader lock with it
+        await processes[leader].wait()
+        await logs[1 - leader].wait_for(LEADER)  # the other takes the jobs over
     finally:
         for process in processes:
             if process.returncode is None:
                 process.terminate()
         for process in processes:
             await process.wait()
+        for log in logs:
+            await log.close()
         await app.close()
         await proxy.stop()
         await fake.stop()
-    leaders = [log.read_text().count("leader lock taken") for log in logs]
-    assert sorted(leaders) == [0, 1], leaders  # one process ran the jobs, once
+    assert [log.count(LEADER) for log in logs] == [1, 1]  # once each, in turn
