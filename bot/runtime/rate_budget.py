@@ -12,7 +12,7 @@ from bot.runtime.config import Settings
 
 # A Redis that does not answer within this many seconds counts as away: sends must not
 # wait on it (the limiter paces the process on its own meanwhile).
-REDIS_TIMEOUT = 2.0
+REDIS_TIMEOUT = 0.5
 
 
 def rate_limiter(settings: Settings, bot_id: int) -> RateLimiter:
