@@ -542,7 +542,8 @@ async def test_two_senders_keep_one_chats_messages_in_order(
     database_url: str, fake_api: FakeBotAPI, cipher: PersonalDataCipher
 ) -> None:
     """A chat whose message one sender is sending is not claimed past by the other: a slow
-    sender (5 messages/s) holds the first message of six chats, a fast one waits for each."""
+    sender (5 messages/s) holds the first message of six chats; without the rule the fast
+    one would send their second messages first."""
     dbs = [Database(database_url, sealer=cipher), Database(database_url, sealer=cipher)]
     bots = [make_bot(fake_api), make_bot(fake_api)]
     clock = Clock()
@@ -571,7 +572,6 @@ async def test_two_senders_keep_one_chats_messages_in_order(
     for chat in chats:
         texts = [c.text for c in fake_api.calls if c.method == "sendMessage" and c.chat_id == chat]
         assert texts == [f"{n}" for n in range(count)], chat
-    assert fast.stats["sent"]  # the fast one took part
 
 
 async def test_real_pacing_stays_within_telegram_limits(db: Database) -> None:
