@@ -53,9 +53,9 @@ async def test_old_batches_become_entrepreneurship_training(db: Database) -> Non
     assert "programme" not in await _batch_columns(db)
 
 
-async def test_the_plut_table_comes_and_goes_with_018(db: Database) -> None:
+async def test_the_plut_table_comes_and_goes_with_019(db: Database) -> None:
     assert "pluts" in await _tables(db)
-    await _downgrade(db, "019")
+    await _downgrade(db, "018")
     assert "pluts" not in await _tables(db)
     await upgrade(db)
     assert "pluts" in await _tables(db)

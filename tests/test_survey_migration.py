@@ -1,4 +1,4 @@
-"""Migration 019: going back to 017 drops the survey tables, and up again makes them."""
+"""Migration 018: going back to 017 drops the survey tables, and up again makes them."""
 
 from __future__ import annotations
 

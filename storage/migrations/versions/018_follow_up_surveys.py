@@ -1,14 +1,14 @@
 """Follow-up surveys: each completed seat's survey waves with their answers, and the
 accounts that stopped receiving surveys.
 
-Revision ID: 019
+Revision ID: 018
 Revises: 017
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "019"
+revision = "018"
 down_revision = "017"
 branch_labels = None
 depends_on = None

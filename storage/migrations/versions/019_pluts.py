@@ -1,14 +1,14 @@
 """PLUT directory: business support centres coordinators add from a CSV.
 
-Revision ID: 018
-Revises: 019 (019 was written first on 017; one line of revisions, one head)
+Revision ID: 019
+Revises: 018
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "018"
-down_revision = "019"
+revision = "019"
+down_revision = "018"
 branch_labels = None
 depends_on = None
 
