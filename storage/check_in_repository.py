@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.roles import ColumnsClauseRole
 
 from storage.coordinator_repository import placed_batches
-from storage.enrollment_repository import ACTIVE
+from storage.enrollment_repository import ACTIVE, SEATED
 from storage.models import Batch, Blk, CheckIn, CheckInMiss, Enrollment, Province, Registration
 
 
@@ -104,7 +104,7 @@ class CheckInRepository:
         stmt = select(Enrollment.id).where(
             Enrollment.id == enrollment_id,
             Enrollment.batch_id == batch_id,
-            Enrollment.status == ACTIVE,
+            Enrollment.status.in_(SEATED),
         )
         return (await self.session.execute(stmt)).first() is not None
 
@@ -143,7 +143,7 @@ class CheckInRepository:
             )
             .join(Registration, Enrollment.registration_id == Registration.id)
             .outerjoin(CheckIn, (CheckIn.enrollment_id == Enrollment.id) & (CheckIn.day == day))
-            .where(Enrollment.batch_id == batch_id, Enrollment.status == ACTIVE)
+            .where(Enrollment.batch_id == batch_id, Enrollment.status.in_(SEATED))
             .order_by(func.lower(Registration.full_name), Enrollment.id)
         )
         return [DayEntry(*row) for row in (await self.session.execute(stmt)).all()]

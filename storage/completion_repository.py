@@ -9,10 +9,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enrollment_repository import ACTIVE
+from storage.enrollment_repository import (
+    ACTIVE,
+    CANCELLED,
+    COMPLETED,
+    SEATED,
+    WAITLISTED,
+)
 from storage.models import (
     Batch,
     BatchCompletion,
@@ -65,7 +71,7 @@ class CompletionRepository:
             .join(CheckIn, CheckIn.enrollment_id == Enrollment.id)
             .where(
                 Enrollment.batch_id == batch_id,
-                Enrollment.status == ACTIVE,
+                Enrollment.status.in_(SEATED),
                 CheckIn.present.is_(True),
             )
         )
@@ -75,13 +81,32 @@ class CompletionRepository:
         return days
 
     async def seats(self, batch_id: int) -> list[tuple[int, int]]:
-        """(enrollment id, Telegram id) of everyone seated in the batch."""
+        """(enrollment id, Telegram id) of everyone seated in the batch, before or after
+        its completion."""
+        return await self._people(batch_id, *SEATED)
+
+    async def waiting(self, batch_id: int) -> list[tuple[int, int]]:
+        """(enrollment id, Telegram id) of everyone on the batch's waitlist."""
+        return await self._people(batch_id, WAITLISTED)
+
+    async def _people(self, batch_id: int, *statuses: str) -> list[tuple[int, int]]:
         stmt = (
             select(Enrollment.id, Registration.telegram_id)
             .join(Registration, Enrollment.registration_id == Registration.id)
-            .where(Enrollment.batch_id == batch_id, Enrollment.status == ACTIVE)
+            .where(Enrollment.batch_id == batch_id, Enrollment.status.in_(statuses))
+            .order_by(Enrollment.id)
         )
         return [(row[0], row[1]) for row in (await self.session.execute(stmt)).all()]
+
+    async def finish(self, batch_id: int) -> None:
+        """The batch's seats become history ("completed"), its waitlist places closed:
+        neither holds a place any more."""
+        for was, now in ((ACTIVE, COMPLETED), (WAITLISTED, CANCELLED)):
+            await self.session.execute(
+                update(Enrollment)
+                .where(Enrollment.batch_id == batch_id, Enrollment.status == was)
+                .values(status=now)
+            )
 
     def add(self, result: TrainingResult) -> None:
         self.session.add(result)

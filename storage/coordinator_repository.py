@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select,
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.roles import ColumnsClauseRole
 
-from storage.enrollment_repository import ACTIVE, LIVE
+from storage.enrollment_repository import LIVE, PLACED, SEATED
 from storage.models import (
     AuditEntry,
     Batch,
@@ -160,8 +160,9 @@ class PlaceRepository:
 # -- audience conditions over Registration ----------------------------------------------
 
 
-def _live_enrollment(*conditions: Condition) -> Condition:
-    """The registration holds a seat or waitlist place in a batch matching `conditions`.
+def _placed(*conditions: Condition, statuses: tuple[str, ...] = PLACED) -> Condition:
+    """The registration holds a seat or waitlist place in a batch matching `conditions`, or
+    held a seat in one completed (people who finished stay in their BLK's and batch's reach).
 
     An IN list rather than a correlated EXISTS: the database finds the few people of a BLK
     or batch through the enrollment indexes and looks them up by id, instead of probing
@@ -173,25 +174,26 @@ def _live_enrollment(*conditions: Condition) -> Condition:
         .join(Batch, Enrollment.batch_id == Batch.id)
         .join(Blk, Batch.blk_id == Blk.id)
         .join(Regency, Blk.regency_code == Regency.code)
-        .where(Enrollment.status.in_(LIVE), *conditions)
+        .where(Enrollment.status.in_(statuses), *conditions)
     )
 
 
 def enrolled_anywhere() -> Condition:
-    return _live_enrollment()
+    """Holds a seat or waitlist place now (a finished training is not one)."""
+    return _placed(statuses=LIVE)
 
 
 def enrolled_at_blk(blk_id: str) -> Condition:
-    return _live_enrollment(Batch.blk_id == blk_id)
+    return _placed(Batch.blk_id == blk_id)
 
 
 def enrolled_in_batch(batch_id: int) -> Condition:
-    return _live_enrollment(Batch.id == batch_id)
+    return _placed(Batch.id == batch_id)
 
 
 def in_province(code: str) -> Condition:
     """Lives in the province, or holds a place in a batch of a BLK there."""
-    return or_(Registration.province_code == code, _live_enrollment(Regency.province_code == code))
+    return or_(Registration.province_code == code, _placed(Regency.province_code == code))
 
 
 def phk_affected() -> Condition:
@@ -208,7 +210,7 @@ def completed_training() -> Condition:
     return Registration.id.in_(
         select(Enrollment.registration_id)
         .join(TrainingResult, TrainingResult.enrollment_id == Enrollment.id)
-        .where(Enrollment.status == ACTIVE, TrainingResult.passed.is_(True))
+        .where(Enrollment.status.in_(SEATED), TrainingResult.passed.is_(True))
     )
 
 

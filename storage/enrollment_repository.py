@@ -15,7 +15,12 @@ from storage.models import Attendance, Batch, Blk, Enrollment, Province, Regency
 ACTIVE = "active"
 WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
-LIVE = (ACTIVE, WAITLISTED)
+# A seat of a completed batch: history (rosters, statistics, results, certificates), but
+# no longer a place: it blocks no new seat, gets no reminders, cannot be cancelled or moved.
+COMPLETED = "completed"
+LIVE = (ACTIVE, WAITLISTED)  # places held now: one per person
+SEATED = (ACTIVE, COMPLETED)  # seats, held now or in a completed batch
+PLACED = (ACTIVE, WAITLISTED, COMPLETED)  # everything not given up
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,16 @@ class EnrollmentRepository:
     async def live_for(self, registration_id: int) -> Enrollment | None:
         stmt = select(Enrollment).where(
             Enrollment.registration_id == registration_id, Enrollment.status.in_(LIVE)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def last_completed(self, registration_id: int) -> Enrollment | None:
+        """The person's seat in the batch completed last (the newest seat), if any."""
+        stmt = (
+            select(Enrollment)
+            .where(Enrollment.registration_id == registration_id, Enrollment.status == COMPLETED)
+            .order_by(Enrollment.id.desc())
+            .limit(1)
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 

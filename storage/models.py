@@ -221,7 +221,8 @@ class Batch(Base):
 
 
 class Enrollment(Base):
-    """A seat or a waitlist place; at most one that is not cancelled per registration."""
+    """A seat or a waitlist place; at most one live (active or waitlisted) per
+    registration. Seats of completed batches ("completed") and cancelled ones are history."""
 
     __tablename__ = "enrollments"
     __table_args__ = (
@@ -229,8 +230,8 @@ class Enrollment(Base):
             "uq_enrollments_one_live_per_registration",
             "registration_id",
             unique=True,
-            sqlite_where=text("status != 'cancelled'"),
-            postgresql_where=text("status != 'cancelled'"),
+            sqlite_where=text("status IN ('active', 'waitlisted')"),
+            postgresql_where=text("status IN ('active', 'waitlisted')"),
         ),
         Index("ix_enrollments_batch_status", "batch_id", "status", "id"),
     )

@@ -17,7 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage.coordinator_repository import Condition, placed_batches
-from storage.enrollment_repository import ACTIVE, LIVE, WAITLISTED, WaitlistOrder, waitlist_queue
+from storage.enrollment_repository import (
+    PLACED,
+    SEATED,
+    WAITLISTED,
+    WaitlistOrder,
+    waitlist_queue,
+)
 from storage.models import (
     Attendance,
     Batch,
@@ -69,10 +75,10 @@ class ParticipantRow:
     programme: str | None
 
 
-def _count(status: str) -> ScalarSelect[int]:
+def _count(*statuses: str) -> ScalarSelect[int]:
     return (
         select(func.count())
-        .where(Enrollment.batch_id == Batch.id, Enrollment.status == status)
+        .where(Enrollment.batch_id == Batch.id, Enrollment.status.in_(statuses))
         .scalar_subquery()
     )
 
@@ -85,7 +91,7 @@ def _batches(blk_id: str | None, province_code: str | None) -> Select:
         Batch.starts_at,
         Batch.ends_at,
         Batch.capacity,
-        _count(ACTIVE),
+        _count(*SEATED),  # a completed batch's seats stay counted: its history
         _count(WAITLISTED),
         Blk.name,
         Province.timezone,
@@ -95,12 +101,13 @@ def _batches(blk_id: str | None, province_code: str | None) -> Select:
 
 
 def _participants(batch_id: int | None, order: WaitlistOrder) -> tuple[Select, Subquery]:
-    """Registrations joined to their live enrollment (inner join when `batch_id` is given),
-    and the waitlist queue (`waitlist_queue`) that gives their position."""
+    """Registrations joined to their places — seats, waitlist places and seats of completed
+    batches, one row each (inner join when `batch_id` is given) — and the waitlist queue
+    (`waitlist_queue`) that gives their position."""
     queue = waitlist_queue(order, batch_id)
     home = aliased(Regency)
     blk_regency = aliased(Regency)
-    live = and_(Enrollment.registration_id == Registration.id, Enrollment.status.in_(LIVE))
+    live = and_(Enrollment.registration_id == Registration.id, Enrollment.status.in_(PLACED))
     stmt = (
         select(
             Registration.full_name,
@@ -170,7 +177,7 @@ class RosterRepository:
     async def roster(self, batch_id: int, order: WaitlistOrder) -> list[ParticipantRow]:
         """Seats in the order they were taken, then the waitlist in its `order`."""
         stmt, queue = _participants(batch_id, order)
-        waitlisted_last = case((Enrollment.status == ACTIVE, 0), else_=1)
+        waitlisted_last = case((Enrollment.status.in_(SEATED), 0), else_=1)
         stmt = stmt.order_by(waitlisted_last, queue.c.position, Enrollment.id)
         return [ParticipantRow(*row) for row in await self.session.execute(stmt)]
 
@@ -182,7 +189,7 @@ class RosterRepository:
         stmt = (
             _participants(None, order)[0]
             .where(*conditions)
-            .order_by(Registration.id)
+            .order_by(Registration.id, Enrollment.id)
             .execution_options(yield_per=chunk)
         )
         result = await self.session.stream(stmt)

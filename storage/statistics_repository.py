@@ -15,11 +15,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Date, Select, case, cast, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    case,
+    cast,
+    distinct,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.coordinator_repository import Condition
-from storage.enrollment_repository import ACTIVE, CANCELLED, LIVE
+from storage.enrollment_repository import CANCELLED, PLACED, SEATED
 from storage.models import (
     Attendance,
     Batch,
@@ -92,16 +102,23 @@ def _local_day(dialect: str, column: ColumnElement[datetime], offset_minutes: in
 
 
 def _people_placed(key: ColumnElement[str]) -> Select:
-    """`key`, people and PHK-affected among them, over live places (seats and waitlist):
-    each joined to the person and the batch's BLK and regency; the caller groups by `key`."""
+    """`key`, people and PHK-affected among them, over places (seats, seats of completed
+    batches and waitlist places; someone who finished one batch and holds a place in another
+    is one person): each joined to the person and the batch's BLK and regency; the caller
+    groups by `key`."""
+    person = Enrollment.registration_id
     return (
-        select(key, func.count(), _count_true(Registration.phk_affected))
+        select(
+            key,
+            func.count(distinct(person)),
+            func.count(distinct(case((Registration.phk_affected.is_(True), person)))),
+        )
         .select_from(Enrollment)
         .join(Registration, Enrollment.registration_id == Registration.id)
         .join(Batch, Enrollment.batch_id == Batch.id)
         .join(Blk, Batch.blk_id == Blk.id)
         .join(Regency, Blk.regency_code == Regency.code)
-        .where(Enrollment.status.in_(LIVE))
+        .where(Enrollment.status.in_(PLACED))
     )
 
 
@@ -142,11 +159,12 @@ class StatisticsRepository:
     async def enrollments(
         self, *, blk_id: str | None = None, province_code: str | None = None
     ) -> dict[str, int]:
-        """Live enrollments (seats and waitlist places) by status."""
+        """Enrollments not given up (seats, seats of completed batches, waitlist places) by
+        status."""
         stmt = (
             select(Enrollment.status, func.count())
             .join(Batch, Enrollment.batch_id == Batch.id)
-            .where(Enrollment.status.in_(LIVE))
+            .where(Enrollment.status.in_(PLACED))
             .group_by(Enrollment.status)
         )
         if blk_id is not None:
@@ -173,7 +191,7 @@ class StatisticsRepository:
             .join(Batch, Enrollment.batch_id == Batch.id)
             .join(Blk, Batch.blk_id == Blk.id)
             .join(Regency, Blk.regency_code == Regency.code)
-            .where(Enrollment.status == ACTIVE, *where.conditions())
+            .where(Enrollment.status.in_(SEATED), *where.conditions())
             .group_by(Attendance.answer)
         )
         return {row[0]: int(row[1]) for row in await self.session.execute(stmt)}
@@ -258,7 +276,7 @@ class StatisticsRepository:
     async def by_batch(self, blk_id: str) -> list[UnitCounts]:
         """The BLK's batches (not cancelled), newest start first: people enrolled, seats and
         waitlist."""
-        live = Enrollment.status.in_(LIVE)
+        live = Enrollment.status.in_(PLACED)
         stmt = (
             select(
                 Batch.id,
@@ -266,7 +284,7 @@ class StatisticsRepository:
                 Batch.capacity,
                 func.count(Enrollment.id),
                 _count_true(Registration.phk_affected),
-                _count_true(Enrollment.status == ACTIVE),
+                _count_true(Enrollment.status.in_(SEATED)),
             )
             .outerjoin(Enrollment, (Enrollment.batch_id == Batch.id) & live)
             .outerjoin(Registration, Enrollment.registration_id == Registration.id)
@@ -314,12 +332,12 @@ class StatisticsRepository:
             .group_by(*keys)
         )
         places = (
-            select(*keys, _count_true(Enrollment.status == ACTIVE), func.count())
+            select(*keys, _count_true(Enrollment.status.in_(SEATED)), func.count())
             .select_from(Enrollment)
             .join(Batch, Enrollment.batch_id == Batch.id)
             .join(Blk, Batch.blk_id == Blk.id)
             .join(Regency, Blk.regency_code == Regency.code)
-            .where(Enrollment.status.in_(LIVE), *conditions)
+            .where(Enrollment.status.in_(PLACED), *conditions)
             .group_by(*keys)
         )
 

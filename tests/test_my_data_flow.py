@@ -328,7 +328,7 @@ async def test_my_data_is_readable_and_holds_everything_stored(
         "Kabupaten Bogor",
         TITLE,
         "Pusat Pelatihan Kerja Daerah",
-        "mendapat kursi",
+        "pelatihan selesai",  # the batch was completed: its seat is history
         "Jawaban kehadiran: akan hadir",
         "Kehadiran di kelas: 24 Des 2026 ✅ (kode diketik)",
         "Hasil pelatihan: ❌ tidak lulus (hadir 1 dari 6 hari)",
@@ -351,6 +351,7 @@ async def test_my_data_is_readable_and_holds_everything_stored(
 
     assert exported["registration"]["nik"] == NIK  # the file is the full right of access
     assert exported["codes"]["training.status"]["active"] == "mendapat kursi"
+    assert exported["codes"]["training.status"]["completed"] == "pelatihan selesai"
     assert exported["codes"]["phk_pathway.business"]["idea"] == "💡 Punya ide usaha"
     rows = await rows_about(app, PERSON)
     assert {"registrations", "enrollments", "attendance", "check_ins", "tickets"} <= set(rows)

@@ -26,7 +26,7 @@ from bot.tickets.rules import Place, covers
 from bot.training.eligibility import Applicant, EligibilityRules, Verdict, assess
 from storage.coordinator_repository import Condition, PlaceRepository, enrolled_in_batch
 from storage.database import Database
-from storage.enrollment_repository import ACTIVE, WAITLISTED
+from storage.enrollment_repository import ACTIVE, COMPLETED, WAITLISTED
 from storage.models import Batch
 from storage.statistics_repository import BatchFilter, StatisticsRepository, UnitCounts
 from storage.survey_repository import ImpactCounts, SurveyRepository
@@ -247,7 +247,8 @@ class StatisticsService:
             pathway_by_business={b: pathway.by_business.get(b.value, 0) for b in PhkBusiness},
             pathway_counselling=pathway.counselling,
             pathway_capital_info=pathway.capital_info,
-            enrollments_active=enrollments.get(ACTIVE, 0),
+            # Seats of completed batches are seats taken too, as capacity counts their batch.
+            enrollments_active=enrollments.get(ACTIVE, 0) + enrollments.get(COMPLETED, 0),
             enrollments_waitlisted=enrollments.get(WAITLISTED, 0),
         )
 

@@ -43,6 +43,7 @@ class Template(StrEnum):
     IMPORT_REPORT = "import-report"
     BATCH_OPENED = "batch-opened"
     TRAINING_RESULT = "training-result"
+    BATCH_OVER = "batch-over"
     SURVEY = "survey"
 
 

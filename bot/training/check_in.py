@@ -26,6 +26,7 @@ from bot.errors import N_, DomainError, NotPermitted
 from bot.training.check_in_codes import CheckInKeys, DayCode, Moment, TrainingDays
 from bot.training.training_rules import TrainingRules
 from storage.check_in_repository import CheckInRepository, DayEntry, PlacedBatch, Seat
+from storage.completion_repository import CompletionRepository
 from storage.database import Database
 
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
@@ -48,6 +49,7 @@ class CheckInProblem(StrEnum):
     TOO_LATE = "too_late"
     UNKNOWN_CODE = "unknown_code"
     TOO_MANY = "too_many"
+    COMPLETED = "completed"  # a coordinator's mark after the results were computed
 
 
 # A refusal that tells something about a code typed counts as a miss.
@@ -72,6 +74,7 @@ class CheckInRefused(DomainError):
         CheckInProblem.TOO_LATE: N_("checkin-error-too-late"),
         CheckInProblem.UNKNOWN_CODE: N_("checkin-error-unknown-code"),
         CheckInProblem.TOO_MANY: N_("checkin-error-too-many"),
+        CheckInProblem.COMPLETED: N_("checkin-error-completed"),
     }
 
     def __init__(self, problem: CheckInProblem, **params: object) -> None:
@@ -90,7 +93,9 @@ class CheckedIn:
 
 @dataclass(frozen=True)
 class DaySheet:
-    """A batch's training day as the coordinator sees it: the code and everyone seated."""
+    """A batch's training day as the coordinator sees it: the code and everyone seated.
+    `previous` and `following` are the training days around it up to today (None at the
+    ends); `completed` once the batch's results were computed (marks are refused)."""
 
     batch: PlacedBatch
     day: date
@@ -98,6 +103,10 @@ class DaySheet:
     ends: datetime
     code: DayCode
     entries: list[DayEntry]
+    today: bool = True
+    previous: date | None = None
+    following: date | None = None
+    completed: bool = False
 
     @property
     def present(self) -> int:
@@ -219,10 +228,11 @@ class CheckInService:
             )
         return seat, day
 
-    async def day_sheet(self, actor: int, batch_id: int) -> DaySheet:
-        """Today's code and list of a batch in the actor's scope; audited as a view."""
+    async def day_sheet(self, actor: int, batch_id: int, day: date | None = None) -> DaySheet:
+        """A training day's list of a batch in the actor's scope (today's, or the latest
+        one before today, when `day` is None), with today's code; audited as a view."""
         async with self._db.transaction() as session:
-            sheet = await self._sheet(session, actor, batch_id)
+            sheet = await self._sheet(session, actor, batch_id, day)
             record(
                 session,
                 actor,
@@ -233,10 +243,20 @@ class CheckInService:
             )
             return sheet
 
-    async def mark(self, actor: int, batch_id: int, enrollment_id: int, present: bool) -> DaySheet:
-        """A coordinator marks a seated participant present or absent today; audited."""
+    async def mark(
+        self,
+        actor: int,
+        batch_id: int,
+        enrollment_id: int,
+        present: bool,
+        day: date | None = None,
+    ) -> DaySheet:
+        """A coordinator marks a seated participant present or absent on a training day up
+        to today (a day forgotten can be put right until the batch is completed); audited."""
         async with self._db.transaction() as session:
-            sheet = await self._sheet(session, actor, batch_id)
+            sheet = await self._sheet(session, actor, batch_id, day)
+            if sheet.completed:
+                raise CheckInRefused(CheckInProblem.COMPLETED)
             repository = CheckInRepository(session)
             if not await repository.seated(batch_id, enrollment_id):
                 raise NotPermitted
@@ -257,7 +277,7 @@ class CheckInService:
                 day=sheet.day.isoformat(),
                 present=present,
             )
-            return await self._sheet(session, actor, batch_id)
+            return await self._sheet(session, actor, batch_id, sheet.day)
 
     async def scoped_batch(self, session: AsyncSession, actor: int, batch_id: int) -> PlacedBatch:
         """The batch if the actor's scope holds it (`NotInScope` otherwise, like a stale
@@ -274,11 +294,30 @@ class CheckInService:
             summary.timezone,
         )
 
-    async def _sheet(self, session: AsyncSession, actor: int, batch_id: int) -> DaySheet:
+    async def _sheet(
+        self, session: AsyncSession, actor: int, batch_id: int, day: date | None
+    ) -> DaySheet:
+        """The day's sheet; `NOT_TRAINING_DAY` for a cancelled batch, a day that is not one
+        of its training days, or one still ahead."""
         batch = await self.scoped_batch(session, actor, batch_id)
         days, today = self.days(batch), self.today(batch)
-        if batch.status == "cancelled" or not days.is_training_day(today):
+        so_far = [d for d in days.days() if d <= today]
+        if day is None and so_far:
+            day = so_far[-1]
+        if batch.status == "cancelled" or day not in so_far:
             raise CheckInRefused(CheckInProblem.NOT_TRAINING_DAY)
-        starts, ends = days.hours(today)
-        entries = await CheckInRepository(session).day_sheet(batch_id, today)
-        return DaySheet(batch, today, starts, ends, self.keys.day_code(batch_id, today), entries)
+        assert day is not None
+        at = so_far.index(day)
+        starts, ends = days.hours(day)
+        return DaySheet(
+            batch,
+            day,
+            starts,
+            ends,
+            self.keys.day_code(batch_id, day),
+            await CheckInRepository(session).day_sheet(batch_id, day),
+            today=day == today,
+            previous=so_far[at - 1] if at > 0 else None,
+            following=so_far[at + 1] if at + 1 < len(so_far) else None,
+            completed=await CompletionRepository(session).completion(batch_id) is not None,
+        )

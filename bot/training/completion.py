@@ -6,7 +6,10 @@ A coordinator completes a batch from its last training day on; the bot completes
 batch whose last day is over (`complete_due`, a periodic job). Results are computed
 once, at completion; an override changes the result in force and keeps what the rule
 gave. Completion and every override are audited, and each participant is told their
-result through the outbox in the same transaction.
+result through the outbox in the same transaction. At completion the seats become
+history ("completed": kept with their check-ins, results and certificates, no longer a
+place, so the person may take a seat elsewhere) and the waitlist is closed, everyone on it
+told the batch is over.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import AuditAction, record
 from bot.clock import Clock
+from bot.delivery.outbox import drop_pending_for_enrollment
 from bot.delivery.templates import Template, enqueue_template
 from bot.errors import N_, DomainError, NotPermitted
 from bot.training.certificates import give_number
@@ -149,6 +153,19 @@ class CompletionService:
         days = set(self._check_ins.days(batch).days())
         present = await repository.present_days(batch.id)
         seats = await repository.seats(batch.id)
+        waiting = await repository.waiting(batch.id)
+        for enrollment_id, _telegram_id in seats + waiting:  # reminders not sent yet
+            await drop_pending_for_enrollment(session, enrollment_id)
+        await repository.finish(batch.id)
+        for enrollment_id, telegram_id in waiting:
+            await enqueue_template(
+                session,
+                telegram_id,
+                Template.BATCH_OVER,
+                {"batch_id": batch.id},
+                dedupe_key=f"batch-over:{enrollment_id}",
+                not_before=now,
+            )
         for enrollment_id, telegram_id in seats:
             count = len(present.get(enrollment_id, set()) & days)
             by_rule = passes(count, len(days), self.min_percent)
@@ -170,6 +187,7 @@ class CompletionService:
             AuditAction.BATCH_COMPLETED,
             batch_id=batch.id,
             seats=len(seats),
+            waitlist_closed=len(waiting),
             automatic=by is None,
         )
         await session.flush()

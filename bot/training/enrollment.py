@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +24,7 @@ from bot.training.eligibility import Applicant, Assessment, EligibilityRules, Ve
 from bot.training.programmes import DEFAULT_PROGRAMME, Programmes, packaged_programmes
 from bot.training.reminders import AttendanceAnswer, ReminderPlan, plan_reminders, save_attendance
 from bot.training.waitlist import SeatTaken, release, take_seat, waitlist_order
+from storage.completion_repository import CompletionRepository
 from storage.database import Database
 from storage.enrollment_repository import (
     ACTIVE,
@@ -31,7 +32,7 @@ from storage.enrollment_repository import (
     BatchRepository,
     EnrollmentRepository,
 )
-from storage.models import Batch, Enrollment, Registration
+from storage.models import Batch, Enrollment, Registration, TrainingResult
 from storage.repositories import Repositories
 
 
@@ -111,6 +112,20 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class Finished:
+    """A seat in a completed batch, with its result (None if the seat had none)."""
+
+    batch: BatchView
+    result: TrainingResult | None
+
+
+class TrainingFinished(DomainError):
+    """Cancel or move pressed on a seat whose batch was completed: nothing to give up."""
+
+    key = N_("schedule-finished-no-change")
+
+
+@dataclass(frozen=True)
 class Cancellation:
     batch: BatchView
     promoted_telegram_id: int | None
@@ -172,6 +187,30 @@ class EnrollmentService:
                 return None
             return await self._placement(session, live)
 
+    async def finished(self, telegram_id: int) -> Finished | None:
+        """The person's seat in the batch completed last, with its result."""
+        async with self._db.transaction() as session:
+            registration = await Repositories(session).registrations.by_telegram_id(telegram_id)
+            if registration is None:
+                return None
+            return await self._finished(session, registration)
+
+    async def _finished(self, session: AsyncSession, registration: Registration) -> Finished | None:
+        seat = await EnrollmentRepository(session).last_completed(registration.id)
+        if seat is None:
+            return None
+        batches = BatchRepository(session)
+        view = await self._view_of(batches, await batches.get(seat.batch_id))
+        return Finished(view, await CompletionRepository(session).result(seat.id))
+
+    async def _nothing_to_change(
+        self, session: AsyncSession, registration: Registration
+    ) -> NoReturn:
+        """No live place: a finished training is said so; otherwise there is nothing."""
+        if await EnrollmentRepository(session).last_completed(registration.id):
+            raise TrainingFinished
+        raise NothingToCancel
+
     async def enroll(self, telegram_id: int, batch_id: int, *, waitlist: bool) -> Placement:
         """Take a seat, or a waitlist place when full and `waitlist` is set."""
         try:
@@ -204,7 +243,7 @@ class EnrollmentService:
         """`cancel` inside the caller's transaction (coordinators cancel for a person)."""
         live = await EnrollmentRepository(session).live_for(registration.id)
         if live is None:
-            raise NothingToCancel
+            await self._nothing_to_change(session, registration)
         waitlisted = live.status == WAITLISTED  # before the release marks it cancelled
         try:
             promoted = await self._release(session, live)
@@ -226,7 +265,7 @@ class EnrollmentService:
         """`reschedule` inside the caller's transaction (coordinators move a person)."""
         live = await EnrollmentRepository(session).live_for(registration.id)
         if live is None:
-            raise NothingToCancel
+            await self._nothing_to_change(session, registration)
         if live.batch_id == batch_id:
             raise AlreadyEnrolled
         status = await self._take_place(session, registration, batch_id, waitlist=False)

@@ -126,6 +126,7 @@ class ScheduleAction(StrEnum):
     KEEP = "keep"
     MOVE = "move"
     MAP = "map"
+    CERTIFICATE = "cert"  # the person's valid certificates, as /sertifikat sends them
 
 
 class ScheduleCb(CallbackData, prefix="s1"):
@@ -346,20 +347,22 @@ class PersonCb(CallbackData, prefix="pc1"):
 
 
 class CheckInAction(StrEnum):
-    DAY = "d"  # batch `batch`'s training day today: code, who is in, page `page`
-    QR = "q"  # the day's QR code as a picture
-    PRESENT = "p"  # mark seat `seat` present, back to page `page`
+    DAY = "d"  # batch `batch`'s training day `day`: code, who is in, page `page`
+    QR = "q"  # today's QR code as a picture
+    PRESENT = "p"  # mark seat `seat` present on day `day`, back to page `page`
     ABSENT = "a"  # mark seat `seat` absent
 
 
 class CheckInCb(CallbackData, prefix="ci1"):
-    """Today's attendance of batch `batch`; batch and seat re-checked against the presser's
-    scope and the batch's seats."""
+    """The attendance of batch `batch` on training day `day` (its ordinal, 0 = today or the
+    latest one before); batch, day and seat re-checked against the presser's scope, the
+    batch's training days up to today and its seats."""
 
     action: CheckInAction
     batch: RowId
     seat: RowId = 0
     page: RowId = 0
+    day: Annotated[int, Field(ge=0, le=3_652_059)] = 0  # up to date.max.toordinal()
 
 
 class CompletionAction(StrEnum):

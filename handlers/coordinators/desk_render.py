@@ -41,7 +41,7 @@ from handlers.training.render import ZONE_ABBREVIATIONS
 
 ENTRIES_PER_PAGE = 8
 BUTTON_TITLE = 40  # UTF-16 units of a batch title on its button
-ACTIVE, WAITLISTED = "active", "waitlisted"
+ACTIVE, WAITLISTED, COMPLETED = "active", "waitlisted", "completed"
 
 
 def _short_date(day: date) -> str:
@@ -131,6 +131,8 @@ def _shortened(title: str) -> str:
 def status_label(entry: RosterEntry) -> str:
     if entry.status == ACTIVE:
         return _("desk-status-seat")
+    if entry.status == COMPLETED:
+        return _("desk-status-completed")
     if entry.status == WAITLISTED:
         return _("desk-status-waiting").format(position=entry.waitlist_position or "?")
     return _("desk-status-none")

@@ -80,6 +80,8 @@ def results(result: SearchResult) -> tuple[str, InlineKeyboardMarkup]:
 def _seat_status(seat: SeatLine) -> str:
     if seat.status == "active":
         return _("desk-status-seat")
+    if seat.status == "completed":
+        return _("desk-status-completed")
     if seat.position is not None:
         return _("desk-status-waiting").format(position=seat.position)
     return _("person-seat-cancelled")

@@ -1,5 +1,6 @@
 """Builders of the training templates: reminders, promotion notices, registration nudges,
-the notice of a cancelled batch, and of a batch opened where someone waited for one.
+the notice of a cancelled batch or of one completed while someone waited, and of a batch
+opened where someone waited for one.
 
 They are written when sent, not when queued (`bot.delivery.templates`): from the seat as
 it is then, so a cancelled seat gets no reminder (None = skip).
@@ -38,8 +39,8 @@ from handlers.training.render import ZONE_ABBREVIATIONS, batch_text, placement_t
 
 
 class TrainingNotices:
-    """The builders of `Template.REMINDER`, `PROMOTION`, `ABANDONED`, `BATCH_CANCELLED` and
-    `BATCH_OPENED`."""
+    """The builders of `Template.REMINDER`, `PROMOTION`, `ABANDONED`, `BATCH_CANCELLED`,
+    `BATCH_OVER` and `BATCH_OPENED`."""
 
     def __init__(self, services: Services) -> None:
         self._services = services
@@ -76,21 +77,15 @@ class TrainingNotices:
             return None
         seated = payload.get("status") == "active"
         notice = _("batch-cancelled-seat") if seated else _("batch-cancelled-waiting")
-        text = notice.format(
-            title=html.quote(batch.title),
-            blk=html.quote(batch.blk_name),
-            first_day=long_date(batch.starts_at.astimezone(ZoneInfo(batch.timezone)).date()),
-        )
-        builder = InlineKeyboardBuilder()
-        builder.button(
-            text=_("btn-batch-cancelled-other"),
-            callback_data=BlkCb(action=BlkAction.BATCHES, blk=batch.blk_id),
-        )
-        builder.button(
-            text=_("menu-nearest-blk"), callback_data=MenuCb(action=MenuAction.NEAREST_BLK)
-        )
-        builder.adjust(1)
-        return Outgoing.text(text, builder.as_markup().model_dump(exclude_none=True))
+        return _batch_ended(batch, notice)
+
+    async def batch_over(self, chat_id: int, payload: Payload) -> Outgoing | None:
+        """The batch someone waited for was completed: their waitlist place is closed;
+        other batches of the BLK and the nearest BLKs are a tap away."""
+        batch = await self._services.enrollment.batch(int(payload["batch_id"]))
+        if batch is None:
+            return None
+        return _batch_ended(batch, _("batch-over-waiting"))
 
     async def batch_opened(self, chat_id: int, payload: Payload) -> Outgoing | None:
         """ "Beri tahu saya" fulfilled: the batch, to choose in one tap; skipped once it
@@ -123,6 +118,23 @@ def _headline(batch: BatchView, now: datetime) -> str:
     if days == 1:
         return _("reminder-tomorrow")
     return _("reminder-in-days").format(days=days)
+
+
+def _batch_ended(batch: BatchView, notice: str) -> Outgoing:
+    """A notice that the batch ended for the reader, with the ways to another batch."""
+    text = notice.format(
+        title=html.quote(batch.title),
+        blk=html.quote(batch.blk_name),
+        first_day=long_date(batch.starts_at.astimezone(ZoneInfo(batch.timezone)).date()),
+    )
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("btn-batch-cancelled-other"),
+        callback_data=BlkCb(action=BlkAction.BATCHES, blk=batch.blk_id),
+    )
+    builder.button(text=_("menu-nearest-blk"), callback_data=MenuCb(action=MenuAction.NEAREST_BLK))
+    builder.adjust(1)
+    return Outgoing.text(text, builder.as_markup().model_dump(exclude_none=True))
 
 
 def reminder_text(batch: BatchView, blk: BlkInfo | None, now: datetime) -> str:

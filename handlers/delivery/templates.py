@@ -29,6 +29,7 @@ def notice_renderer(services: Services, i18n: I18n) -> TemplateRenderer:
             Template.PROMOTION: training.promotion,
             Template.ABANDONED: training.abandoned,
             Template.BATCH_CANCELLED: training.batch_cancelled,
+            Template.BATCH_OVER: training.batch_over,
             Template.BATCH_OPENED: training.batch_opened,
             Template.TRAINING_RESULT: ResultNotices(services).result,
             Template.SURVEY: SurveyNotices(services).survey,

@@ -44,6 +44,7 @@ LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 SEAT_STATUS_LABELS = {
     "active": __("mydata-seat-active"),
     "waitlisted": __("mydata-seat-waitlisted"),
+    "completed": __("mydata-seat-completed"),
     "cancelled": __("mydata-seat-cancelled"),
 }
 ATTENDANCE_LABELS = {

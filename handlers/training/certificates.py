@@ -1,13 +1,13 @@
-"""Certificates: /sertifikat sends the participant's PDFs again; anyone checks a number
-with /cek or the QR code on the PDF (which opens /start cek-<number>); administrators
-revoke one with /cabutsertifikat <number>."""
+"""Certificates: /sertifikat (or "📄 Sertifikat" under /jadwal) sends the participant's
+PDFs again; anyone checks a number with /cek or the QR code on the PDF (which opens
+/start cek-<number>); administrators revoke one with /cabutsertifikat <number>."""
 
 from __future__ import annotations
 
 from aiogram import Bot, F, html
 from aiogram.enums import ChatAction
 from aiogram.filters import Command, CommandObject, CommandStart
-from aiogram.types import BufferedInputFile, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
@@ -15,6 +15,7 @@ from bot.training.certificate_pdf import CertificateText, certificate_pdf
 from bot.training.certificates import LINK_PREFIX, Certificate, CertificateNotFound, read_number
 from bot.training.check_in_codes import deep_link
 from handlers.common.blueprint import Blueprint
+from handlers.common.callbacks import ScheduleAction, ScheduleCb
 from handlers.common.filters import HasRole
 from handlers.common.render import long_date
 from handlers.training.render import programme_name
@@ -45,18 +46,28 @@ def certificate_text(cert: Certificate, bot_username: str) -> CertificateText:
 
 @router.message(Command("sertifikat"))
 async def cmd_sertifikat(message: Message, bot: Bot, services: Services) -> None:
+    await send_certificates(bot, message.from_user.id, services)
+
+
+@router.callback_query(ScheduleCb.filter(F.action == ScheduleAction.CERTIFICATE))
+async def certificate_chosen(callback: CallbackQuery, bot: Bot, services: Services) -> None:
+    """ "📄 Sertifikat" under /jadwal; the schedule message stays."""
+    await send_certificates(bot, callback.from_user.id, services)
+
+
+async def send_certificates(bot: Bot, chat_id: int, services: Services) -> None:
     """Every valid certificate of the person, as a PDF each."""
-    certificates = await services.certificates.valid_of(message.from_user.id)
+    certificates = await services.certificates.valid_of(chat_id)
     if not certificates:
-        await message.answer(_("certificate-none"))
+        await bot.send_message(chat_id, _("certificate-none"))
         return
-    await bot.send_chat_action(message.chat.id, ChatAction.UPLOAD_DOCUMENT)
+    await bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
     username = (await bot.me()).username or ""
     for cert in certificates:
         link = deep_link(username, LINK_PREFIX + cert.number)
         pdf = certificate_pdf(certificate_text(cert, username), link)
         await bot.send_document(
-            message.chat.id,
+            chat_id,
             BufferedInputFile(pdf, filename=f"sertifikat-{cert.number}.pdf"),
             caption=_("certificate-caption").format(
                 batch=html.quote(cert.batch), number=cert.number

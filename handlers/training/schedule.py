@@ -1,7 +1,10 @@
-""" "Jadwal saya": the seat or waitlist place, with cancel, move and map, and the BLKs the
-person waits to hear from ("Beri tahu saya")."""
+""" "Jadwal saya": the seat or waitlist place, with cancel, move and map — or, once the
+batch was completed, the result with the certificate and what comes next — and the BLKs
+the person waits to hear from ("Beri tahu saya")."""
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from aiogram import F, html
 from aiogram.filters import Command, StateFilter
@@ -12,6 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.directory.service import BlkInfo
 from bot.services import Services
 from bot.telegram_text import fit
+from bot.training.enrollment import Finished
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import (
     BatchAction,
@@ -23,6 +27,7 @@ from handlers.common.callbacks import (
     ScheduleAction,
     ScheduleCb,
 )
+from handlers.common.render import long_date
 from handlers.common.replies import close_keyboard
 from handlers.training.render import numbered_batches, placement_text
 
@@ -44,6 +49,40 @@ def _add_placement_buttons(builder: InlineKeyboardBuilder, blk_id: str) -> None:
     )
 
 
+def finished_text(finished: Finished) -> str:
+    """The completed batch, the result in force and what to do next."""
+    batch, result = finished.batch, finished.result
+    zone = ZoneInfo(batch.timezone)
+    if result is None:
+        outcome, following = _("schedule-finished-no-result"), _("schedule-finished-next-again")
+    else:
+        outcome = _("schedule-finished-result").format(
+            result=_("completion-passed") if result.passed else _("completion-not-passed"),
+            present=result.days_present,
+            days=result.training_days,
+        )
+        following = (
+            _("schedule-finished-next-passed")
+            if result.passed
+            else _("schedule-finished-next-not-passed")
+        )
+    return _("schedule-finished").format(
+        title=html.quote(batch.title),
+        blk=html.quote(batch.blk_name),
+        first_day=long_date(batch.starts_at.astimezone(zone).date()),
+        last_day=long_date(batch.ends_at.astimezone(zone).date()),
+        outcome=outcome,
+        following=following,
+    )
+
+
+async def _no_place_text(user_id: int, services: Services) -> str:
+    """Why there is nothing to cancel or move: a finished training, or no place at all."""
+    if await services.enrollment.finished(user_id):
+        return _("schedule-finished-no-change")
+    return _("schedule-none")
+
+
 async def _watches(user_id: int, services: Services) -> list[BlkInfo]:
     """The BLKs the person waits to hear from ("Beri tahu saya") that are still listed."""
     found = [await services.directory.blk(b) for b in await services.blk_watches.watched(user_id)]
@@ -59,13 +98,24 @@ async def cmd_jadwal(event: Message | CallbackQuery, services: Services) -> None
     placement = await services.enrollment.placement(user_id)
     builder = InlineKeyboardBuilder()
     if placement is None:
-        text, rows = _("schedule-none"), [1]
+        finished = await services.enrollment.finished(user_id)
+        text, rows = (finished_text(finished), [1, 1]) if finished else (_("schedule-none"), [1])
         builder.button(
             text=_("menu-nearest-blk"), callback_data=MenuCb(action=MenuAction.NEAREST_BLK)
         )
+        if finished:
+            builder.button(
+                text=_("menu-next-steps"), callback_data=MenuCb(action=MenuAction.NEXT_STEPS)
+            )
     else:
         text, rows = placement_text(placement), [2, 1]
         _add_placement_buttons(builder, placement.batch.blk_id)
+    if await services.certificates.valid_of(user_id):
+        builder.button(
+            text=_("btn-schedule-certificate"),
+            callback_data=ScheduleCb(action=ScheduleAction.CERTIFICATE),
+        )
+        rows.append(1)
     if watched := await _watches(user_id, services):
         names = ", ".join(html.quote(blk.name) for blk in watched)
         waiting = _("schedule-watches").format(blks=names)
@@ -88,7 +138,9 @@ async def cmd_batal_jadwal(event: Message | CallbackQuery, services: Services) -
     waitlist place (whose number is lost)."""
     placement = await services.enrollment.placement(event.from_user.id)
     if placement is None:
-        await event.bot.send_message(event.from_user.id, _("schedule-none"))
+        await event.bot.send_message(
+            event.from_user.id, await _no_place_text(event.from_user.id, services)
+        )
         return
     waiting = placement.position is not None
     builder = InlineKeyboardBuilder()
@@ -126,7 +178,9 @@ async def move_chosen(callback: CallbackQuery, services: Services) -> None:
     """Other open batches of the same BLK; the old seat is kept until the new one is sure."""
     placement = await services.enrollment.placement(callback.from_user.id)
     if placement is None:
-        await callback.bot.send_message(callback.from_user.id, _("schedule-none"))
+        await callback.bot.send_message(
+            callback.from_user.id, await _no_place_text(callback.from_user.id, services)
+        )
         return
     others = [
         b
