@@ -15,9 +15,11 @@ pending without using up attempts, so a message expires only by its own deadline
 (`expires_at`). `max_attempts` bounds the other failures (a render hook that fails,
 answers Telegram does not document), and 429s follow retry_after.
 
-Several senders may share one PostgreSQL database (SKIP LOCKED claims), but each paces
-itself: with N senders give each OUTBOX_RATE / N, or together they exceed Telegram's
-~30 messages/s. Claims must be settled within the lease, so hosts need synced clocks.
+Several senders may share one PostgreSQL database (SKIP LOCKED claims; a chat being sent
+to by one is skipped by the others, so its messages keep their order). They share one rate
+budget when their limiter keeps it in Redis (`shared_rate_limit`); with local limiters give
+each OUTBOX_RATE / N, or together they exceed Telegram's ~30 messages/s. Claims must be
+settled within the lease, so hosts need synced clocks.
 """
 
 from __future__ import annotations
