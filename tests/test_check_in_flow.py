@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.coordinators.roles import Scope
+from handlers.common.callbacks import CheckInAction, CheckInCb
 from storage.models import AuditEntry, CheckIn, Enrollment, Registration
 from tests.enrollment_setup import add_batch, register
 from tests.fake_bot_api import FakeBotAPI
@@ -124,6 +125,29 @@ async def test_check_in_by_code_and_link_with_every_refusal(
     await budi.send(f"/start {link}", "Kehadiran Anda tercatat", "Jumat, 27 November 2026")
     clock.set(second + timedelta(hours=8, minutes=1))
     await Chat(fake_api, CITRA).send(f"/start {link}", "sudah lewat", "sampai pukul 19.00 WIB")
+
+    # Friday evening: Citra was in class on Thursday after all. The coordinator goes back
+    # a day (no code shown for it, no day after today) and marks her there.
+    await staff.send("/peserta", "Kewirausahaan Kuliner")
+    await staff.press("Kewirausahaan Kuliner", "Kewirausahaan Kuliner")
+    friday = await staff.press("Absensi hari ini", "Jumat, 27 November 2026", "Hadir 1 dari 2")
+    assert "▶️" not in str(friday.buttons)
+    thursday = await staff.press("◀️ 26 Nov 2026", "Kamis, 26 November 2026", "Hadir 1 dari 2")
+    assert code not in (thursday.text or "") and "Kode QR" not in str(thursday.buttons)
+    await staff.press("Tandai hadir: 2. Peserta 4", "Kamis, 26 November 2026", "Hadir 2 dari 2")
+    await staff.press("27 Nov 2026 ▶️", "Jumat, 27 November 2026", "Hadir 1 dari 2")
+    assert (CITRA, today, True, "staff") in await check_ins(running_bot)
+    async with app.db.transaction() as session:
+        last = await session.scalar(
+            select(AuditEntry)
+            .where(AuditEntry.action == "check_in.marked")
+            .order_by(AuditEntry.id.desc())
+        )
+    assert last is not None and today in last.details
+    saturday = (second + timedelta(days=1)).date().toordinal()  # a day still ahead
+    forged = CheckInCb(action=CheckInAction.PRESENT, batch=batch, seat=1, day=saturday)
+    await staff.answer_to(forged.pack())
+    await staff.expect("bukan hari pelatihan")
 
     # After the last day, no code is taken.
     clock.set(first_day + timedelta(days=7))

@@ -1,6 +1,8 @@
 """End to end: completing a batch from its roster, results by the attendance rule (80% of
 the training days by default), a coordinator's override (audited), each participant
-told through the outbox, and the bot completing a batch whose last day is over.
+told through the outbox, and the bot completing a batch whose last day is over. After
+completion a seat is history: /jadwal shows the result and the certificate, marks are
+refused, the person may take a seat elsewhere, and the waitlist is told the batch is over.
 
 The batch trains from Thursday 26 November to Tuesday 1 December 2026 (six days),
 10.00-18.00 WIB. Budi is present on five days (83%), Citra on two (33%).
@@ -10,10 +12,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from aiogram import Bot
 from sqlalchemy import select
 
 from bot.coordinators.roles import Scope
+from bot.training.check_in import CheckInProblem, CheckInRefused
 from storage.models import AuditEntry, BatchCompletion
 from tests.enrollment_setup import add_batch, register
 from tests.fake_bot_api import FakeBotAPI
@@ -83,14 +87,42 @@ async def test_complete_override_and_tell(
     await deliver(running_bot, sender_bot, changed)  # built when sent: the result now
     await Chat(fake_api, CITRA).expect("Selamat", "hadir 2 dari 6 hari")
 
+    # The results are computed: the days are shown, marks refused with the reason.
+    with pytest.raises(CheckInRefused) as refused:
+        await check_ins.mark(STAFF, batch, budi.enrollment_id, present=False)
+    assert refused.value.problem is CheckInProblem.COMPLETED
+    assert (await check_ins.day_sheet(STAFF, batch)).completed
 
-async def test_the_bot_completes_a_batch_after_its_last_day(running_bot: RunningBot) -> None:
+    # Budi's seat is history: his result and certificate under /jadwal, nothing to cancel.
+    budi_chat = Chat(fake_api, BUDI)
+    await budi_chat.send(
+        "/jadwal", "Pelatihan Anda sudah selesai", "✅ lulus", "hadir 5 dari 6 hari"
+    )
+    budi_chat.press_on(budi_chat.last, "📄 Sertifikat")
+    document = await fake_api.wait_call("sendDocument", chat_id=BUDI)
+    assert document.params["document"].filename.startswith("sertifikat-SRT-")
+    await budi_chat.send("/batal_jadwal", "sudah selesai", "tidak dapat dibatalkan")
+    # ... and he may take a seat in another batch (one live place per person).
+    later = await add_batch(
+        app.db, JAKSEL, 5, starts_in=timedelta(days=20), deadline_in=timedelta(days=15)
+    )
+    assert (await app.services.enrollment.enroll(BUDI, later, waitlist=False)).position is None
+    schedule = await budi_chat.send("/jadwal", "kursi sudah pasti")
+    assert schedule.button_data("📄 Sertifikat")  # still offered beside the new seat
+
+
+async def test_the_bot_completes_a_batch_after_its_last_day(
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
+) -> None:
+    """Citra waits for a seat in a full batch: when it is completed her place is closed and
+    she is told the batch is over."""
     app, clock = running_bot.app, running_bot.clock
     batch = await add_batch(
-        app.db, JAKSEL, 5, starts_in=timedelta(days=2), deadline_in=timedelta(days=1)
+        app.db, JAKSEL, 1, starts_in=timedelta(days=2), deadline_in=timedelta(days=1)
     )
-    await register(app.services.registrations, BUDI, 1)
-    await app.services.enrollment.enroll(BUDI, batch, waitlist=False)
+    for serial, person in enumerate((BUDI, CITRA), start=1):
+        await register(app.services.registrations, person, serial)
+        await app.services.enrollment.enroll(person, batch, waitlist=True)
     last_hour = clock.now() + timedelta(days=7, hours=8)  # Tuesday 1 Dec, 18.00 WIB
     clock.set(last_hour + timedelta(minutes=59))  # within the check-in tolerance
     assert await app.services.completion.complete_due() == 0
@@ -102,3 +134,8 @@ async def test_the_bot_completes_a_batch_after_its_last_day(running_bot: Running
     assert completion is not None and completion.completed_by is None
     [notice] = await rows_for(running_bot, BUDI, "training-result")
     assert notice.enrollment_id is not None
+    assert await rows_for(running_bot, CITRA, "training-result") == []
+    [over] = await rows_for(running_bot, CITRA, "batch-over")
+    await deliver(running_bot, sender_bot, over)
+    await Chat(fake_api, CITRA).expect("Gelombang sudah selesai", "daftar tunggu", "ditutup")
+    assert await app.services.enrollment.placement(CITRA) is None
