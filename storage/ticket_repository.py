@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.enrollment_repository import LIVE
+from storage.enrollment_repository import LIVE, PLACED
 from storage.models import (
     Batch,
     Blk,
@@ -140,12 +140,16 @@ class TicketRepository:
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def seat(self, registration_id: int) -> Seat | None:
+        """The place held now, else the seat of the batch completed last (a question about
+        a certificate goes to the BLK that trained the person)."""
         stmt = (
             select(Blk.id, Blk.name, Regency.province_code, Batch.title, Enrollment.status)
             .join(Batch, Enrollment.batch_id == Batch.id)
             .join(Blk, Batch.blk_id == Blk.id)
             .join(Regency, Blk.regency_code == Regency.code)
-            .where(Enrollment.registration_id == registration_id, Enrollment.status.in_(LIVE))
+            .where(Enrollment.registration_id == registration_id, Enrollment.status.in_(PLACED))
+            .order_by(case((Enrollment.status.in_(LIVE), 0), else_=1), Enrollment.id.desc())
+            .limit(1)
         )
         row = (await self.session.execute(stmt)).first()
         return Seat(*row) if row else None

@@ -17,6 +17,7 @@ from aiogram import Bot
 from sqlalchemy import select
 
 from bot.coordinators.roles import Scope
+from bot.training.batch_admin import BatchCompleted
 from bot.training.check_in import CheckInProblem, CheckInRefused
 from storage.models import AuditEntry, BatchCompletion
 from tests.enrollment_setup import add_batch, register
@@ -92,6 +93,8 @@ async def test_complete_override_and_tell(
         await check_ins.mark(STAFF, batch, budi.enrollment_id, present=False)
     assert refused.value.problem is CheckInProblem.COMPLETED
     assert (await check_ins.day_sheet(STAFF, batch)).completed
+    with pytest.raises(BatchCompleted):  # its seats hold results and certificates
+        await app.services.batch_admin.cancel(STAFF, batch)
 
     # Budi's seat is history: his result and certificate under /jadwal, nothing to cancel.
     budi_chat = Chat(fake_api, BUDI)
@@ -102,6 +105,10 @@ async def test_complete_override_and_tell(
     document = await fake_api.wait_call("sendDocument", chat_id=BUDI)
     assert document.params["document"].filename.startswith("sertifikat-SRT-")
     await budi_chat.send("/batal_jadwal", "sudah selesai", "tidak dapat dibatalkan")
+    # A question still goes to the coordinators of the BLK that trained him.
+    await budi_chat.send("/tanya", "Tanya petugas")
+    await budi_chat.send("Kapan sertifikat dicetak?", "terkirim dengan nomor")
+    assert await rows_for(running_bot, STAFF, "ticket")
     # ... and he may take a seat in another batch (one live place per person).
     later = await add_batch(
         app.db, JAKSEL, 5, starts_in=timedelta(days=20), deadline_in=timedelta(days=15)

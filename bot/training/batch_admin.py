@@ -30,6 +30,7 @@ from bot.training.programmes import DEFAULT_PROGRAMME, Programme
 from bot.training.reminders import ReminderPlan, plan_reminders
 from bot.training.waitlist import DEFAULT_ORDER, fill_seats
 from storage.batch_admin_repository import BatchAdminRepository, BlkPlace
+from storage.completion_repository import CompletionRepository
 from storage.database import Database
 from storage.enrollment_repository import (
     ACTIVE,
@@ -58,6 +59,12 @@ class BatchCancelled(DomainError):
     """A cancelled batch stays as it was: people were told, seats are gone."""
 
     key = N_("batch-admin-already-cancelled")
+
+
+class BatchCompleted(DomainError):
+    """A completed batch is not cancelled: its seats hold results and certificates."""
+
+    key = N_("batch-admin-completed")
 
 
 @dataclass(frozen=True)
@@ -265,6 +272,8 @@ class BatchAdmin:
             scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
             if batch.status == CANCELLED:
                 raise BatchCancelled
+            if await CompletionRepository(session).completion(batch.id) is not None:
+                raise BatchCompleted
             repository = BatchAdminRepository(session)
             seats = await repository.live_seats(batch.id)
             await repository.cancel(batch.id, [seat.enrollment_id for seat in seats])

@@ -57,8 +57,10 @@ def asker_context(asker: Asker, ticket: TicketView) -> str:
     if asker.seat is None:
         lines.append(_("ticket-ctx-no-seat"))
     else:
-        waiting = asker.seat.status != "active"
-        line = _("ticket-ctx-waitlist") if waiting else _("ticket-ctx-seat")
+        line = {
+            "waitlisted": _("ticket-ctx-waitlist"),
+            "completed": _("ticket-ctx-finished"),
+        }.get(asker.seat.status, _("ticket-ctx-seat"))
         blk, batch = html.quote(asker.seat.blk_name), html.quote(asker.seat.batch_title)
         lines.append(line.format(blk=blk, batch=batch))
     lines.append(_("ticket-ctx-phk").format(phk=phk_label(asker.phk_affected, asker.phk_month)))
