@@ -17,6 +17,7 @@ from aiogram import Bot
 from sqlalchemy import select
 
 from bot.coordinators.roles import Scope
+from bot.coordinators.statistics import Level, Node
 from bot.training.batch_admin import BatchCompleted
 from bot.training.check_in import CheckInProblem, CheckInRefused
 from storage.models import AuditEntry, BatchCompletion
@@ -109,6 +110,12 @@ async def test_complete_override_and_tell(
     await budi_chat.send("/tanya", "Tanya petugas")
     await budi_chat.send("Kapan sertifikat dicetak?", "terkirim dengan nomor")
     assert await rows_for(running_bot, STAFF, "ticket")
+    # The roster keeps the finished seats, counted as seats taken.
+    await staff.send("/peserta", "Kewirausahaan Kuliner")
+    await staff.press("Kewirausahaan Kuliner", "2/5 kursi terisi", "Selesai")
+    scope = Scope.blk(JAKSEL)
+    report = await app.services.statistics.report(scope, Node(Level.BATCH, str(batch)))
+    assert (report.registrations, report.seats_taken, report.waitlisted) == (2, 2, 0)
     # ... and he may take a seat in another batch (one live place per person).
     later = await add_batch(
         app.db, JAKSEL, 5, starts_in=timedelta(days=20), deadline_in=timedelta(days=15)
