@@ -272,6 +272,10 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
     async def complete_batches() -> None:
         if await app.services.completion.complete_due():
             sender.wake()
+        # Follow-up surveys: the first right after completion, later waves and reminders
+        # on a later round.
+        if await app.services.surveys.plan_due():
+            sender.wake()
 
     async def jobs(resign: asyncio.Event) -> None:
         await asyncio.gather(
