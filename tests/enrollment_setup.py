@@ -70,6 +70,7 @@ async def register(
     *,
     birth: date = date(1990, 1, 12),
     business: BusinessStatus = BusinessStatus.MICRO,
+    sector: Sector = Sector.FOOD,
 ) -> None:
     form = RegistrationForm(
         full_name=f"Peserta {serial}",
@@ -78,7 +79,7 @@ async def register(
         province_code="32",
         regency_code="32.01",
         business_status=business,
-        business_sector=Sector.FOOD,
+        business_sector=sector,
         phk_affected=False,
         phk_month=None,
         consent_at=NOW,

@@ -1,22 +1,28 @@
-"""End to end: /siaran targets typed by name, choices when a name fits several, and batch
-pickers that leave out ended batches. The BLK directory's real rows are loaded beside
-`build_world`'s blk-a and blk-b (province 32, Jawa Barat) and blk-c (51)."""
+"""End to end: /siaran targets typed by name, choices when a name fits several, batch
+pickers that leave out ended batches, and a business-matching notice to those who passed
+in one business sector. The BLK directory's real rows are loaded beside `build_world`'s
+blk-a and blk-b (province 32, Jawa Barat) and blk-c (51)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from aiogram import Bot
 from sqlalchemy import update
 
 from bot.coordinators.roles import Scope
+from bot.delivery.sender import Sender
+from bot.registration.participants import Sector
 from bot.runtime.app import App
+from handlers.delivery.templates import notice_renderer
 from storage.models import Batch
 from tests.clock import NOW
-from tests.enrollment_setup import add_batch
+from tests.enrollment_setup import add_batch, register
 from tests.fake_bot_api import ApiCall, FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
 from tests.test_broadcasts import BLK_A, build_world, enroll, register_person
 from tests.test_coordinator_flow import COORDINATOR, app_of, committed, outbox
+from tests.test_training_flow import JAKSEL
 
 
 async def start_broadcast(chat: Chat, audience: str, *fragments: str) -> ApiCall:
@@ -97,3 +103,55 @@ async def test_ended_batch_is_not_offered(fake_api: FakeBotAPI, running_bot: Run
     await chat.press("Ganti penerima", "Kepada siapa")
     menu = await chat.press("Peserta satu gelombang", "Tidak ada gelombang yang sedang berjalan")
     assert menu.buttons[0][0] == "👥 Semua peserta di wilayah Anda"
+
+
+async def test_business_matching_reaches_only_the_passed_in_one_sector(
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
+) -> None:
+    """A completed batch: Ani passed (food), Bayu passed (fashion), Cici failed (food);
+    Dodi (food) waits for a later batch at the same BLK. Only Ani gets the notice."""
+    app, clock = app_of(running_bot), running_bot.clock
+    done = await add_batch(
+        app.db, JAKSEL, 5, starts_in=timedelta(days=2), deadline_in=timedelta(days=1)
+    )
+    later = await add_batch(
+        app.db, JAKSEL, 5, starts_in=timedelta(days=20), deadline_in=timedelta(days=15)
+    )
+    ani, bayu, cici, dodi = 5301, 5302, 5303, 5304
+    people = ((ani, Sector.FOOD, done), (bayu, Sector.FASHION, done))
+    people += ((cici, Sector.FOOD, done), (dodi, Sector.FOOD, later))
+    for serial, (person, sector, batch) in enumerate(people, start=1):
+        await register(app.services.registrations, person, serial, sector=sector)
+        await app.services.enrollment.enroll(person, batch, waitlist=False)
+    await app.services.roles.grant(ADMIN_ID, COORDINATOR, Scope.blk(JAKSEL))
+    clock.set(NOW + timedelta(days=7, hours=10))  # the day after the last training day
+    assert await app.services.completion.complete_due() == 1  # nobody checked in: all fail
+    results = await app.services.completion.results(COORDINATOR, done)
+    seats = {row.full_name: row.enrollment_id for row in results.rows}
+    for name in ("Peserta 1", "Peserta 2"):
+        await app.services.completion.override(COORDINATOR, done, seats[name], passed=True)
+
+    chat = Chat(fake_api, COORDINATOR)
+    await chat.send("/siaran", "Siaran baru")
+    await chat.send("Temu usaha kuliner Sabtu ini", "Kepada siapa")
+    await chat.press("Lulus pelatihan (temu usaha", "Pratinjau")
+    await chat.expect("Temu usaha kuliner Sabtu ini")
+    await chat.expect("lulus pelatihan di wilayah Anda", "<b>Jumlah:</b> 2 orang")
+    await chat.press("Ganti penerima", "Kepada siapa")
+    await chat.press("Lulus pelatihan, satu bidang usaha", "Pilih bidang usaha")
+    await chat.press("Kuliner/makanan", "Pratinjau")
+    await chat.expect("Temu usaha kuliner Sabtu ini")
+    await chat.expect("bidang usaha Kuliner/makanan", "<b>Jumlah:</b> 1 orang")
+    await chat.press("Kirim", "Terkirim 0 / 1")
+    await committed(fake_api)
+    assert [row.chat_id for row in await outbox(app)] == [ani]
+
+    render = notice_renderer(app.services, app.i18n)
+    sender = Sender(app.db, sender_bot, render=render, per_chat_interval=0, clock=app.clock)
+    await sender.run_once()  # the results notices go too; the broadcast only to Ani
+    received = {
+        call.chat_id
+        for call in fake_api.calls
+        if call.method == "sendMessage" and "Temu usaha" in call.params.get("text", "")
+    }
+    assert received == {COORDINATOR, ani}  # the coordinator's preview, and Ani
