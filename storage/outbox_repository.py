@@ -131,6 +131,19 @@ class OutboxRepository:
         )
         return result.rowcount or 0
 
+    async def pending_for_enrollment(self, enrollment_id: int, kind: str) -> bool:
+        """Whether a `kind` row about the seat still waits to be claimed."""
+        found = await self.session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.enrollment_id == enrollment_id,
+                OutboxMessage.kind == kind,
+                OutboxMessage.status == PENDING,
+            )
+            .limit(1)
+        )
+        return found is not None
+
     async def forget_person(self, telegram_id: int) -> int:
         """Erasure (UU PDP): every row to the person or about them, pending ones too (the
         erasure's own confirmation is queued after this, in the same transaction)."""

@@ -85,8 +85,9 @@ async def test_complete_override_and_tell(
     [budi_notice] = await rows_for(running_bot, BUDI, "training-result")
     await deliver(running_bot, sender_bot, budi_notice)
     await Chat(fake_api, BUDI).expect("Selamat", "<b>lulus</b>", "hadir 5 dari 6 hari")
-    _, changed = await rows_for(running_bot, CITRA, "training-result")
-    await deliver(running_bot, sender_bot, changed)  # built when sent: the result now
+    # Changed before her notice went out: that one notice, built when sent, says it.
+    [citra_notice] = await rows_for(running_bot, CITRA, "training-result")
+    await deliver(running_bot, sender_bot, citra_notice)
     await Chat(fake_api, CITRA).expect("Selamat", "hadir 2 dari 6 hari")
 
     # The results are computed: the days are shown, marks refused with the reason.

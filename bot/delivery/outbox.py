@@ -108,6 +108,11 @@ async def enqueue(
     )
 
 
+async def pending_for_enrollment(session: AsyncSession, enrollment_id: int, kind: str) -> bool:
+    """Whether a message of `kind` about the seat is still waiting to go."""
+    return await OutboxRepository(session).pending_for_enrollment(enrollment_id, kind)
+
+
 async def drop_pending_for_enrollment(session: AsyncSession, enrollment_id: int) -> int:
     """Cancelling or moving a seat removes its reminders that were not sent yet."""
     return await OutboxRepository(session).drop_pending_for_enrollment(enrollment_id)

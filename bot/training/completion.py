@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import AuditAction, record
 from bot.clock import Clock
-from bot.delivery.outbox import drop_pending_for_enrollment
+from bot.delivery.outbox import drop_pending_for_enrollment, pending_for_enrollment
 from bot.delivery.templates import Template, enqueue_template
 from bot.errors import N_, DomainError, NotPermitted
 from bot.training.certificates import give_number
@@ -216,7 +216,9 @@ async def _tell(
     session: AsyncSession, telegram_id: int, enrollment_id: int, now: datetime, why: str
 ) -> None:
     """Queue the result notice (`why`: "completed" or "changed"); built when sent, so it
-    says the result then in force."""
+    says the result then in force — one still waiting already will, so none is added."""
+    if await pending_for_enrollment(session, enrollment_id, Template.TRAINING_RESULT.value):
+        return
     await enqueue_template(
         session,
         telegram_id,
