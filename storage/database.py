@@ -35,6 +35,7 @@ def _prepare_sqlite_path(url: str) -> None:
 
 
 PG_POOL_SIZE = 20  # connections kept open to PostgreSQL
+PG_RECYCLE_SECONDS = 600  # a connection older than this is replaced when next taken
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -51,11 +52,19 @@ def create_engine(url: str) -> AsyncEngine:
     # a transaction of its own, beside the outbox sender and jobs. With the default 5 the
     # pool opened and closed extra connections all through a burst (72 in 600 updates),
     # each a new server process with every statement prepared again.
-    pool = {} if is_sqlite else {"pool_size": PG_POOL_SIZE, "max_overflow": 10}
+    # No ping at each checkout (with asyncpg a BEGIN and a ROLLBACK, two round trips, for
+    # every transaction): a connection the server dropped fails its first statement,
+    # a passing fault (storage.transient_errors) that is tried again, and SQLAlchemy
+    # then replaces every connection opened before it. Old ones go before any proxy or
+    # server idle limit would cut them.
+    pool = (
+        {}
+        if is_sqlite
+        else {"pool_size": PG_POOL_SIZE, "max_overflow": 10, "pool_recycle": PG_RECYCLE_SECONDS}
+    )
     engine = create_async_engine(
         url,
         connect_args=connect_args,
-        pool_pre_ping=not is_sqlite,
         hide_parameters=True,  # statement parameters (names, answers) stay out of errors and logs
         **pool,
     )
