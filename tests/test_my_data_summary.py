@@ -30,6 +30,9 @@ def seat(number: int, status: str, zone: str = "Asia/Jakarta") -> dict[str, Any]
         "since": START.isoformat(),
         "attendance": "no",
         "attendance_answered_at": START.isoformat(),
+        "check_ins": [],
+        "result": None,
+        "surveys": [],
     }
 
 

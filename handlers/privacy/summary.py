@@ -171,7 +171,7 @@ def _seats(seats: list[dict[str, Any]], placement: Placement | None, zone: str) 
                         number=result["certificate_number"], revoked=revoked
                     )
                 )
-        for survey in seat.get("surveys", []):
+        for survey in seat["surveys"]:
             answered = sum(survey[q.value] is not None for q in QUESTIONS)
             lines.append(
                 _("mydata-seat-survey").format(
