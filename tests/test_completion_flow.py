@@ -20,6 +20,7 @@ from bot.coordinators.roles import Scope
 from bot.coordinators.statistics import Level, Node
 from bot.training.batch_admin import BatchCompleted
 from bot.training.check_in import CheckInProblem, CheckInRefused
+from bot.training.programmes import Programme
 from storage.models import AuditEntry, BatchCompletion
 from tests.enrollment_setup import add_batch, register
 from tests.fake_bot_api import FakeBotAPI
@@ -97,6 +98,10 @@ async def test_complete_override_and_tell(
     assert (await check_ins.day_sheet(STAFF, batch)).completed
     with pytest.raises(BatchCompleted):  # its seats hold results and certificates
         await app.services.batch_admin.cancel(STAFF, batch)
+    with pytest.raises(BatchCompleted):  # certificates state its programme and dates
+        await app.services.batch_admin.set_programme(STAFF, batch, Programme.KOPDES)
+    with pytest.raises(BatchCompleted):
+        await app.services.batch_admin.set_registration(STAFF, batch, open_=True)
 
     # Budi's seat is history: his result and certificate under /jadwal, nothing to cancel.
     budi_chat = Chat(fake_api, BUDI)

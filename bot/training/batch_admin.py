@@ -62,7 +62,8 @@ class BatchCancelled(DomainError):
 
 
 class BatchCompleted(DomainError):
-    """A completed batch is not cancelled: its seats hold results and certificates."""
+    """A completed batch stays as it was: its seats hold results, and its certificates
+    state its programme, dates and hours."""
 
     key = N_("batch-admin-completed")
 
@@ -193,8 +194,7 @@ class BatchAdmin:
         """
         async with self._db.transaction() as session:
             scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
-            if batch.status == CANCELLED:
-                raise BatchCancelled
+            await _refuse_finished(session, batch)
             plan = self._plan(batch, blk).with_answer(answer)
             check_plan(
                 plan,
@@ -232,8 +232,7 @@ class BatchAdmin:
         """Move the batch to another programme; seats and waitlist stay as they are."""
         async with self._db.transaction() as session:
             scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
-            if batch.status == CANCELLED:
-                raise BatchCancelled
+            await _refuse_finished(session, batch)
             if batch.programme != programme.value:
                 await BatchAdminRepository(session).change(batch, {"programme": programme.value})
                 record(
@@ -250,8 +249,7 @@ class BatchAdmin:
         """Close registration (seats and waitlist stay) or open it again."""
         async with self._db.transaction() as session:
             scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
-            if batch.status == CANCELLED:
-                raise BatchCancelled
+            await _refuse_finished(session, batch)
             status = OPEN if open_ else CLOSED
             if batch.status != status:
                 await BatchAdminRepository(session).change(batch, {"status": status})
@@ -270,10 +268,7 @@ class BatchAdmin:
         """Cancel the batch: every seat and waitlist place ends, and its holder is told."""
         async with self._db.transaction() as session:
             scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
-            if batch.status == CANCELLED:
-                raise BatchCancelled
-            if await CompletionRepository(session).completion(batch.id) is not None:
-                raise BatchCompleted
+            await _refuse_finished(session, batch)
             repository = BatchAdminRepository(session)
             seats = await repository.live_seats(batch.id)
             await repository.cancel(batch.id, [seat.enrollment_id for seat in seats])
@@ -362,3 +357,11 @@ class BatchAdmin:
             enrollment = await session.get(Enrollment, seat.enrollment_id)
             assert enrollment is not None
             await plan_reminders(session, enrollment, seat.telegram_id, self._reminders, now)
+
+
+async def _refuse_finished(session: AsyncSession, batch: Batch) -> None:
+    """A cancelled or completed batch is history: nothing in it changes any more."""
+    if batch.status == CANCELLED:
+        raise BatchCancelled
+    if await CompletionRepository(session).completion(batch.id) is not None:
+        raise BatchCompleted
