@@ -44,4 +44,6 @@ def configure_logging(level: int, log_format: LogFormat = "text") -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT))
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Libraries' chatter (alembic's steps; bm25s sets its own logger to DEBUG at import).
+    for name in ("alembic", "bm25s"):
+        logging.getLogger(name).setLevel(logging.WARNING)
