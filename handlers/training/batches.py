@@ -82,36 +82,26 @@ async def batches_chosen(
     await callback.bot.send_message(callback.from_user.id, text, reply_markup=markup)
 
 
-@router.callback_query(BlkCb.filter(F.action == BlkAction.NOTIFY))
-async def notify_chosen(
+@router.callback_query(BlkCb.filter(F.action.in_({BlkAction.NOTIFY, BlkAction.UNWATCH})))
+async def watch_chosen(
     callback: CallbackQuery,
     callback_data: BlkCb,
     services: Services,
     callback_answer: CallbackAnswer,
 ) -> None:
-    """ "Beri tahu saya": one notice when a batch opens at this BLK (bot.training.blk_watch)."""
+    """ "Beri tahu saya" (one notice when a batch opens at this BLK, bot.training.blk_watch)
+    or "Berhenti memberi tahu" (pressed twice, says there was none)."""
     blk = await pressed_blk(callback_data, services, callback_answer)
     if blk is None:
         return
-    started = await services.blk_watches.watch(callback.from_user.id, blk.id)
-    text = _("blk-watch-started") if started else _("blk-watch-already")
-    await _watch_answered(callback, blk, text, watching=True)
-
-
-@router.callback_query(BlkCb.filter(F.action == BlkAction.UNWATCH))
-async def unwatch_chosen(
-    callback: CallbackQuery,
-    callback_data: BlkCb,
-    services: Services,
-    callback_answer: CallbackAnswer,
-) -> None:
-    """ "Berhenti memberi tahu": the watch ends (pressed twice, says there was none)."""
-    blk = await pressed_blk(callback_data, services, callback_answer)
-    if blk is None:
-        return
-    stopped = await services.blk_watches.stop(callback.from_user.id, blk.id)
-    text = _("blk-watch-stopped") if stopped else _("blk-watch-none")
-    await _watch_answered(callback, blk, text, watching=False)
+    watching = callback_data.action is BlkAction.NOTIFY
+    if watching:
+        started = await services.blk_watches.watch(callback.from_user.id, blk.id)
+        text = _("blk-watch-started") if started else _("blk-watch-already")
+    else:
+        stopped = await services.blk_watches.stop(callback.from_user.id, blk.id)
+        text = _("blk-watch-stopped") if stopped else _("blk-watch-none")
+    await _watch_answered(callback, blk, text, watching=watching)
 
 
 async def _watch_answered(
