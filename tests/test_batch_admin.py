@@ -16,10 +16,11 @@ from bot.errors import NotPermitted
 from bot.places.regions import default_directory
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import RegistrationService
-from bot.training.batch_admin import BatchAdmin, BatchCancelled
+from bot.training.batch_admin import BatchAdmin
 from bot.training.batch_rules import BatchField, BatchPlan, BatchProblem, BatchRefused
 from bot.training.eligibility import EligibilityRules
 from bot.training.enrollment import EnrollmentService
+from bot.training.managed_batch import BatchCancelled
 from bot.training.reminders import ReminderPlan
 from storage.database import Database
 from storage.models import AuditEntry, OutboxMessage

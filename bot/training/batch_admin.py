@@ -6,12 +6,11 @@ outside the scope is refused like one that does not exist (`NotInScope`), so a f
 button learns nothing. The rules (`bot.training.batch_rules`) are checked again here
 whatever the conversation checked. Each change is written to the audit log (ids and
 field names only). Cancelling tells everyone holding a seat or waiting, through the
-outbox in their own language, and frees every seat; their reminders are dropped.
+outbox in their own language, and frees every seat (`bot.training.batch_seats`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,79 +20,35 @@ from bot.clock import Clock
 from bot.coordinators.audiences import NotInScope
 from bot.coordinators.place_finder import PlaceFinder
 from bot.coordinators.roles import RoleService, Scope, ScopeKind
-from bot.delivery.outbox import drop_pending_for_enrollment
-from bot.delivery.templates import Template, enqueue_template
-from bot.errors import N_, DomainError, NotPermitted
+from bot.errors import NotPermitted
 from bot.training.batch_rules import BatchField, BatchPlan, check_plan
+from bot.training.batch_seats import cancel_everyone, plan_reminders_again
 from bot.training.blk_watch import tell_watchers
+from bot.training.managed_batch import (
+    CLOSED,
+    OPEN,
+    BlkOptions,
+    BlkPlace,
+    CancelOutcome,
+    ManagedBatch,
+    plan_of,
+    refuse_finished,
+)
 from bot.training.programmes import DEFAULT_PROGRAMME, Programme
-from bot.training.reminders import ReminderPlan, plan_reminders
+from bot.training.reminders import ReminderPlan
 from bot.training.waitlist import DEFAULT_ORDER, fill_seats
-from storage.batch_admin_repository import BatchAdminRepository, BlkPlace
-from storage.completion_repository import CompletionRepository
+from storage.batch_admin_repository import BatchAdminRepository
 from storage.database import Database
 from storage.enrollment_repository import (
-    ACTIVE,
     WAITLISTED,
     BatchRepository,
     EnrollmentRepository,
     WaitlistOrder,
 )
-from storage.models import Batch, Enrollment
+from storage.models import Batch
 
-__all__ = [
-    "BatchAdmin",
-    "BatchCancelled",
-    "BlkOptions",
-    "BlkPlace",
-    "CancelOutcome",
-    "ManagedBatch",
-]
-
-OPEN, CLOSED, CANCELLED = "open", "closed", "cancelled"
 # A scope with more BLKs than this is asked to type the BLK's name instead of buttons.
 MAX_BLK_BUTTONS = 12
-
-
-class BatchCancelled(DomainError):
-    """A cancelled batch stays as it was: people were told, seats are gone."""
-
-    key = N_("batch-admin-already-cancelled")
-
-
-class BatchCompleted(DomainError):
-    """A completed batch stays as it was: its seats hold results, and its certificates
-    state its programme, dates and hours."""
-
-    key = N_("batch-admin-completed")
-
-
-@dataclass(frozen=True)
-class ManagedBatch:
-    """A batch as its coordinators manage it: the plan in the BLK's calendar and clock."""
-
-    id: int
-    blk: BlkPlace
-    plan: BatchPlan
-    status: str
-    seats_taken: int
-    waitlisted: int
-    programme: str = DEFAULT_PROGRAMME
-
-
-@dataclass(frozen=True)
-class BlkOptions:
-    """BLKs a coordinator may create a batch for; `more`: too many for buttons."""
-
-    blks: list[BlkPlace]
-    more: bool
-
-
-@dataclass(frozen=True)
-class CancelOutcome:
-    batch: ManagedBatch
-    enrolled: int
-    waitlisted: int
 
 
 class BatchAdmin:
@@ -169,20 +124,13 @@ class BatchAdmin:
                 )
             )
             await tell_watchers(session, blk.id, batch.id, self.clock.now())
-            record(
-                session,
-                actor,
-                AuditAction.BATCH_CREATED,
-                scope=scope.as_dict(),
-                batch_id=batch.id,
-                blk_id=blk.id,
-            )
+            _audit(session, actor, AuditAction.BATCH_CREATED, scope, batch, blk_id=blk.id)
             return ManagedBatch(batch.id, blk, plan, OPEN, 0, 0, programme.value)
 
     async def batch(self, actor: int, batch_id: int) -> ManagedBatch:
         async with self._db.transaction() as session:
             _, batch, blk = await self._batch_in_scope(session, actor, batch_id)
-            return await self._managed(session, batch, blk)
+            return await _managed(session, batch, blk)
 
     async def edit(
         self, actor: int, batch_id: int, field: BatchField, answer: dict[str, object]
@@ -193,9 +141,8 @@ class BatchAdmin:
         capacity adds go to the people waiting, who are told.
         """
         async with self._db.transaction() as session:
-            scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
-            await _refuse_finished(session, batch)
-            plan = self._plan(batch, blk).with_answer(answer)
+            scope, batch, blk = await self._changeable(session, actor, batch_id)
+            plan = plan_of(batch, blk).with_answer(answer)
             check_plan(
                 plan,
                 today=self.today_in(blk.timezone),
@@ -208,7 +155,7 @@ class BatchAdmin:
                 {"title": plan.title, "capacity": plan.capacity, **plan.instants(blk.timezone)},
             )
             if batch.starts_at != starts_at:
-                await self._plan_reminders_again(session, batch.id)
+                await plan_reminders_again(session, batch.id, self._reminders, self.clock.now())
             if field is BatchField.CAPACITY:
                 await fill_seats(
                     session,
@@ -218,86 +165,47 @@ class BatchAdmin:
                     now=self.clock.now(),
                 )
                 await session.refresh(batch)  # the seats just taken
-            record(
-                session,
-                actor,
-                AuditAction.BATCH_EDITED,
-                scope=scope.as_dict(),
-                batch_id=batch.id,
-                field=field.value,
-            )
-            return await self._managed(session, batch, blk)
+            _audit(session, actor, AuditAction.BATCH_EDITED, scope, batch, field=field.value)
+            return await _managed(session, batch, blk)
 
     async def set_programme(self, actor: int, batch_id: int, programme: Programme) -> ManagedBatch:
         """Move the batch to another programme; seats and waitlist stay as they are."""
         async with self._db.transaction() as session:
-            scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
-            await _refuse_finished(session, batch)
+            scope, batch, blk = await self._changeable(session, actor, batch_id)
             if batch.programme != programme.value:
                 await BatchAdminRepository(session).change(batch, {"programme": programme.value})
-                record(
-                    session,
-                    actor,
-                    AuditAction.BATCH_EDITED,
-                    scope=scope.as_dict(),
-                    batch_id=batch.id,
-                    field="programme",
-                )
-            return await self._managed(session, batch, blk)
+                _audit(session, actor, AuditAction.BATCH_EDITED, scope, batch, field="programme")
+            return await _managed(session, batch, blk)
 
     async def set_registration(self, actor: int, batch_id: int, *, open_: bool) -> ManagedBatch:
         """Close registration (seats and waitlist stay) or open it again."""
         async with self._db.transaction() as session:
-            scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
-            await _refuse_finished(session, batch)
+            scope, batch, blk = await self._changeable(session, actor, batch_id)
             status = OPEN if open_ else CLOSED
             if batch.status != status:
                 await BatchAdminRepository(session).change(batch, {"status": status})
                 if open_:
                     await tell_watchers(session, blk.id, batch.id, self.clock.now())
-                record(
-                    session,
-                    actor,
-                    AuditAction.BATCH_REOPENED if open_ else AuditAction.BATCH_CLOSED,
-                    scope=scope.as_dict(),
-                    batch_id=batch.id,
-                )
-            return await self._managed(session, batch, blk)
+                action = AuditAction.BATCH_REOPENED if open_ else AuditAction.BATCH_CLOSED
+                _audit(session, actor, action, scope, batch)
+            return await _managed(session, batch, blk)
 
     async def cancel(self, actor: int, batch_id: int) -> CancelOutcome:
         """Cancel the batch: every seat and waitlist place ends, and its holder is told."""
         async with self._db.transaction() as session:
-            scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
-            await _refuse_finished(session, batch)
-            repository = BatchAdminRepository(session)
-            seats = await repository.live_seats(batch.id)
-            await repository.cancel(batch.id, [seat.enrollment_id for seat in seats])
-            now = self.clock.now()
-            for seat in seats:
-                await drop_pending_for_enrollment(session, seat.enrollment_id)
-                await enqueue_template(
-                    session,
-                    seat.telegram_id,
-                    Template.BATCH_CANCELLED,
-                    {"batch_id": batch.id, "status": seat.status},
-                    dedupe_key=f"batch-cancelled:{seat.enrollment_id}",
-                    not_before=now,
-                    # Erasing the person's data (cascade) takes the notice with it.
-                    enrollment_id=seat.enrollment_id,
-                )
-            enrolled = sum(seat.status == ACTIVE for seat in seats)
-            waitlisted = sum(seat.status == WAITLISTED for seat in seats)
-            record(
+            scope, batch, blk = await self._changeable(session, actor, batch_id)
+            enrolled, waitlisted = await cancel_everyone(session, batch.id, self.clock.now())
+            _audit(
                 session,
                 actor,
                 AuditAction.BATCH_CANCELLED,
-                scope=scope.as_dict(),
-                batch_id=batch.id,
+                scope,
+                batch,
                 enrolled=enrolled,
                 waitlisted=waitlisted,
             )
             await session.refresh(batch)
-            return CancelOutcome(await self._managed(session, batch, blk), enrolled, waitlisted)
+            return CancelOutcome(await _managed(session, batch, blk), enrolled, waitlisted)
 
     # -- inside the caller's transaction --
 
@@ -324,44 +232,34 @@ class BatchAdmin:
             raise NotInScope
         return scope, batch, await self._blk_in_scope(session, scope, batch.blk_id)
 
-    @staticmethod
-    def _plan(batch: Batch, blk: BlkPlace) -> BatchPlan:
-        return BatchPlan.of(
-            title=batch.title,
-            starts_at=batch.starts_at,
-            ends_at=batch.ends_at,
-            registration_deadline=batch.registration_deadline,
-            capacity=batch.capacity,
-            zone=blk.timezone,
-        )
-
-    async def _managed(self, session: AsyncSession, batch: Batch, blk: BlkPlace) -> ManagedBatch:
-        waitlisted = await EnrollmentRepository(session).count(batch.id, WAITLISTED)
-        return ManagedBatch(
-            batch.id,
-            blk,
-            self._plan(batch, blk),
-            batch.status,
-            batch.seats_taken,
-            waitlisted,
-            batch.programme,
-        )
-
-    async def _plan_reminders_again(self, session: AsyncSession, batch_id: int) -> None:
-        """Reminders not sent yet follow the new start; ones already sent stay sent."""
-        now = self.clock.now()
-        for seat in await BatchAdminRepository(session).live_seats(batch_id):
-            if seat.status != ACTIVE:
-                continue
-            await drop_pending_for_enrollment(session, seat.enrollment_id)
-            enrollment = await session.get(Enrollment, seat.enrollment_id)
-            assert enrollment is not None
-            await plan_reminders(session, enrollment, seat.telegram_id, self._reminders, now)
+    async def _changeable(
+        self, session: AsyncSession, actor: int, batch_id: int
+    ) -> tuple[Scope, Batch, BlkPlace]:
+        """`_batch_in_scope`, refused once the batch is cancelled or completed."""
+        scope, batch, blk = await self._batch_in_scope(session, actor, batch_id)
+        await refuse_finished(session, batch)
+        return scope, batch, blk
 
 
-async def _refuse_finished(session: AsyncSession, batch: Batch) -> None:
-    """A cancelled or completed batch is history: nothing in it changes any more."""
-    if batch.status == CANCELLED:
-        raise BatchCancelled
-    if await CompletionRepository(session).completion(batch.id) is not None:
-        raise BatchCompleted
+def _audit(
+    session: AsyncSession,
+    actor: int,
+    action: AuditAction,
+    scope: Scope,
+    batch: Batch,
+    **details: object,
+) -> None:
+    record(session, actor, action, scope=scope.as_dict(), batch_id=batch.id, **details)
+
+
+async def _managed(session: AsyncSession, batch: Batch, blk: BlkPlace) -> ManagedBatch:
+    waitlisted = await EnrollmentRepository(session).count(batch.id, WAITLISTED)
+    return ManagedBatch(
+        batch.id,
+        blk,
+        plan_of(batch, blk),
+        batch.status,
+        batch.seats_taken,
+        waitlisted,
+        batch.programme,
+    )

@@ -30,7 +30,6 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
-from bot.training.batch_admin import BlkPlace
 from bot.training.batch_rules import (
     BatchField,
     BatchPlan,
@@ -39,6 +38,7 @@ from bot.training.batch_rules import (
     encode,
     read_answer,
 )
+from bot.training.managed_batch import BlkPlace
 from bot.training.programmes import DEFAULT_PROGRAMME, Programme
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BatchAdminAction, BatchAdminCb, BatchFormCb

@@ -18,8 +18,8 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
-from bot.training.batch_admin import ManagedBatch
 from bot.training.batch_rules import BatchField, BatchRefused, read_answer
+from bot.training.managed_batch import ManagedBatch
 from bot.training.programmes import Programme
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BatchAdminAction, BatchAdminCb, BatchFormCb

@@ -18,8 +18,8 @@ from aiogram.utils.i18n import lazy_gettext as __
 from aiogram.utils.i18n.context import get_i18n
 from babel.dates import format_date, format_time
 
-from bot.training.batch_admin import CANCELLED, OPEN, BlkPlace, ManagedBatch
 from bot.training.batch_rules import BatchField, BatchPlan, BatchRefused
+from bot.training.managed_batch import CANCELLED, OPEN, BlkPlace, ManagedBatch
 from bot.training.programmes import DEFAULT_PROGRAMME, Programme
 from handlers.common.callbacks import (
     BatchAdminAction,
