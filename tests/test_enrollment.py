@@ -11,11 +11,11 @@ from bot.privacy import PrivacyService
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import NotRegistered, RegistrationService
 from bot.training.eligibility import EligibilityRules, Verdict
-from bot.training.enrollment import (
+from bot.training.enrollment import EnrollmentService
+from bot.training.seat_rules import (
     AlreadyEnrolled,
     BatchFull,
     BatchUnavailable,
-    EnrollmentService,
     NotEligible,
     NothingToCancel,
     Unavailable,

@@ -10,7 +10,7 @@ from typing import Any
 from bot.places.regions import default_directory
 from bot.runtime.i18n import create_i18n
 from bot.telegram_text import MESSAGE_LIMIT, utf16_length
-from bot.training.enrollment import BatchView, Placement
+from bot.training.placements import BatchView, Placement
 from handlers.privacy.summary import code_legend, summary_messages
 
 START = datetime(2027, 1, 10, 17, 30, tzinfo=UTC)  # 11 January in WIT (UTC+9), 00.30 WIB

@@ -12,7 +12,7 @@ from bot.coordinators.import_reports import report_text
 from bot.places.regions import default_directory
 from bot.registration.participants import BusinessStatus, Sector, Sex
 from bot.runtime.i18n import create_i18n
-from bot.training.enrollment import BatchView
+from bot.training.placements import BatchView
 from handlers.common.render import card_fields
 from handlers.training.render import numbered_batches
 from storage.models import Blk

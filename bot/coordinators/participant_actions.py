@@ -27,7 +27,9 @@ from bot.coordinators.rosters import RosterService, narrowing
 from bot.delivery.templates import Payload, Template, enqueue_template
 from bot.errors import N_, DomainError, NotPermitted
 from bot.privacy import PrivacyService
-from bot.training.enrollment import BatchFull, EnrollmentService, Placement
+from bot.training.enrollment import EnrollmentService
+from bot.training.placements import Placement
+from bot.training.seat_rules import BatchFull
 from storage.coordinator_repository import PlaceRepository
 from storage.database import Database
 from storage.enrollment_repository import EnrollmentRepository

@@ -1,28 +1,41 @@
 """Seats in batches: enrol, waitlist, cancel with promotion, reschedule — one transaction each.
 
-Rules are enforced here, not in the buttons: a forged or stale button reaches the
-same checks (batch open, deadline, capacity, eligibility, one live enrollment).
+Rules are enforced here (`bot.training.seat_rules`), not in the buttons: a forged or stale
+button reaches the same checks (batch open, deadline, capacity, eligibility, one live
+enrollment).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
-from typing import ClassVar, NoReturn
+from datetime import date
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
-from bot.errors import N_, DomainError
-from bot.registration.participants import BusinessStatus
 from bot.registration.personal_data import PersonalDataCipher
-from bot.registration.service import NotRegistered, birth_date_of
-from bot.training.eligibility import Applicant, Assessment, EligibilityRules, Verdict, assess
-from bot.training.programmes import DEFAULT_PROGRAMME, Programmes, packaged_programmes
+from bot.registration.service import NotRegistered
+from bot.training.eligibility import EligibilityRules
+from bot.training.placements import (
+    BatchView,
+    Cancellation,
+    Finished,
+    Move,
+    Placement,
+    batch_view,
+)
+from bot.training.programmes import Programmes, packaged_programmes
 from bot.training.reminders import AttendanceAnswer, ReminderPlan, plan_reminders, save_attendance
+from bot.training.seat_rules import (
+    AlreadyEnrolled,
+    BatchFull,
+    NothingToCancel,
+    TrainingFinished,
+    bookable,
+    check_eligible,
+)
 from bot.training.waitlist import SeatTaken, release, take_seat, waitlist_order
 from storage.completion_repository import CompletionRepository
 from storage.database import Database
@@ -32,110 +45,8 @@ from storage.enrollment_repository import (
     BatchRepository,
     EnrollmentRepository,
 )
-from storage.models import Batch, Enrollment, Registration, TrainingResult
+from storage.models import Batch, Enrollment, Registration
 from storage.repositories import Repositories
-
-
-class Unavailable(StrEnum):
-    NOT_FOUND = "not_found"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-    DEADLINE_PASSED = "deadline_passed"
-    STARTED = "started"
-
-
-class BatchUnavailable(DomainError):
-    keys: ClassVar[dict[Unavailable, str]] = {
-        Unavailable.NOT_FOUND: N_("batch-unavailable-not-found"),
-        Unavailable.CLOSED: N_("batch-unavailable-closed"),
-        Unavailable.CANCELLED: N_("batch-unavailable-cancelled"),
-        Unavailable.DEADLINE_PASSED: N_("batch-unavailable-deadline"),
-        Unavailable.STARTED: N_("batch-unavailable-started"),
-    }
-
-    def __init__(self, reason: Unavailable) -> None:
-        super().__init__(self.keys[reason])
-        self.reason = reason
-
-
-class NotEligible(DomainError):
-    """The verdict on the batch's first day; handlers show it with every reason."""
-
-    key = N_("elig-not-eligible")
-
-    def __init__(self, assessment: Assessment) -> None:
-        super().__init__()
-        self.assessment = assessment
-
-
-class AlreadyEnrolled(DomainError):
-    """The person already holds a seat or a waitlist place."""
-
-    key = N_("batch-already-enrolled")
-
-
-class BatchFull(DomainError):
-    """No seat left, and the caller did not ask for the waitlist."""
-
-    key = N_("batch-full")
-
-
-class NothingToCancel(DomainError):
-    """No seat or waitlist place to give up (or a concurrent request gave it up first)."""
-
-    key = N_("schedule-none")
-
-
-@dataclass(frozen=True)
-class BatchView:
-    id: int
-    blk_id: str
-    blk_name: str
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    registration_deadline: datetime
-    capacity: int
-    seats_left: int
-    status: str
-    timezone: str
-    programme: str = DEFAULT_PROGRAMME
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where a person stands: a seat (position None) or a waitlist place."""
-
-    status: str
-    position: int | None
-    batch: BatchView
-
-
-@dataclass(frozen=True)
-class Finished:
-    """A seat in a completed batch, with its result (None if the seat had none)."""
-
-    batch: BatchView
-    result: TrainingResult | None
-
-
-class TrainingFinished(DomainError):
-    """Cancel or move pressed on a seat whose batch was completed: nothing to give up."""
-
-    key = N_("schedule-finished-no-change")
-
-
-@dataclass(frozen=True)
-class Cancellation:
-    batch: BatchView
-    promoted_telegram_id: int | None
-    waitlisted: bool  # a waitlist place was given up, not a seat
-
-
-@dataclass(frozen=True)
-class Move:
-    placement: Placement
-    promoted_telegram_id: int | None
 
 
 class EnrollmentService:
@@ -326,29 +237,12 @@ class EnrollmentService:
     ) -> str:
         """The status of the place just taken for `registration` in an open batch it
         qualifies for: a seat, else a waitlist place if `waitlist`; `BatchFull` otherwise."""
-        batch = await self._bookable(session, batch_id)
+        batch = await bookable(session, batch_id, self.clock)
         await self._check_eligible(session, registration, batch)
         status = await take_seat(session, batch.id, waitlist=waitlist)
         if status is None:
             raise BatchFull
         return status
-
-    async def _bookable(self, session: AsyncSession, batch_id: int) -> Batch:
-        """Locked, so a coordinator cancelling or closing it waits for this seat, or this
-        seat for them (and then sees the batch cancelled)."""
-        batch = await BatchRepository(session).locked(batch_id)
-        now = self.clock.now()
-        if batch is None:
-            raise BatchUnavailable(Unavailable.NOT_FOUND)
-        if batch.status == "cancelled":
-            raise BatchUnavailable(Unavailable.CANCELLED)
-        if batch.status != "open":
-            raise BatchUnavailable(Unavailable.CLOSED)
-        if batch.starts_at <= now:
-            raise BatchUnavailable(Unavailable.STARTED)
-        if batch.registration_deadline <= now:
-            raise BatchUnavailable(Unavailable.DEADLINE_PASSED)
-        return batch
 
     async def _check_eligible(
         self, session: AsyncSession, registration: Registration, batch: Batch
@@ -356,15 +250,8 @@ class EnrollmentService:
         """Age counts on the first day of the batch, in the BLK's own time zone."""
         view = await self._view_of(BatchRepository(session), batch)
         start_day = batch.starts_at.astimezone(ZoneInfo(view.timezone)).date()
-        applicant = Applicant(
-            birth_date=birth_date_of(registration.birth_date_cipher, self._cipher),
-            business_status=BusinessStatus(registration.business_status),
-            phk_affected=registration.phk_affected,
-        )
         rules = self.programmes.rules_for(batch.programme, self.rules)
-        assessment = assess(rules, applicant, start_day)
-        if assessment.verdict not in (Verdict.ELIGIBLE, Verdict.PRIORITY):
-            raise NotEligible(assessment)
+        check_eligible(registration, self._cipher, rules, start_day)
 
     async def _placement(self, session: AsyncSession, enrollment: Enrollment) -> Placement:
         batches = BatchRepository(session)
@@ -377,18 +264,4 @@ class EnrollmentService:
         return Placement(enrollment.status, position, view)
 
     async def _view_of(self, batches: BatchRepository, row: Batch) -> BatchView:
-        name, zone = await batches.blk_name_and_zone(row.blk_id) or (row.blk_id, "")
-        return BatchView(
-            id=row.id,
-            blk_id=row.blk_id,
-            blk_name=name,
-            title=row.title,
-            starts_at=row.starts_at,
-            ends_at=row.ends_at,
-            registration_deadline=row.registration_deadline,
-            capacity=row.capacity,
-            seats_left=max(row.capacity - row.seats_taken, 0),
-            status=row.status,
-            timezone=zone or self._default_timezone,
-            programme=row.programme,
-        )
+        return await batch_view(batches, row, self._default_timezone)

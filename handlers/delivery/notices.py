@@ -22,7 +22,7 @@ from bot.delivery.outbox import Outgoing
 from bot.delivery.templates import Payload
 from bot.directory.service import BlkInfo
 from bot.services import Services
-from bot.training.enrollment import BatchView
+from bot.training.placements import BatchView
 from handlers.common.callbacks import (
     AttendAction,
     AttendCb,

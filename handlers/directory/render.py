@@ -10,7 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.directory.service import BlkDistance, BlkInfo
 from bot.telegram_text import fit, utf16_length
-from bot.training.enrollment import BatchView
+from bot.training.placements import BatchView
 from handlers.common.callbacks import BlkAction, BlkCb
 from handlers.training.render import distance_label
 

@@ -22,7 +22,7 @@ from bot.registration.participants import Participant
 from bot.telegram_text import MESSAGE_LIMIT, blocks_that_fit
 from bot.tickets.rules import Author, Origin, TicketStatus
 from bot.training.check_in import Method
-from bot.training.enrollment import Placement
+from bot.training.placements import Placement
 from bot.training.reminders import AttendanceAnswer
 from bot.training.surveys import QUESTIONS
 from handlers.common.render import (

@@ -12,7 +12,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.directory.service import BlkInfo
 from bot.registration.service import NotRegistered
 from bot.services import Services
-from bot.training.enrollment import BatchFull, NotEligible, Placement
+from bot.training.placements import Placement
+from bot.training.seat_rules import BatchFull, NotEligible
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import BatchAction, BatchCb, BlkAction, BlkCb, MenuAction, MenuCb
 from handlers.common.replies import alert, close_keyboard, pressed_blk

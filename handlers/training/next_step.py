@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.registration.participants import Participant
-from bot.training.enrollment import Placement
+from bot.training.placements import Placement
 from handlers.common.callbacks import MenuAction, MenuCb, PlaceCb
 
 

@@ -11,7 +11,7 @@ from babel.dates import format_time
 from babel.numbers import format_decimal
 
 from bot.telegram_text import MESSAGE_LIMIT, utf16_length
-from bot.training.enrollment import BatchView, Placement
+from bot.training.placements import BatchView, Placement
 from bot.training.programmes import DEFAULT_PROGRAMME, packaged_programmes
 from handlers.common.render import long_date
 

@@ -15,7 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.directory.service import BlkInfo
 from bot.services import Services
 from bot.telegram_text import fit
-from bot.training.enrollment import Finished
+from bot.training.placements import Finished
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import (
     BatchAction,
