@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.coordinators.roles import Scope
 from bot.coordinators.statistics import Level, Node
-from bot.training.check_in import CheckInProblem, CheckInRefused
+from bot.training.check_in_admission import CheckInProblem, CheckInRefused
 from bot.training.managed_batch import BatchCompleted
 from bot.training.programmes import Programme
 from storage.models import AuditEntry, BatchCompletion

@@ -2,7 +2,8 @@
 with the code the coordinator shows in class, typed or scanned as a QR deep link; the
 coordinator sees the day's list and marks anyone present or absent by hand.
 
-Refusals say why (`CheckInProblem`). Every wrong code counts against the person's hourly
+Which seat and day a code admits, and the refusals that say why not, are in
+`bot.training.check_in_admission`. Every wrong code counts against the person's hourly
 limit (`check_in_misses_per_hour`), counted in the database under a keyed hash of the
 account, so restarts and several processes share it and /hapusdata does not reset it.
 Days and hours are the BLK's own (WIB, WITA, WIT). A coordinator's batch is checked
@@ -15,17 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import AuditAction, record
 from bot.clock import Clock
 from bot.coordinators.rosters import RosterService
-from bot.errors import N_, DomainError, NotPermitted
-from bot.training.check_in_codes import CheckInKeys, DayCode, Moment, TrainingDays
+from bot.errors import NotPermitted
+from bot.training.check_in_admission import MISSES, Admission, CheckInProblem, CheckInRefused
+from bot.training.check_in_codes import CheckInKeys, DayCode, TrainingDays
 from bot.training.training_rules import TrainingRules
-from storage.check_in_repository import CheckInRepository, DayEntry, PlacedBatch, Seat
+from storage.check_in_repository import CheckInRepository, DayEntry, PlacedBatch
 from storage.completion_repository import CompletionRepository
 from storage.database import Database
 
@@ -38,48 +39,6 @@ class Method(StrEnum):
     CODE = "code"
     LINK = "link"
     STAFF = "staff"
-
-
-class CheckInProblem(StrEnum):
-    NOT_ENROLLED = "not_enrolled"
-    NOT_TRAINING_DAY = "not_training_day"
-    OTHER_DAY = "other_day"
-    OTHER_BATCH = "other_batch"
-    TOO_EARLY = "too_early"
-    TOO_LATE = "too_late"
-    UNKNOWN_CODE = "unknown_code"
-    TOO_MANY = "too_many"
-    COMPLETED = "completed"  # a coordinator's mark after the results were computed
-
-
-# A refusal that tells something about a code typed counts as a miss.
-_MISSES = frozenset(
-    {
-        CheckInProblem.OTHER_DAY,
-        CheckInProblem.OTHER_BATCH,
-        CheckInProblem.UNKNOWN_CODE,
-        CheckInProblem.NOT_ENROLLED,
-        CheckInProblem.NOT_TRAINING_DAY,
-    }
-)
-
-
-class CheckInRefused(DomainError):
-    keys: ClassVar[dict[CheckInProblem, str]] = {
-        CheckInProblem.NOT_ENROLLED: N_("checkin-error-not-enrolled"),
-        CheckInProblem.NOT_TRAINING_DAY: N_("checkin-error-not-training-day"),
-        CheckInProblem.OTHER_DAY: N_("checkin-error-other-day"),
-        CheckInProblem.OTHER_BATCH: N_("checkin-error-other-batch"),
-        CheckInProblem.TOO_EARLY: N_("checkin-error-too-early"),
-        CheckInProblem.TOO_LATE: N_("checkin-error-too-late"),
-        CheckInProblem.UNKNOWN_CODE: N_("checkin-error-unknown-code"),
-        CheckInProblem.TOO_MANY: N_("checkin-error-too-many"),
-        CheckInProblem.COMPLETED: N_("checkin-error-completed"),
-    }
-
-    def __init__(self, problem: CheckInProblem, **params: object) -> None:
-        super().__init__(self.keys[problem], **params)
-        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -130,14 +89,13 @@ class CheckInService:
         self.rules = rules
         self._account_of = account_of
         self.clock = clock
+        self._admission = Admission(keys, rules, clock)
 
     def days(self, batch: PlacedBatch) -> TrainingDays:
-        return TrainingDays(
-            batch.starts_at, batch.ends_at, batch.timezone, self.rules.training_weekdays
-        )
+        return self._admission.days(batch)
 
     def today(self, batch: PlacedBatch) -> date:
-        return self.clock.today_in(batch.timezone)
+        return self._admission.today(batch)
 
     async def by_code(self, telegram_id: int, code: str) -> CheckedIn:
         """Check in with a typed code (already read by `read_code`)."""
@@ -162,11 +120,12 @@ class CheckInService:
                 raise CheckInRefused(CheckInProblem.TOO_MANY)
             seats = await repository.seats_of(telegram_id)
             if code is not None:
-                target = self._code_target(code, seats, await repository.batches_around(now))
+                around = await repository.batches_around(now)
+                target = self._admission.code_target(code, seats, around)
             try:
-                seat, day = self._admitted(seats, target, now)
+                seat, day = self._admission.admitted(seats, target, now)
             except CheckInRefused as exc:
-                if exc.problem in _MISSES:
+                if exc.problem in MISSES:
                     repository.miss(account, now)
                 refusal = exc
             else:
@@ -178,55 +137,6 @@ class CheckInService:
                     )
                 return CheckedIn(seat.batch, day, already=bool(done and done.present))
         raise refusal
-
-    def _code_target(
-        self, code: str, seats: list[Seat], around: list[PlacedBatch]
-    ) -> tuple[int, date] | None:
-        """The (batch, day) a typed code belongs to: a day of the person's own batches,
-        else today at any batch running now; None for a code of nothing."""
-        for seat in seats:
-            for day in self.days(seat.batch).days():
-                if self.keys.code_for(seat.batch.id, day) == code:
-                    return seat.batch.id, day
-        for batch in around:
-            today = self.today(batch)
-            if self.keys.code_for(batch.id, today) == code:
-                return batch.id, today
-        return None
-
-    def _admitted(
-        self, seats: list[Seat], target: tuple[int, date] | None, now: datetime
-    ) -> tuple[Seat, date]:
-        """The seat and day to record, or the refusal that explains why not."""
-        if not seats:
-            raise CheckInRefused(CheckInProblem.NOT_ENROLLED)
-        if target is None:
-            if not any(self.days(s.batch).is_training_day(self.today(s.batch)) for s in seats):
-                raise CheckInRefused(CheckInProblem.NOT_TRAINING_DAY)
-            raise CheckInRefused(CheckInProblem.UNKNOWN_CODE)
-        batch_id, day = target
-        seat = next((s for s in seats if s.batch.id == batch_id), None)
-        if seat is None:
-            raise CheckInRefused(CheckInProblem.OTHER_BATCH)
-        days, today = self.days(seat.batch), self.today(seat.batch)
-        if not days.is_training_day(today):
-            raise CheckInRefused(CheckInProblem.NOT_TRAINING_DAY)
-        if day != today:
-            raise CheckInRefused(CheckInProblem.OTHER_DAY)
-        start, end = days.hours(day)
-        tolerance = timedelta(minutes=self.rules.check_in_tolerance_minutes)
-        moment = days.moment(day, now, tolerance)
-        if moment is not Moment.OPEN:
-            problem = (
-                CheckInProblem.TOO_EARLY if moment is Moment.EARLY else CheckInProblem.TOO_LATE
-            )
-            raise CheckInRefused(
-                problem,
-                opens=f"{start - tolerance:%H.%M}",
-                closes=f"{end + tolerance:%H.%M}",
-                zone=start.tzname() or seat.batch.timezone,
-            )
-        return seat, day
 
     async def day_sheet(self, actor: int, batch_id: int, day: date | None = None) -> DaySheet:
         """A training day's list of a batch in the actor's scope (today's, or the latest

@@ -21,7 +21,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
 from bot.telegram_text import fit
-from bot.training.check_in import CheckInProblem, CheckInRefused, DayEntry, DaySheet
+from bot.training.check_in import DayEntry, DaySheet
+from bot.training.check_in_admission import CheckInProblem, CheckInRefused
 from bot.training.check_in_codes import deep_link, qr_png
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import CheckInAction, CheckInCb, DeskAction, DeskCb

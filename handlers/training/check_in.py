@@ -17,7 +17,8 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.services import Services
-from bot.training.check_in import CheckedIn, CheckInProblem, CheckInRefused
+from bot.training.check_in import CheckedIn
+from bot.training.check_in_admission import CheckInProblem, CheckInRefused
 from bot.training.check_in_codes import PAYLOAD_PREFIX, read_code
 from handlers.common.blueprint import Blueprint
 from handlers.common.errors import error_text
