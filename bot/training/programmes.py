@@ -16,7 +16,7 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from bot.training.eligibility import EligibilityRules, RulesError, rule_settings
+from bot.training.eligibility_rules import EligibilityRules, RulesError, rule_settings
 
 _DEFAULT_NAME = "bot/data/programmes.toml"
 _KEYS = {"name", "name_en", "source", "last_checked", "eligibility"}
