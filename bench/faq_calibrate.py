@@ -1,21 +1,25 @@
-"""Fit when the FAQ matcher answers at once, on the dev set only.
+"""Fit when the FAQ matcher answers at once, on the labelled examples only.
 
 Run: ``.venv/bin/python bench/faq_calibrate.py`` to print the fit, ``--write`` to store it
-in ``bot/data/faq_decision.toml`` (refit after changing the FAQ's keywords or the matcher).
+in ``bot/data/faq_decision.toml`` (refit after changing the FAQ's keywords, the examples
+or the matcher).
 
-For every dev question that would get buttons and is no near tie (those are offered,
-never answered), the two decision inputs
-(``bot.faq.matching.decision_inputs``: the best entry's cover and its lead over the
-runner-up) are paired with whether the best entry is the right one (a question the FAQ
-cannot answer has no right entry). A logistic regression (Newton's method, a little L2
-so that a clean split stays finite) turns them into a chance of being right.
+The matcher learns from the examples (``bot/data/faq_examples.toml``), so they are read
+as new questions the way a person's would be: split into five parts, each part is
+matched by a matcher that learnt from the other four. For every example that would get
+buttons and is no near tie (those are offered, never answered), the decision inputs
+(``bot.faq.matching.decision_inputs``: the best entry's cover, its lead over the
+runner-up, the classifier's chance for it and the chance that the FAQ has no answer) are
+paired with whether the best entry is the right one (a question the FAQ cannot answer
+has no right entry). A logistic regression (Newton's method, a little L2 so that a clean
+split stays finite) turns them into a chance of being right.
 
 The bar ``answer_from`` follows from what each error costs, not from the data: a wrong
 answer shown at once (the person reads advice for another question, with nothing else
 offered) is counted WRONG_COST times as bad as three buttons where one answer would have
 been right (one more tap), so the answer is shown when the chance of being right is at
 least WRONG_COST / (WRONG_COST + 1). The table printed shows, on 5-fold cross-validated
-chances, what other bars would give on the dev set. The hold-out set is never read here.
+chances, what other bars would give on the examples. The hold-out set is never read here.
 """
 
 from __future__ import annotations
@@ -28,12 +32,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.faq_accuracy import ROOT, read_cases
+from bench.faq_accuracy import ROOT
 from bot.faq.content import load_faq
-from bot.faq.matching import MIN_LEAD, OFFER_COVER, decision_inputs
+from bot.faq.decision import MIN_LEAD
+from bot.faq.examples import UNANSWERED, Example, load_examples
+from bot.faq.matching import OFFER_COVER, Document, Matcher, decision_inputs
 from bot.faq.small_talk import classify
 
-DEV = ROOT / "tests" / "faq_dev.toml"
 OUTPUT = ROOT / "bot" / "data" / "faq_decision.toml"
 WRONG_COST = 4
 _L2 = 1e-3
@@ -41,23 +46,36 @@ _FOLDS = 5
 _BARS = [round(0.5 + 0.025 * step, 3) for step in range(19)]
 
 
-def examples(cases_path: Path) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """Inputs with a leading 1 (intercept), whether #1 is right, and the case counts."""
-    faq, cases = load_faq(), read_cases(cases_path)
+def examples() -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Inputs with a leading 1 (intercept), whether #1 is right, and the example counts."""
+    faq, labelled = load_faq(), load_examples()
+    documents = [Document(e.id, tuple(e.question.values()), e.keywords) for e in faq.entries()]
+    order = np.random.default_rng(0).permutation(len(labelled))
     rows, right = [], []
-    for case in cases:
-        if classify(case.question):
-            continue  # small talk and scam reports never reach the matcher
-        found = faq.candidates(case.question)
-        if not found or found[0].cover < OFFER_COVER:
-            continue  # nothing offered: never a direct answer
-        cover, lead = decision_inputs(found)
-        if lead < MIN_LEAD:
-            continue  # a near tie: offered, whatever the chance
-        rows.append((1.0, cover, lead))
-        right.append(float(found[0].id == case.expected))
-    answerable = sum(1 for case in cases if case.expected)
-    return np.array(rows), np.array(right), len(cases), answerable
+    for part in np.array_split(order, _FOLDS):
+        held = set(part.tolist())
+        matcher = Matcher(documents, [e for i, e in enumerate(labelled) if i not in held])
+        for index in sorted(held):
+            row = _inputs(matcher, labelled[index])
+            if row is not None:
+                rows.append((1.0, *row[0]))
+                right.append(row[1])
+    answerable = sum(1 for example in labelled if example.entry != UNANSWERED)
+    return np.array(rows), np.array(right), len(labelled), answerable
+
+
+def _inputs(matcher: Matcher, example: Example) -> tuple[tuple[float, ...], float] | None:
+    """The decision inputs for an example and whether #1 is right; None when no decision
+    is taken (small talk, nothing offered, a near tie)."""
+    if classify(example.question):
+        return None  # small talk and scam reports never reach the matcher
+    shortlist = matcher.candidates(example.question)
+    if not shortlist.found or shortlist.found[0].cover < OFFER_COVER:
+        return None  # nothing offered: never a direct answer
+    inputs = decision_inputs(shortlist)
+    if inputs[1] < MIN_LEAD:
+        return None  # a near tie: offered, whatever the chance
+    return inputs, float(shortlist.found[0].id == example.entry)
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -86,31 +104,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help=f"store the fit in {OUTPUT.name}")
     args = parser.parse_args()
-    x, y, total, answerable = examples(DEV)
+    x, y, total, answerable = examples()
     chances = cross_validated(x, y)
-    table = []
     for bar in _BARS:
         direct = chances >= bar
-        table.append(
-            (bar, (direct & (y == 1)).sum() / answerable, (direct & (y == 0)).sum() / total)
+        print(
+            f"answer from {bar:.3f}: direct {(direct & (y == 1)).sum() / answerable:.3f}, "
+            f"wrong direct {(direct & (y == 0)).sum() / total:.3f}"
         )
     bar = WRONG_COST / (WRONG_COST + 1)
     direct_cases = chances >= bar
     direct = (direct_cases & (y == 1)).sum() / answerable
     wrong = (direct_cases & (y == 0)).sum() / total
-    intercept, cover, lead = fit(x, y)
-    for row in table:
-        print(f"answer from {row[0]:.3f}: direct {row[1]:.3f}, wrong direct {row[2]:.3f}")
+    intercept, cover, lead, likelihood, unanswered = fit(x, y)
     text = (
-        "# When the FAQ matcher answers at once (bot/faq/matching.py, Decision). Written by\n"
-        "# bench/faq_calibrate.py from tests/faq_dev.toml, never from the hold-out; refit with\n"
-        "# `.venv/bin/python bench/faq_calibrate.py --write` after changing keywords or matching.\n"
-        f"# {len(y)} dev questions that get buttons and are no near tie, of {total}; at this bar,\n"
+        "# When the FAQ matcher answers at once (bot/faq/decision.py). Written by\n"
+        "# bench/faq_calibrate.py from bot/data/faq_examples.toml, never from the hold-out;\n"
+        "# refit with `.venv/bin/python bench/faq_calibrate.py --write` after changing\n"
+        "# keywords, examples or matching.\n"
+        f"# {len(y)} examples that get buttons and are no near tie, of {total}; at this bar,\n"
         f"# cross-validated: direct answers right {direct:.3f}, wrong direct {wrong:.3f}.\n"
         f"# The bar: a wrong direct answer counts {WRONG_COST} times a missed one.\n"
         f"intercept = {intercept:.4f}\n"
         f"cover = {cover:.4f}\n"
         f"lead = {lead:.4f}\n"
+        f"likelihood = {likelihood:.4f}\n"
+        f"unanswered = {unanswered:.4f}\n"
         f"answer_from = {bar:.3f}\n"
     )
     print(text, end="")

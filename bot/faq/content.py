@@ -2,7 +2,8 @@
 
 Content lives in a data file so coordinators can change it without touching code; it is
 checked once at start-up, and a bad file stops the bot with a one-line reason rather
-than failing in front of a user. Typed questions are matched by ``bot.faq.matching``.
+than failing in front of a user. Typed questions are matched by ``bot.faq.matching``,
+which also learns from the labelled questions of ``bot.faq.examples``.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from html.parser import HTMLParser
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.faq.matching import Candidate, Document, Matcher, Ranking
+from bot.faq.examples import Example, load_examples
+from bot.faq.matching import Document, Matcher, Ranking, Shortlist
 from bot.languages import SUPPORTED_LOCALES
 
 __all__ = ["Entry", "Faq", "FaqError", "Topic", "load_faq"]
@@ -57,14 +60,20 @@ class Faq:
     """Topics in file order, entries by id, and the matcher built over them; `reload`
     reads the file again without a restart."""
 
-    def __init__(self, topics: list[Topic], entries: list[Entry], path: Path | None = None) -> None:
-        self.path = path
+    def __init__(
+        self,
+        topics: list[Topic],
+        entries: list[Entry],
+        path: Path | None = None,
+        examples: tuple[Example, ...] = (),
+        examples_path: Path | None = None,
+    ) -> None:
+        self.path, self.examples_path = path, examples_path
         self.topics = tuple(topics)
         self._topics = {topic.id: topic for topic in topics}
         self._entries = {entry.id: entry for entry in entries}
-        self._matcher = Matcher(
-            Document(e.id, tuple(e.question.values()), e.keywords) for e in entries
-        )
+        documents = tuple(Document(e.id, tuple(e.question.values()), e.keywords) for e in entries)
+        self._matcher = _matcher(documents, examples)
 
     def topic(self, topic_id: str) -> Topic | None:
         return self._topics.get(topic_id)
@@ -78,21 +87,22 @@ class Faq:
     def match(self, text: str) -> Ranking:
         return self._matcher.rank(text)
 
-    def candidates(self, text: str) -> list[Candidate]:
+    def candidates(self, text: str) -> Shortlist:
         """Every entry scored for the text; for calibrating the decision."""
         return self._matcher.candidates(text)
 
     def reload(self) -> None:
-        """Read and check the file again and use it from now on; on a FaqError the
+        """Read and check the files again and use them from now on; on a FaqError the
         current content stays in use. Nothing is awaited in between, so a question
         is answered from either the old content or the new, never a mix."""
-        fresh = load_faq(self.path)
+        fresh = load_faq(self.path, self.examples_path)
         self.topics, self._topics = fresh.topics, fresh._topics
         self._entries, self._matcher = fresh._entries, fresh._matcher
 
 
-def load_faq(path: Path | None = None) -> Faq:
-    """Read and check the FAQ at ``path``, or the packaged one when None."""
+def load_faq(path: Path | None = None, examples_path: Path | None = None) -> Faq:
+    """Read and check the FAQ at ``path`` and the examples at ``examples_path``, or the
+    packaged ones when None."""
     resource: Traversable = files("bot") / "data" / "faq.toml" if path is None else path
     source = _DEFAULT_NAME if path is None else str(path)
     try:
@@ -102,7 +112,18 @@ def load_faq(path: Path | None = None) -> Faq:
         _check_together(topics, entries)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, FaqError) as exc:
         raise FaqError(f"{source}: {' '.join(str(exc).split())}") from exc
-    return Faq(topics, entries, path)
+    try:
+        examples = load_examples(examples_path)
+    except ValueError as exc:
+        raise FaqError(str(exc)) from exc
+    return Faq(topics, entries, path, examples, examples_path)
+
+
+@lru_cache(maxsize=4)
+def _matcher(documents: tuple[Document, ...], examples: tuple[Example, ...]) -> Matcher:
+    """One matcher per content: it is read-only, and training it on the examples takes a
+    moment that a reload of unchanged files need not pay again."""
+    return Matcher(documents, examples)
 
 
 def _topic(item: Mapping[str, object]) -> Topic:

@@ -8,42 +8,35 @@ out, except those the FAQ lists as a keyword on their own ("kapan"); those in an
 own wording ("boleh", "di mana") still count a little in the ranking, as hints that tell
 apart entries sharing their topic words.
 
-BM25 ranks the entries; how sure the bot may be is decided from two measures that do
-not depend on the question's length: how much of the question's informative weight
-(IDF) the best entry covers — a word no entry has, such as "prakerja", weighs a lot
-against every entry — and how far the best entry is ahead of the runner-up. A logistic
-model over the two, fitted on tests/faq_dev.toml by ``bench/faq_calibrate.py`` and kept
-in ``bot/data/faq_decision.toml``, gives the chance that the best entry is right; the
-answer is shown at once only when that chance is at least 0.8 (a wrong answer shown at
-once counts four times as bad as three buttons). Whether #1 and #2 share a topic, the
-runner-up's own cover and BM25 score were tried as further inputs; in cross-validation on
-the dev set they did not separate right answers from wrong ones any better.
+BM25 ranks the entries, together with the chance a classifier trained on labelled
+questions gives each (``bot.faq.likelihood``). How sure the bot may be is decided
+(``bot.faq.decision``) from measures that do not depend on the question's length: how
+much of the question's informative weight (IDF) the best entry covers — a word no entry
+has, such as "prakerja", weighs a lot against every entry —, how far the best entry is
+ahead of the runner-up, the classifier's chance for it, and its chance that the FAQ has
+no answer.
 """
 
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
-from importlib.resources import files
 
 import bm25s
 from rapidfuzz import fuzz, process
 
+from bot.faq.decision import Decision, fitted_decision
+from bot.faq.examples import UNANSWERED, Example
+from bot.faq.likelihood import Likelihood
 from bot.faq.words import is_function_word, normalise, stem, terms
 
-__all__ = ["Decision", "Document", "Match", "Matcher", "Ranking", "Strength", "decision_inputs"]
+__all__ = ["Document", "Match", "Matcher", "Ranking", "Shortlist", "Strength", "decision_inputs"]
 
 # From this cover the closest three are offered as buttons next to "Tanya petugas";
 # below, only "Tanya petugas" and the menu.
 OFFER_COVER = 0.3
-# A near tie (the runner-up's confidence within this of the best's) is offered, never
-# answered: the typed words do not tell the two apart ("jkp" alone fits three entries),
-# and the dev set has too few such questions to learn a chance from.
-MIN_LEAD = 0.05
 # A word no entry knows weighs this many times the rarest known word ("bitcoin" says the
 # question is about something else); an unknown number ("umur 45") says little, and an
 # unknown function word ("mau", "dong") nothing.
@@ -61,6 +54,9 @@ _RELEVANCE_SHARE = 0.3
 # (not in the cover, so "boleh ... bisa ... ga" never makes an entry look certain);
 # 0.2 did best of 0.05–0.2 on the dev set.
 _HINT_SHARE = 0.2
+# How much the classifier's chance for an entry counts in the ranking; 0.3 did best of
+# 0–1 in cross-validation on the examples.
+_LIKELIHOOD_SHARE = 0.3
 _MAX_WORDS = 40
 # Two words run together ("caradaftar") stay well under this; a longer "word" (a pasted
 # string, a held key) is unknown rather than tried at every cut, which costs seconds.
@@ -68,32 +64,6 @@ _MAX_WORD_LENGTH = 30
 # Splitting and typo search cost milliseconds per word: a question gets this many, so a
 # message of random words cannot hold the bot up (the rest count as unknown words).
 _MAX_GUESSES = 6
-
-
-@dataclass(frozen=True)
-class Decision:
-    """When to answer at once: P(right) = 1 / (1 + e^-(intercept + cover·c + lead·l)),
-    answered when at least ``answer_from``."""
-
-    intercept: float
-    cover: float
-    lead: float
-    answer_from: float
-
-    def chance(self, cover: float, lead: float) -> float:
-        z = self.intercept + self.cover * cover + self.lead * lead
-        return 1 / (1 + math.exp(-z))
-
-    def answers(self, cover: float, lead: float) -> bool:
-        return lead >= MIN_LEAD and self.chance(cover, lead) >= self.answer_from
-
-
-@cache
-def fitted_decision() -> Decision:
-    """The decision ``bench/faq_calibrate.py`` fitted on the dev set."""
-    text = (files("bot") / "data" / "faq_decision.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
-    return Decision(data["intercept"], data["cover"], data["lead"], data["answer_from"])
 
 
 @dataclass(frozen=True)
@@ -128,13 +98,14 @@ class Ranking:
 @dataclass(frozen=True)
 class Candidate:
     """One entry for one question: the share of the question's weight it covers (0–1), its
-    BM25 score relative to the best entry's (0–1), and the share of the question's
-    function words ("boleh", "di mana") its own wording has (0–1)."""
+    BM25 score relative to the best entry's (0–1), the share of the question's function
+    words ("boleh", "di mana") its own wording has (0–1), and the classifier's chance."""
 
     id: str
     cover: float
     relevance: float
     hint: float = 0.0
+    likelihood: float = 0.0
 
     @property
     def confidence(self) -> float:
@@ -142,13 +113,28 @@ class Candidate:
             (1 - _RELEVANCE_SHARE) * self.cover
             + _RELEVANCE_SHARE * self.relevance
             + _HINT_SHARE * self.hint
+            + _LIKELIHOOD_SHARE * self.likelihood
         )
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """Every entry for one question, the most likely first, and the classifier's chance
+    that the FAQ does not answer it at all."""
+
+    found: list[Candidate]
+    unanswered: float = 0.0
 
 
 class Matcher:
     """Ranks documents for a typed question; built once at load, then read-only."""
 
-    def __init__(self, documents: Iterable[Document], decision: Decision | None = None) -> None:
+    def __init__(
+        self,
+        documents: Iterable[Document],
+        examples: Iterable[Example] = (),
+        decision: Decision | None = None,
+    ) -> None:
         self._docs = list(documents)
         self._decision = decision or fitted_decision()
         # Function words ("mau", "ada", "yang") say nothing about the topic, except those
@@ -187,27 +173,32 @@ class Matcher:
             w: math.log(1 + (total - n + 0.5) / (n + 0.5)) for w, n in hint_df.items()
         }
         self._index: bm25s.BM25 | None = None
+        self._likelihood: Likelihood | None = None
         if total:
             self._index = bm25s.BM25()
             self._index.index(stems, show_progress=False)
+            self._likelihood = Likelihood(_labelled(self._docs, examples))
 
     def rank(self, text: str, limit: int = 3) -> Ranking:
-        found = self.candidates(text)
+        shortlist = self.candidates(text)
+        found = shortlist.found
         offered = tuple(Match(c.id, round(c.confidence, 4)) for c in found[:limit] if c.cover > 0)
         if not offered or found[0].cover < OFFER_COVER:
             return Ranking((), Strength.NONE)
-        if self._decision.answers(*decision_inputs(found)):
+        if self._decision.answers(*decision_inputs(shortlist)):
             return Ranking(offered, Strength.STRONG)
         return Ranking(offered, Strength.WEAK)
 
-    def candidates(self, text: str) -> list[Candidate]:
-        """Every entry with its cover and BM25 score, the most likely first."""
+    def candidates(self, text: str) -> Shortlist:
+        """Every entry with its cover, BM25 score and chance, the most likely first."""
         # A question is a sentence or two; a pasted page would only cost time.
         words = normalise(text).split()[:_MAX_WORDS]
-        typed = terms(" ".join(word[: _MAX_WORD_LENGTH + 1] for word in words))
+        shortened = " ".join(word[: _MAX_WORD_LENGTH + 1] for word in words)
+        typed = terms(shortened)
         known, unknown_weight = self._resolve(typed)
-        if not known or self._index is None:
-            return []
+        if not known or self._index is None or self._likelihood is None:
+            return Shortlist([])
+        chances = self._likelihood.chances(shortened)
         hints = {word for word in typed if word in self._hint_idf}
         scores = self._index.get_scores(known)
         top = float(scores.max()) or 1.0
@@ -219,8 +210,10 @@ class Matcher:
         ):
             cover = sum(self._idf[word] for word in known if word in stems) / weight
             hint = sum(self._hint_idf[word] for word in hints & doc_hints) / hint_weight
-            found.append(Candidate(doc.id, cover, float(score) / top, hint))
-        return sorted(found, key=lambda c: -c.confidence)
+            chance = chances.get(doc.id, 0.0)
+            found.append(Candidate(doc.id, cover, float(score) / top, hint, chance))
+        found.sort(key=lambda c: -c.confidence)
+        return Shortlist(found, Likelihood.unanswered(chances))
 
     def _content(self, word: str) -> bool:
         return word in self._keywords or not is_function_word(word)
@@ -277,10 +270,21 @@ class Matcher:
         return len(piece) >= _MIN_FUZZY_LENGTH and len(found) == 1 and found[0] in self._idf
 
 
-def decision_inputs(found: Sequence[Candidate]) -> tuple[float, float]:
-    """The best entry's cover and its confidence's lead over the runner-up."""
+def decision_inputs(shortlist: Shortlist) -> tuple[float, float, float, float]:
+    """The best entry's cover, its confidence's lead over the runner-up, its chance, and
+    the chance that the FAQ does not answer the question."""
+    found = shortlist.found
     lead = found[0].confidence - (found[1].confidence if len(found) > 1 else 0.0)
-    return found[0].cover, lead
+    return found[0].cover, lead, found[0].likelihood, shortlist.unanswered
+
+
+def _labelled(docs: Sequence[Document], examples: Iterable[Example]) -> list[tuple[str, str]]:
+    """What the classifier learns from: each entry's questions and keywords, and the
+    examples that name an entry of this FAQ or none."""
+    pairs = [(question, doc.id) for doc in docs for question in doc.questions]
+    pairs += [(" ".join(doc.keywords), doc.id) for doc in docs if doc.keywords]
+    ids = {doc.id for doc in docs} | {UNANSWERED}
+    return pairs + [(e.question, e.entry) for e in examples if e.entry in ids]
 
 
 def _document_words(doc: Document) -> list[str]:

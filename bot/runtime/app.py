@@ -187,7 +187,7 @@ def create_app(
                 timezone=settings.timezone,
                 clock=clock,
             ),
-            faq=load_faq(settings.faq_file),
+            faq=load_faq(settings.faq_file, settings.faq_examples_file),
             blk_watches=BlkWatchService(db, clock),
             faq_gaps=FaqGapService(db, roles, clock),
             check_ins=check_ins,

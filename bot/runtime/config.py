@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     # TOML with the FAQ (topics, questions, answers, keywords); the packaged bot/data/faq.toml
     # when unset, so coordinators can change answers without touching code.
     faq_file: Path | None = None
+    # TOML with questions as people typed them, each with the entry that answers it; the
+    # packaged bot/data/faq_examples.toml when unset.
+    faq_examples_file: Path | None = None
     registration_code_prefix: str = Field(default="BLK", max_length=5)
     # The programme has not published a retention period; operators set theirs here.
     data_retention_months: int = Field(default=24, ge=1, le=120)
