@@ -1,6 +1,6 @@
 """The FAQ matcher's accuracy on the hold-out set stays where it was measured.
 
-Measured with ``bench/faq_accuracy.py`` (direct answers right 0.880, top-1 0.973, top-3
+Measured with ``bench/faq_accuracy.py`` (direct answers right 0.924, top-1 0.973, top-3
 0.978, wrong direct answers 3 of 226, no-match recall 0.643 and precision 0.931); the
 bounds sit just beyond, so a change that makes matching worse fails here, while the
 numbers stay honest because the hold-out is never tuned on nor learnt from. The decision
@@ -51,7 +51,7 @@ def test_every_example_names_an_entry_of_the_packaged_faq() -> None:
 
 def test_accuracy_on_the_holdout() -> None:
     result = evaluate(FAQ, CASES)
-    assert result.direct_rate >= 0.87, result.misses
+    assert result.direct_rate >= 0.91, result.misses
     assert result.top1_rate >= 0.96, result.misses
     assert result.top3_rate >= 0.97, result.misses
     assert result.no_match_rate >= 0.62, result.misses
