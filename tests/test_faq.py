@@ -234,3 +234,30 @@ def test_the_work_per_question_is_bounded(typed: list[str]) -> None:
     assert all(len(word) <= longest for word in stemmed)
     per_guess = 4 * longest  # each cut: both pieces, then each checked as a word
     assert len(stemmed) <= matching._MAX_WORDS + matching._MAX_GUESSES * per_guess
+
+
+def test_examples_teach_the_matcher_a_phrasing_its_entries_do_not_have(tmp_path: Path) -> None:
+    """Typed "batalin pendaftaran" shares more words with how to register than with how to
+    cancel; the labelled examples say which one people mean."""
+    question = "cara batalin pendaftaran"
+    empty = tmp_path / "examples.toml"
+    empty.write_text("", encoding="utf-8")
+    assert load_faq(None, empty).match(question).matches[0].id == "cara-daftar"
+    learnt = FAQ.match(question)
+    assert (learnt.matches[0].id, learnt.strength) == ("batal-jadwal", Strength.STRONG)
+
+
+def test_an_invalid_examples_file_is_refused_with_a_one_line_reason(tmp_path: Path) -> None:
+    path = tmp_path / "examples.toml"
+    path.write_text('[[example]]\nquestion = "brp biayanya"\n', encoding="utf-8")
+    with pytest.raises(FaqError, match="needs a question and an entry") as caught:
+        load_faq(None, path)
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
+    settings = Settings(_env_file=None, faq_examples_file=str(path))  # type: ignore[call-arg]
+    assert settings.faq_examples_file == path
+
+
+def test_examples_of_entries_an_operators_faq_lacks_are_left_out(tmp_path: Path) -> None:
+    """The packaged examples name entries a one-entry FAQ does not have."""
+    faq = load_faq(write(tmp_path, VALID))
+    assert [m.id for m in faq.match("harus bayar ga").matches] == ["gratis"]
