@@ -46,6 +46,13 @@ class CompletionRepository:
     async def completion(self, batch_id: int) -> BatchCompletion | None:
         return await self.session.get(BatchCompletion, batch_id)
 
+    async def completed_among(self, batch_ids: Collection[int]) -> set[int]:
+        """Which of the batches are completed."""
+        if not batch_ids:
+            return set()
+        stmt = select(BatchCompletion.batch_id).where(BatchCompletion.batch_id.in_(batch_ids))
+        return set((await self.session.execute(stmt)).scalars())
+
     def complete(self, batch_id: int, at: datetime, by: int | None) -> None:
         self.session.add(BatchCompletion(batch_id=batch_id, completed_at=at, completed_by=by))
 

@@ -33,6 +33,7 @@ REJECT_KEYS = {
     "unknown_blk": N_("import-reject-unknown-blk"),
     "capacity_below_taken": N_("import-reject-capacity-below-taken"),
     "out_of_scope": N_("import-reject-out-of-scope"),
+    "completed": N_("import-reject-batch-completed"),
 }
 
 

@@ -50,6 +50,7 @@ class BatchReject(enum.Enum):
     UNKNOWN_BLK = "unknown_blk"
     CAPACITY_BELOW_TAKEN = "capacity_below_taken"
     OUT_OF_SCOPE = "out_of_scope"  # a coordinator's row for a BLK or batch not theirs
+    COMPLETED = "completed"  # a row that would change a completed batch
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@
 
 A coordinator's file (`scope`) may only add or change batches of BLKs in their scope:
 a row naming another BLK, or the id of another BLK's batch, is rejected with its line.
+A completed batch is history (its certificates state its programme, dates and hours): a
+row that would change it is rejected, one that repeats it as stored is unchanged.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from bot.audit import audit_import
 from bot.clock import Clock
 from bot.coordinators.roles import Scope
 from bot.csv_table import ImportReport, RejectedRow, decode, read_table
-from bot.training.batch_admin import OPEN
 from bot.training.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, check_rows
 from bot.training.batch_rules import BatchPlan
 from bot.training.blk_watch import tell_watchers
+from bot.training.managed_batch import OPEN
 from bot.training.programmes import DEFAULT_PROGRAMME
 from bot.training.reminders import ReminderPlan
 from bot.training.waitlist import DEFAULT_ORDER, fill_seats
 from storage.batch_admin_repository import BatchAdminRepository
+from storage.completion_repository import CompletionRepository
 from storage.database import Database
 from storage.enrollment_repository import BatchRepository, WaitlistOrder
 from storage.models import Batch
@@ -49,6 +52,30 @@ def _values(row: BatchRow, zone: str, existing: Batch | None) -> dict[str, objec
         "status": row.status,
         "programme": (row.programme or (existing.programme if existing else DEFAULT_PROGRAMME)),
     }
+
+
+# The stored instants that hold two CSV columns each: the row's day, then the columns of
+# that day and of its hour.
+_INSTANT_COLUMNS = {
+    "starts_at": ("first_day", "start_date", "daily_start"),
+    "ends_at": ("last_day", "end_date", "daily_end"),
+}
+
+
+def _first_change(
+    row: BatchRow, values: dict[str, object], existing: Batch, zone: ZoneInfo
+) -> str | None:
+    """The CSV column of the first stored value the row would change; None: it changes
+    nothing."""
+    for key, value in values.items():
+        if getattr(existing, key) == value:
+            continue
+        if key not in _INSTANT_COLUMNS:
+            return key
+        row_day, day_column, hour_column = _INSTANT_COLUMNS[key]
+        same_day = getattr(existing, key).astimezone(zone).date() == getattr(row, row_day)
+        return hour_column if same_day else day_column
+    return None
 
 
 def _moves_into_past(row: BatchRow, existing: Batch | None, zone: ZoneInfo, today: date) -> bool:
@@ -113,6 +140,9 @@ class BatchImporter:
         blks = await BatchAdminRepository(session).blks_by_id(
             {row.blk_id for row in rows} | {batch.blk_id for batch in stored.values()}
         )
+        completed = await CompletionRepository(session).completed_among(
+            [batch.id for batch in stored.values()]
+        )
 
         def reject(row: BatchRow, reason: BatchReject, field: str) -> None:
             report.rejected.append(RejectedRow(row.line, row.id, reason, field))
@@ -132,18 +162,21 @@ class BatchImporter:
             existing = stored.get(row.id)
             values = _values(row, blk.timezone, existing)
             zone = ZoneInfo(blk.timezone)
-            if _moves_into_past(row, existing, zone, self.clock.today_in(zone)):
+            change = _first_change(row, values, existing, zone) if existing else None
+            if existing is not None and not covers(existing.blk_id):  # another BLK's batch
+                reject(row, BatchReject.OUT_OF_SCOPE, "id")
+            elif existing is not None and existing.id in completed and change is not None:
+                reject(row, BatchReject.COMPLETED, change)
+            elif _moves_into_past(row, existing, zone, self.clock.today_in(zone)):
                 reject(row, BatchReject.STARTS_IN_PAST, "start_date")
             elif existing is None:
                 batch = Batch(external_id=row.id, **values)
                 batches.add(batch)
                 opened.append(batch)
                 report.added += 1
-            elif not covers(existing.blk_id):  # the id of another BLK's batch
-                reject(row, BatchReject.OUT_OF_SCOPE, "id")
             elif row.capacity < existing.seats_taken:
                 reject(row, BatchReject.CAPACITY_BELOW_TAKEN, "capacity")
-            elif all(getattr(existing, k) == v for k, v in values.items()):
+            elif change is None:
                 report.unchanged += 1
             else:
                 opened += [existing] if existing.status != OPEN else []
