@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 from aiogram import Bot
 from sqlalchemy import func, select
 
 from bot.coordinators.import_jobs import CHUNK_ROWS, MAX_ATTEMPTS
+from bot.coordinators.roles import Scope
 from storage.models import Batch, ImportJob
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot, make_settings
 from tests.import_jobs_setup import SCHEDULE_HEADER, imported, run_imports, send_outbox
 
 JAKSEL = "ppkd-jakarta-selatan"
+STAFF = 7301  # a coordinator of JAKSEL
 ROWS = 6 * CHUNK_ROWS
 # Line 2 is the first row: a bad date in the first chunk (refused by the check, before any
 # write) and an unknown BLK in the third (refused by the database, while importing).
@@ -194,6 +197,84 @@ async def test_the_runner_starts_on_an_upload_once_it_committed(
     await admin.expect("Hasil impor", "Ditambah: 1", "Ditolak: 0")
     blk = await running_bot.app.services.directory.blk("blk-baru")
     assert blk is not None and blk.name == "BLK Baru"  # the lookups see it at once
+
+
+async def admin_upload(
+    fake: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot, content: bytes, *report: str
+) -> None:
+    """The administrator sends the file, it is imported, and the report says `report`."""
+    admin = Chat(fake, ADMIN_ID)
+    upload = fake.document(ADMIN_ID, content, "upload.csv")
+    await admin.expect("File diterima")
+    await imported(fake, running_bot, sender_bot, upload)
+    await admin.expect(*report)
+
+
+async def test_an_administrator_sends_the_plut_directory_a_coordinator_may_not(
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
+) -> None:
+    """Told from the BLK directory by its header: regency_code without type."""
+    assert running_bot.app is not None
+    app = running_bot.app
+    pluts = (
+        b"id,name,regency_code,address,latitude,longitude,phone,source\n"
+        b"plut-bogor,PLUT Kabupaten Bogor,32.01,Jl. Tegar Beriman,,,0218765,\n"
+        b"plut-salah,PLUT Salah,99.99,,,,,\n"
+    )
+    await app.services.roles.grant(ADMIN_ID, STAFF, Scope.blk(JAKSEL))
+    fake_api.document(STAFF, pluts, "plut.csv")
+    await Chat(fake_api, STAFF).expect("Daftar PLUT hanya dapat dikirim oleh administrator")
+    assert await jobs(running_bot) == []
+
+    await admin_upload(
+        fake_api,
+        running_bot,
+        sender_bot,
+        pluts,
+        "Hasil impor",
+        "Ditambah: 1",
+        "Ditolak: 1",
+        "Baris 3 (plut-salah): kode kabupaten/kota tidak dikenal — kolom regency_code",
+    )
+    [job] = await jobs(running_bot)
+    assert (job.kind, job.status) == ("plut", "done")
+    [near] = await app.services.directory.pluts.near("32.01")
+    assert (near.plut.name, near.plut.phone) == ("PLUT Kabupaten Bogor", "0218765")
+    assert await app.services.directory.blk("plut-bogor") is None
+
+
+async def test_an_upload_cannot_change_a_completed_batch(
+    fake_api: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot
+) -> None:
+    """Its row is rejected with the reason, the rest of the file is imported; repeated as
+    stored it is unchanged."""
+    assert running_bot.app is not None
+    app = running_bot.app
+    row = "{id},{blk},Kuliner {id},2026-11-26,2026-11-28,08:00,16:00,{capacity}"
+    stored = [row.format(id=i, blk=JAKSEL, capacity=20) for i in ("lama-a", "lama-b")]
+    first = "\n".join([SCHEDULE_HEADER, *stored]).encode()
+    await admin_upload(fake_api, running_bot, sender_bot, first, "Ditambah: 2")
+    running_bot.clock.set(running_bot.clock.now() + timedelta(days=5))  # 29 November
+    assert await app.services.completion.complete_due() == 2
+
+    changed = row.format(id="lama-b", blk=JAKSEL, capacity=30)
+    later = row.replace("2026-11-2", "2026-12-0").format(id="baru", blk=JAKSEL, capacity=20)
+    await admin_upload(
+        fake_api,
+        running_bot,
+        sender_bot,
+        "\n".join([SCHEDULE_HEADER, stored[0], changed, later]).encode(),
+        "Ditambah: 1",
+        "Diperbarui: 0",
+        "Tidak berubah: 1",
+        "Ditolak: 1",
+        "Baris 3 (lama-b): gelombang ini sudah selesai dan hasilnya sudah dihitung, jadi "
+        "tidak dapat diubah lagi (hasil peserta dapat diubah lewat 🎓 Kelulusan) — kolom "
+        "capacity",
+    )
+    async with app.db.transaction() as session:
+        capacity = select(Batch.capacity).where(Batch.external_id == "lama-b")
+        assert (await session.execute(capacity)).scalar_one() == 20
 
 
 async def test_a_job_that_keeps_failing_is_given_up_and_reported(

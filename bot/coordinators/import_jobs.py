@@ -28,6 +28,7 @@ from bot.coordinators.import_kinds import (
     BatchRows,
     BlkRows,
     FileKind,
+    PlutRows,
     problem_from_json,
     problem_json,
     rows_from_json,
@@ -124,6 +125,7 @@ class ImportJobs:
         self._kinds: dict[CsvKind, FileKind] = {
             CsvKind.BLK: BlkRows(directory),
             CsvKind.BATCHES: BatchRows(batches),
+            CsvKind.PLUT: PlutRows(directory.pluts),
         }
         self._submitted = asyncio.Event()
         self._running = asyncio.Lock()

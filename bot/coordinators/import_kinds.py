@@ -1,4 +1,4 @@
-"""The two kinds of staff CSV as import jobs handle them, and how a job's parts are stored.
+"""The kinds of staff CSV as import jobs handle them, and how a job's parts are stored.
 
 Each kind is checked whole without writing (`check`), then applied chunk by chunk in the
 caller's transactions (`apply`). Rejected rows, a whole-file problem and the uploader's
@@ -18,13 +18,15 @@ from bot.coordinators.roles import Scope, ScopeKind
 from bot.coordinators.uploads import CsvKind
 from bot.csv_table import ImportReport, RejectedRow, TableError, TableProblem
 from bot.directory.blk_csv import RejectReason
+from bot.directory.plut import PlutDirectory, PlutReject
 from bot.directory.service import DirectoryService
 from bot.training.batch_csv import BatchReject
 from bot.training.batch_import import BatchImporter
 
-_REASONS: dict[CsvKind, type[RejectReason] | type[BatchReject]] = {
+_REASONS: dict[CsvKind, type[RejectReason] | type[BatchReject] | type[PlutReject]] = {
     CsvKind.BLK: RejectReason,
     CsvKind.BATCHES: BatchReject,
+    CsvKind.PLUT: PlutReject,
 }
 
 
@@ -56,6 +58,23 @@ class BlkRows:
 
     async def finished(self) -> None:
         await self._directory.refresh()
+
+
+class PlutRows:
+    def __init__(self, pluts: PlutDirectory) -> None:
+        self._pluts = pluts
+
+    async def check(self, raw: bytes) -> tuple[Sequence[Any], list[RejectedRow]]:
+        return await self._pluts.check(raw)
+
+    async def apply(
+        self, session: AsyncSession, rows: Sequence[Any], scope: Scope | None, source_name: str
+    ) -> ImportReport:
+        """Not scoped either: only administrators send it."""
+        return await self._pluts.apply(session, rows, source_name)
+
+    async def finished(self) -> None:
+        return None  # read from the database each time: nothing to refresh
 
 
 class BatchRows:

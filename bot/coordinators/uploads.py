@@ -15,11 +15,16 @@ from bot.training.batch_import import BatchImporter
 class CsvKind(StrEnum):
     BLK = "blk"
     BATCHES = "batches"
-    PLUT = "plut"  # from the CLI only: guess_kind never gives it
+    PLUT = "plut"
+
+
+# The BLK directory's columns that a PLUT file does not have (`type` is required there).
+_BLK_ONLY_COLUMNS = frozenset({"type", "coord_source"})
 
 
 def guess_kind(raw: bytes) -> CsvKind | None:
-    """Batches have blk_id and capacity; the BLK directory has regency_code.
+    """Batches have blk_id and capacity. Both directories have regency_code: with type or
+    coord_source it is the BLK directory, without them the PLUT directory.
 
     Only the first line is read: the rows are checked by the import itself.
     """
@@ -30,7 +35,7 @@ def guess_kind(raw: bytes) -> CsvKind | None:
     if {"blk_id", "capacity"} <= set(header):
         return CsvKind.BATCHES
     if "regency_code" in header:
-        return CsvKind.BLK
+        return CsvKind.BLK if _BLK_ONLY_COLUMNS & set(header) else CsvKind.PLUT
     return None
 
 
@@ -56,8 +61,8 @@ async def import_csv(
     """Import and describe the outcome; whole-file problems are described, not raised.
 
     `actor_id`: the person who uploaded it, for the audit log (None from the server's CLI);
-    `scope`: the batches they may touch (None: all). The BLK directory is not scoped: only
-    administrators send it (`handlers.coordinators.uploads`).
+    `scope`: the batches they may touch (None: all). The BLK and PLUT directories are not
+    scoped: only administrators send them (`handlers.coordinators.uploads`).
     """
     try:
         if kind is CsvKind.BLK:

@@ -1,16 +1,20 @@
-"""The PLUT directory (Pusat Layanan Usaha Terpadu): coordinators' CSV imports (`blk-bot
-import plut`, columns as `blk-bot template plut`) and the PLUTs nearest a participant's
-home regency, shown under "Langkah berikutnya". No public list of PLUT locations exists,
-so the table stays empty until coordinators add rows, and then nothing is shown.
+"""The PLUT directory (Pusat Layanan Usaha Terpadu): CSV imports (`blk-bot import plut`, or
+the file sent in chat by an administrator; columns as `blk-bot template plut`) and the
+PLUTs nearest a participant's home regency, shown under "Langkah berikutnya". No public
+list of PLUT locations exists, so the table stays empty until coordinators add rows, and
+then nothing is shown.
 """
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import audit_import
 from bot.csv_table import ImportReport, Record, RejectedRow, decode, read_table
@@ -90,6 +94,13 @@ def _row(
     return row
 
 
+def _checked(
+    raw: bytes, regency_codes: Container[str]
+) -> tuple[list[dict[str, Any]], list[RejectedRow]]:
+    _header, records = read_table(decode(raw), REQUIRED_COLUMNS)
+    return check_rows(records, regency_codes)
+
+
 class PlutDirectory:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -97,19 +108,33 @@ class PlutDirectory:
     async def import_csv(
         self, raw: bytes, *, source_name: str, actor_id: int | None = None
     ) -> ImportReport:
-        """Add or update PLUTs by id, every valid row in one transaction; `TableError`
-        (nothing written) when the file cannot be read as a whole."""
-        _header, records = read_table(decode(raw), REQUIRED_COLUMNS)
+        """Add or update PLUTs by id, every valid row in one transaction (the CLI; uploads
+        go in chunks through `bot.coordinators.import_jobs`); `TableError` (nothing
+        written) when the file cannot be read as a whole."""
+        rows, rejected = await self.check(raw)
         async with self._db.transaction() as session:
-            codes = await DirectoryRepository(session).regency_codes()
-            rows, rejected = check_rows(records, codes)
-            added, updated, unchanged = await PlutRepository(session).upsert(
-                rows, {"source": source_name}
-            )
-            report = ImportReport(added, updated, unchanged, rejected)
+            report = await self.apply(session, rows, source_name)
+            report.rejected = rejected
             if actor_id is not None:
                 audit_import(session, actor_id, "plut", report)
         return report
+
+    async def check(self, raw: bytes) -> tuple[list[dict[str, Any]], list[RejectedRow]]:
+        """Every row checked, in file order, before any is written; raises `TableError`
+        for problems of the whole file."""
+        async with self._db.transaction() as session:
+            codes = await DirectoryRepository(session).regency_codes()
+        return await asyncio.to_thread(_checked, raw, codes)
+
+    @staticmethod
+    async def apply(
+        session: AsyncSession, rows: Sequence[dict[str, Any]], source_name: str
+    ) -> ImportReport:
+        """Add or update checked rows in the caller's transaction."""
+        added, updated, unchanged = await PlutRepository(session).upsert(
+            rows, {"source": source_name}
+        )
+        return ImportReport(added, updated, unchanged)
 
     async def near(self, regency_code: str, limit: int = NEAREST) -> list[PlutDistance]:
         """PLUTs nearest the regency's centroid, nearest first; none while the table is

@@ -73,9 +73,12 @@ daily_end, capacity)
   programme       wirausaha (entrepreneurship training), kopdes (village cooperative
                   managers), phk (Sejahtera dengan Kerja Wirausaha); blank: a new batch is
                   wirausaha, a stored one keeps its programme
+  A completed batch (its results computed) is history: its row is refused unless it
+  repeats the batch as stored; results are changed in chat under 🎓 Kelulusan.
 
 plut: business support centres (PLUT) shown under "Langkah berikutnya" (required: id,
-name, regency_code); empty until rows are imported
+name, regency_code); empty until rows are imported. Administrators may also send it to
+the bot: a file with regency_code and without type or coord_source is read as PLUTs.
   id              unique, at most 48 characters, e.g. plut-kota-bogor
   address, phone  as people should see them
   regency_code, latitude, longitude

@@ -1,6 +1,6 @@
 """Staff send a CSV and get the import report: coordinators a batch schedule for their own
-scope (rows of other BLKs are rejected with their line), administrators also the BLK
-directory.
+scope (rows of other BLKs are rejected with their line), administrators also the BLK and
+PLUT directories.
 
 The update only downloads the file (at most IMPORT_MAX_BYTES, counted while it arrives)
 and stores it as an import job; the rows are imported after it committed, in chunks
@@ -21,11 +21,18 @@ from aiogram.utils.i18n import gettext as _
 from bot.coordinators.roles import Scope
 from bot.coordinators.uploads import CsvKind, guess_kind
 from bot.delivery.deferred_replies import send_now
+from bot.errors import N_
 from bot.services import Services
 from handlers.common.blueprint import Blueprint
 from handlers.common.filters import HasRole
 
 router = Blueprint(name=__name__)
+
+# The directories, which only administrators send, and the refusal for anyone else.
+_ADMINS_ONLY = {
+    CsvKind.BLK: N_("import-blk-admins-only"),
+    CsvKind.PLUT: N_("import-plut-admins-only"),
+}
 
 
 class TooBig(Exception):
@@ -76,8 +83,8 @@ async def csv_uploaded(message: Message, bot: Bot, services: Services, scope: Sc
     if kind is None:
         await message.answer(_("import-unknown-csv"))
         return
-    if kind is CsvKind.BLK and not services.roles.is_admin(message.from_user.id):
-        await message.answer(_("import-blk-admins-only"))
+    if kind in _ADMINS_ONLY and not services.roles.is_admin(message.from_user.id):
+        await message.answer(_(_ADMINS_ONLY[kind]))
         return
     with send_now():  # its real message id is needed to edit it with the progress
         received = await message.answer(_("import-queued"))
