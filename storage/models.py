@@ -467,7 +467,8 @@ class ImportJob(Base):
 
     Each chunk commits its rows together with `next_row` and the counts, so a restart
     resumes where the last chunk ended and applies no row twice. `content` (a batch
-    schedule or the BLK directory: no personal data) is dropped once the job is over.
+    schedule, the BLK directory or the PLUT directory: no personal data) is dropped once
+    the job is over.
     """
 
     __tablename__ = "import_jobs"
