@@ -15,19 +15,18 @@ from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, Telegra
 
 from bot.backoff import Backoff
 from bot.delivery.circuit_breaker import CircuitBreaker
-from bot.delivery.outbox_replan import OutboxReplanner
-from bot.delivery.polling import RETRY_CAP, ReliablePolling, forget_old_updates
+from bot.delivery.polling import RETRY_CAP, ReliablePolling
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.sender import Sender
 from bot.delivery.update_handling import UpdateHandling
-from bot.runtime.app import App, create_app, reminder_plan
-from bot.runtime.background import every
+from bot.runtime.app import App, create_app
 from bot.runtime.chat_turns import chat_turns
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
 from bot.runtime.instance_watch import InstanceLockKeeper
 from bot.runtime.leadership import Leadership
 from bot.runtime.ops import Ops, ops_server
+from bot.runtime.periodic_jobs import PeriodicJobs
 from bot.runtime.rate_budget import rate_limiter
 from bot.runtime.webhook import WebhookIntake
 from handlers.common.commands import publish_commands
@@ -41,16 +40,6 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 UNAVAILABLE = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter)
-
-# How often broadcast progress is checked; edits are throttled further (Telegram's limits).
-PROGRESS_SECONDS = 3
-ABANDONED_CHECK_SECONDS = 15 * 60
-FORGET_UPDATES_SECONDS = 60 * 60
-RETENTION_CHECK_SECONDS = 6 * 60 * 60
-REPLAN_CHECK_SECONDS = 10 * 60
-TICKET_ESCALATION_CHECK_SECONDS = 5 * 60
-# Batches whose last day is over are completed within this long.
-COMPLETION_CHECK_SECONDS = 30 * 60
 
 
 async def prepare(app: App) -> None:
@@ -220,80 +209,13 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
         breaker=CircuitBreaker(max_backoff=settings.outbox_probe_max_seconds, clock=limiter.now),
         recover_replies=bool(settings.webhook_url),
     )
-
-    async def progress() -> None:
-        if await app.services.broadcasts.update_progress(telegram_down=sender.breaker.is_open):
-            sender.wake()
-
-    async def forget_updates() -> None:
-        if await app.services.privacy.clock_sanity.allows("pruning by age"):
-            # A finished import's row is kept as long as a sent message's: both only
-            # serve messages that have gone out by then.
-            keep = timedelta(hours=settings.outbox_keep_hours)
-            await forget_old_updates(app.db, app.clock, keep)
-            await app.services.imports.forget_finished(keep)
-
-    async def retention() -> None:
-        done = await app.services.privacy.erase_expired()
-        if done.erased:
-            logger.info(
-                "retention: %d registrations, %d PHK pathway answers, %d idle conversations "
-                "erased%s",
-                done.registrations,
-                done.phk_answers,
-                done.conversations,
-                " (as many as one run may; the rest waits for the next run)" if done.capped else "",
-            )
-        if done.promoted:
-            sender.wake()
-
-    replanner = OutboxReplanner(app.db, app.clock, reminder_plan(settings), lease=sender.lease)
-
-    async def replan() -> None:
-        done = await replanner.run()
-        if done.total:
-            logger.warning(
-                "outbox after a clock correction: %d claims released, %d messages due now, "
-                "%d reminders planned again",
-                done.released,
-                done.due_now,
-                done.reminders,
-            )
-            sender.wake()
-
-    async def abandoned() -> None:
-        if await app.services.reminders.remind_abandoned():
-            sender.wake()
-
-    async def escalate_tickets() -> None:
-        if await app.services.tickets.escalate_due():
-            sender.wake()
-
-    async def complete_batches() -> None:
-        if await app.services.completion.complete_due():
-            sender.wake()
-        # Follow-up surveys: the first right after completion, later waves and reminders
-        # on a later round.
-        if await app.services.surveys.plan_due():
-            sender.wake()
-
-    async def jobs(resign: asyncio.Event) -> None:
-        await asyncio.gather(
-            every(PROGRESS_SECONDS, progress, resign),
-            app.services.imports.run(resign, sender.wake),
-            every(ABANDONED_CHECK_SECONDS, abandoned, resign),
-            every(TICKET_ESCALATION_CHECK_SECONDS, escalate_tickets, resign),
-            every(COMPLETION_CHECK_SECONDS, complete_batches, resign),
-            every(FORGET_UPDATES_SECONDS, forget_updates, resign),
-            every(RETENTION_CHECK_SECONDS, retention, resign),
-            every(REPLAN_CHECK_SECONDS, replan, resign),
-        )
-
+    jobs = PeriodicJobs(app, sender)
+    leadership = Leadership(app.db, settings.leader_check_seconds)
     try:
         await asyncio.gather(
             intake_of(settings)(app, bot, dp, stop, limiter),
             sender.run(stop),
-            Leadership(app.db, settings.leader_check_seconds).lead(jobs, stop),
+            leadership.lead(jobs.run, stop),
         )
     finally:
         await limiter.close()
