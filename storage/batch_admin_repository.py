@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.enrollment_repository import CANCELLED, LIVE
 from storage.models import Batch, Blk, Enrollment, Province, Regency, Registration
+from storage.place_joins import blk_to_province
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,39 +32,28 @@ class LiveSeat:
     telegram_id: int
 
 
+def _blk_places() -> Select:
+    """The columns of `BlkPlace`."""
+    return blk_to_province(select(Blk.id, Blk.name, Regency.province_code, Province.timezone))
+
+
 class BatchAdminRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def blk(self, blk_id: str) -> BlkPlace | None:
-        stmt = (
-            select(Blk.id, Blk.name, Regency.province_code, Province.timezone)
-            .join(Regency, Blk.regency_code == Regency.code)
-            .join(Province, Regency.province_code == Province.code)
-            .where(Blk.id == blk_id)
-        )
+        stmt = _blk_places().where(Blk.id == blk_id)
         row = (await self.session.execute(stmt)).first()
         return BlkPlace(*row) if row else None
 
     async def blks_by_id(self, blk_ids: Collection[str]) -> dict[str, BlkPlace]:
         """The BLKs among these ids (a few hundred at a time), by id."""
-        stmt = (
-            select(Blk.id, Blk.name, Regency.province_code, Province.timezone)
-            .join(Regency, Blk.regency_code == Regency.code)
-            .join(Province, Regency.province_code == Province.code)
-            .where(Blk.id.in_(blk_ids))
-        )
+        stmt = _blk_places().where(Blk.id.in_(blk_ids))
         return {row.id: BlkPlace(*row) for row in await self.session.execute(stmt)}
 
     async def blks(self, province_code: str | None, limit: int) -> list[BlkPlace]:
         """BLKs of one province or all, by name, at most `limit`."""
-        stmt = (
-            select(Blk.id, Blk.name, Regency.province_code, Province.timezone)
-            .join(Regency, Blk.regency_code == Regency.code)
-            .join(Province, Regency.province_code == Province.code)
-            .order_by(Blk.name, Blk.id)
-            .limit(limit)
-        )
+        stmt = _blk_places().order_by(Blk.name, Blk.id).limit(limit)
         if province_code is not None:
             stmt = stmt.where(Regency.province_code == province_code)
         return [BlkPlace(*row) for row in await self.session.execute(stmt)]

@@ -29,6 +29,7 @@ from storage.models import (
     TrainingResult,
     UnreachableChat,
 )
+from storage.place_joins import batch_to_province
 
 Condition = ColumnElement[bool]
 
@@ -59,12 +60,7 @@ def placed_batches(
     """`columns` of batches joined to their BLK, its regency and province (for names and
     the timezone), narrowed to one BLK and/or one province when given: every batch list
     for coordinators is scoped the same way."""
-    stmt = (
-        select(*columns)
-        .join(Blk, Batch.blk_id == Blk.id)
-        .join(Regency, Blk.regency_code == Regency.code)
-        .join(Province, Regency.province_code == Province.code)
-    )
+    stmt = batch_to_province(select(*columns))
     if blk_id is not None:
         stmt = stmt.where(Batch.blk_id == blk_id)
     if province_code is not None:

@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Subquery, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Attendance, Batch, Blk, Enrollment, Province, Regency, Registration
+from storage.models import Attendance, Batch, Blk, Enrollment, Province, Registration
+from storage.place_joins import blk_to_province
 
 ACTIVE = "active"
 WAITLISTED = "waitlisted"
@@ -108,12 +109,7 @@ class BatchRepository:
 
     async def blk_name_and_zone(self, blk_id: str) -> tuple[str, str] | None:
         """The BLK's name and its province's IANA zone: batch times are shown in it."""
-        stmt = (
-            select(Blk.name, Province.timezone)
-            .join(Regency, Blk.regency_code == Regency.code)
-            .join(Province, Regency.province_code == Province.code)
-            .where(Blk.id == blk_id)
-        )
+        stmt = blk_to_province(select(Blk.name, Province.timezone)).where(Blk.id == blk_id)
         row = (await self.session.execute(stmt)).first()
         return (row[0], row[1]) if row else None
 

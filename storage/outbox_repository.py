@@ -22,16 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.instance_lock import ADVISORY_LOCK_KEY
 from storage.models import (
     Batch,
-    Blk,
     Broadcast,
     Enrollment,
     OutboxMessage,
     OutboxStatus,
     Province,
-    Regency,
     UnreachableChat,
 )
 from storage.outbox_payloads import BLANK, sealer_of
+from storage.place_joins import batch_to_province
 from storage.receipts import Receipts
 
 ERROR_LENGTH = 300  # OutboxMessage.last_error is String(300); PostgreSQL enforces it
@@ -320,7 +319,7 @@ class OutboxRepository:
     ) -> list[tuple[int, str, datetime, datetime, str]]:
         """Pending rows of `kind` about a seat, due after `due_after`: (id, payload,
         not_before, the batch's start, its BLK's zone), to plan them again."""
-        stmt = (
+        seats = (
             select(
                 OutboxMessage.id,
                 OutboxMessage.payload,
@@ -330,9 +329,9 @@ class OutboxRepository:
             )
             .join(Enrollment, OutboxMessage.enrollment_id == Enrollment.id)
             .join(Batch, Enrollment.batch_id == Batch.id)
-            .join(Blk, Batch.blk_id == Blk.id)
-            .join(Regency, Blk.regency_code == Regency.code)
-            .join(Province, Regency.province_code == Province.code)
+        )
+        stmt = (
+            batch_to_province(seats)
             .where(
                 OutboxMessage.status == PENDING,
                 OutboxMessage.kind == kind,

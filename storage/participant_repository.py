@@ -26,6 +26,7 @@ from storage.models import (
     Registration,
     Ticket,
 )
+from storage.place_joins import batch_to_province
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,24 +123,21 @@ class ParticipantRepository:
 
     async def seats(self, registration_id: int) -> list[SeatRow]:
         """Every seat and waitlist place the person held, oldest first."""
+        places = select(
+            Enrollment.id,
+            Enrollment.status,
+            Enrollment.created_at,
+            Batch.id,
+            Batch.title,
+            Batch.starts_at,
+            Blk.id,
+            Blk.name,
+            Regency.province_code,
+            Province.timezone,
+            Attendance.answer,
+        ).join(Batch, Enrollment.batch_id == Batch.id)
         stmt = (
-            select(
-                Enrollment.id,
-                Enrollment.status,
-                Enrollment.created_at,
-                Batch.id,
-                Batch.title,
-                Batch.starts_at,
-                Blk.id,
-                Blk.name,
-                Regency.province_code,
-                Province.timezone,
-                Attendance.answer,
-            )
-            .join(Batch, Enrollment.batch_id == Batch.id)
-            .join(Blk, Batch.blk_id == Blk.id)
-            .join(Regency, Blk.regency_code == Regency.code)
-            .join(Province, Regency.province_code == Province.code)
+            batch_to_province(places)
             .outerjoin(Attendance, Attendance.enrollment_id == Enrollment.id)
             .where(Enrollment.registration_id == registration_id)
             .order_by(Enrollment.id)
