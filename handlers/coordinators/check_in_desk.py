@@ -27,6 +27,7 @@ from bot.training.check_in_codes import deep_link, qr_png
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import CheckInAction, CheckInCb, DeskAction, DeskCb
 from handlers.common.filters import HasRole
+from handlers.common.paging import page_of, pager
 from handlers.common.render import long_date, short_date
 from handlers.common.replies import show_in_place
 
@@ -93,17 +94,14 @@ def _day_button(text: str, sheet: DaySheet, day: date, page: int = 0) -> InlineK
 def day_view(sheet: DaySheet, page: int) -> tuple[str, InlineKeyboardMarkup]:
     """A training day's list, one page of the seated participants with a mark button each
     (none once the batch is completed), and the days before and after it up to today."""
-    pages = max((len(sheet.entries) + PER_PAGE - 1) // PER_PAGE, 1)
-    page = min(max(page, 0), pages - 1)
-    first = page * PER_PAGE
-    shown = sheet.entries[first : first + PER_PAGE]
-    lines = [_line(first + i + 1, e.full_name, e.present) for i, e in enumerate(shown)]
+    shown = page_of(sheet.entries, page, PER_PAGE)
+    first, page = shown.first, shown.number
+    lines = [_line(first + i + 1, e.full_name, e.present) for i, e in enumerate(shown.items)]
     body = "\n".join(lines) if lines else _("checkin-day-empty")
     rows = []
     if not sheet.completed:
-        rows = [[_mark_button(sheet, first + i + 1, e, page)] for i, e in enumerate(shown)]
-    pager = [(_("btn-desk-previous"), page - 1), (_("btn-desk-next"), page + 1)]
-    rows.append([_day_button(text, sheet, sheet.day, to) for text, to in pager if 0 <= to < pages])
+        rows = [[_mark_button(sheet, first + i + 1, e, page)] for i, e in enumerate(shown.items)]
+    rows.append(pager(page, shown.pages, lambda text, to: _day_button(text, sheet, sheet.day, to)))
     around = [
         (_("btn-checkin-day-before"), sheet.previous),
         (_("btn-checkin-day-after"), sheet.following),

@@ -17,6 +17,7 @@ from bot.training.completion import BatchResults
 from handlers.common.blueprint import Blueprint
 from handlers.common.callbacks import CompletionAction, CompletionCb, DeskAction, DeskCb
 from handlers.common.filters import HasRole
+from handlers.common.paging import page_of, pager
 from handlers.common.render import long_date
 from handlers.common.replies import show_in_place
 
@@ -55,10 +56,8 @@ def results_view(results: BatchResults, page: int) -> tuple[str, InlineKeyboardM
     if completion is None:
         return _offer(results)
     batch = results.batch.id
-    pages = max((len(results.rows) + PER_PAGE - 1) // PER_PAGE, 1)
-    page = min(max(page, 0), pages - 1)
-    first = page * PER_PAGE
-    shown = results.rows[first : first + PER_PAGE]
+    shown = page_of(results.rows, page, PER_PAGE)
+    first, page = shown.first, shown.number
     completed_on = long_date(
         completion.completed_at.astimezone(ZoneInfo(results.batch.timezone)).date()
     )
@@ -81,7 +80,7 @@ def results_view(results: BatchResults, page: int) -> tuple[str, InlineKeyboardM
             result=_("completion-passed") if row.result.passed else _("completion-not-passed"),
             changed=_("completion-changed") if row.result.overridden_by else "",
         )
-        for i, row in enumerate(shown)
+        for i, row in enumerate(shown.items)
     ]
     rows = [
         [
@@ -97,14 +96,17 @@ def results_view(results: BatchResults, page: int) -> tuple[str, InlineKeyboardM
                 ),
             )
         ]
-        for i, row in enumerate(shown)
+        for i, row in enumerate(shown.items)
     ]
-    pager = [
-        _button(label, CompletionCb(action=CompletionAction.VIEW, batch=batch, page=target))
-        for label, target in ((_("btn-desk-previous"), page - 1), (_("btn-desk-next"), page + 1))
-        if 0 <= target < pages
-    ]
-    rows.append(pager)
+    rows.append(
+        pager(
+            page,
+            shown.pages,
+            lambda text, to: _button(
+                text, CompletionCb(action=CompletionAction.VIEW, batch=batch, page=to)
+            ),
+        )
+    )
     rows.append([_button(_("btn-desk-back"), DeskCb(action=DeskAction.ROSTER, batch=batch))])
     body = "\n".join(lines) if lines else _("checkin-day-empty")
     return f"{header}\n\n{body}", InlineKeyboardMarkup(inline_keyboard=[r for r in rows if r])

@@ -35,6 +35,7 @@ from handlers.common.callbacks import (
     PersonCb,
     SheetCb,
 )
+from handlers.common.paging import pager
 from handlers.common.render import phk_label
 from handlers.coordinators.broadcast.render import number
 from handlers.training.render import ZONE_ABBREVIATIONS
@@ -81,13 +82,7 @@ def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
 
 
 def _pager(page: int, pages: int, **target: object) -> list[InlineKeyboardButton]:
-    """◀️ / ▶️, only where there is a page to go to."""
-    buttons = []
-    if page > 0:
-        buttons.append(_button(_("btn-desk-previous"), DeskCb(page=page - 1, **target)))
-    if page + 1 < pages:
-        buttons.append(_button(_("btn-desk-next"), DeskCb(page=page + 1, **target)))
-    return buttons
+    return pager(page, pages, lambda text, to: _button(text, DeskCb(page=to, **target)))
 
 
 def _sheet_buttons(batch: int, xlsx: str, csv: str) -> list[InlineKeyboardButton]:
