@@ -204,7 +204,7 @@ def test_missing_sections_and_broken_toml_are_refused(tmp_path: Path) -> None:
     with pytest.raises(PhkContentError, match=r"\[\[jkp\]\]: at least one item"):
         PhkContent.from_toml(path)
     path.write_text("key = ", encoding="utf-8")
-    with pytest.raises(PhkContentError, match="cannot read"):
+    with pytest.raises(PhkContentError, match="not valid TOML"):
         PhkContent.from_toml(path)
     with pytest.raises(PhkContentError, match="cannot read"):
         PhkContent.from_toml(tmp_path / "missing.toml")

@@ -9,19 +9,16 @@ date on every item, and texts Telegram accepts as HTML.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from html.parser import HTMLParser
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.languages import SUPPORTED_LOCALES
+from bot.toml_files import load_toml
 
-_DEFAULT_NAME = "bot/data/phk.toml"
 _SECTIONS = ("offer", "jkp")
 _TEXT_KEYS = (*SUPPORTED_LOCALES, "source")
 _ITEM_KEYS = {"key", "when", "last_checked", *_TEXT_KEYS}
@@ -64,16 +61,12 @@ class PhkContent:
     @classmethod
     def from_toml(cls, path: Path | None = None) -> PhkContent:
         """Load and check `path`, or the packaged file when None."""
-        resource: Traversable = path or files("bot") / "data" / "phk.toml"
-        name = str(path) if path else _DEFAULT_NAME
-        try:
-            data = tomllib.loads(resource.read_bytes().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise PhkContentError(f"{name}: cannot read: {' '.join(str(exc).split())}") from exc
-        try:
-            return cls(*(read_section(data, section) for section in _SECTIONS))
-        except PhkContentError as exc:
-            raise PhkContentError(f"{name}: {exc}") from None
+        return load_toml(
+            path,
+            "phk.toml",
+            lambda data: cls(*(read_section(data, section) for section in _SECTIONS)),
+            PhkContentError,
+        )
 
 
 def read_section(data: dict[str, object], section: str) -> list[ContentItem]:

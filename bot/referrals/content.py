@@ -7,18 +7,14 @@ HTML Telegram accepts) when first read; tests read the packaged file.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.phk.content import ContentItem, PhkContentError, read_section
-
-_DEFAULT_NAME = "bot/data/referrals.toml"
+from bot.toml_files import load_toml
 
 
 class Topic(StrEnum):
@@ -41,15 +37,17 @@ class Referrals:
     @classmethod
     def from_toml(cls, path: Path | None = None) -> Referrals:
         """Load and check `path`, or the packaged file when None."""
-        resource: Traversable = path or files("bot") / "data" / "referrals.toml"
-        name = str(path) if path else _DEFAULT_NAME
+        return load_toml(path, "referrals.toml", cls._from_data, ReferralContentError)
+
+    @classmethod
+    def _from_data(cls, data: dict[str, object]) -> Referrals:
+        """The topics' items, checked by the PHK pathway's item rules."""
+        if unknown := set(data) - set(Topic):
+            raise ReferralContentError(f"unknown sections {', '.join(sorted(unknown))}")
         try:
-            data = tomllib.loads(resource.read_bytes().decode("utf-8"))
-            if unknown := set(data) - set(Topic):
-                raise PhkContentError(f"unknown sections {', '.join(sorted(unknown))}")
             return cls({topic: read_section(data, topic.value) for topic in Topic})
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, PhkContentError) as exc:
-            raise ReferralContentError(f"{name}: {' '.join(str(exc).split())}") from None
+        except PhkContentError as exc:
+            raise ReferralContentError(str(exc)) from None
 
 
 @cache

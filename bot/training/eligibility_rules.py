@@ -6,19 +6,16 @@ None of the thresholds is published by the programme, so every one is a setting.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from bot.registration.participants import BusinessStatus
+from bot.toml_files import load_toml
 
 ALL_BUSINESS: frozenset[BusinessStatus] = frozenset(BusinessStatus)
-_DEFAULT_NAME = "bot/data/eligibility.toml"
 
 
 class RulesError(ValueError):
@@ -70,29 +67,9 @@ class EligibilityRules:
 
         Keys left out keep their default (``max_age`` left out = no upper limit).
         """
-        resource: Traversable
-        if path is None:
-            source = _DEFAULT_NAME
-            resource = files("bot") / "data" / "eligibility.toml"
-        else:
-            source = str(path)
-            resource = path
-        try:
-            text = resource.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RulesError(f"{source}: cannot read: {_one_line(exc)}") from exc
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise RulesError(f"{source}: not valid TOML: {_one_line(exc)}") from exc
-        try:
-            return cls(**rule_settings(data))
-        except RulesError as exc:
-            raise RulesError(f"{source}: {exc}") from None
-
-
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
+        return load_toml(
+            path, "eligibility.toml", lambda data: cls(**rule_settings(data)), RulesError
+        )
 
 
 def rule_settings(data: Mapping[str, object]) -> dict[str, Any]:

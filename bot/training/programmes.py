@@ -7,18 +7,15 @@ sources and rule overrides live in `bot/data/programmes.toml`, checked once at s
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from bot.toml_files import load_toml
 from bot.training.eligibility_rules import EligibilityRules, RulesError, rule_settings
 
-_DEFAULT_NAME = "bot/data/programmes.toml"
 _KEYS = {"name", "name_en", "source", "last_checked", "eligibility"}
 
 
@@ -53,16 +50,7 @@ class Programmes:
     @classmethod
     def from_toml(cls, path: Path | None = None) -> Programmes:
         """Load and check `path`, or the packaged file; `RulesError` names what is wrong."""
-        resource: Traversable = path or files("bot") / "data" / "programmes.toml"
-        name = str(path) if path else _DEFAULT_NAME
-        try:
-            data = tomllib.loads(resource.read_bytes().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise RulesError(f"{name}: cannot read: {' '.join(str(exc).split())}") from exc
-        try:
-            return _programmes(data)
-        except RulesError as exc:
-            raise RulesError(f"{name}: {exc}") from None
+        return load_toml(path, "programmes.toml", _programmes, RulesError)
 
     def parse(self, text: str) -> Programme | None:
         """A code as typed in a CSV cell or pressed on a button (any case), or None."""

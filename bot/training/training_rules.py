@@ -6,13 +6,11 @@ once at start-up and refused with a one-line reason when a value is wrong.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from bot.training.eligibility import RulesError
+from bot.toml_files import load_toml
+from bot.training.eligibility_rules import RulesError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
 
@@ -39,16 +37,9 @@ class TrainingRules:
     @classmethod
     def from_toml(cls, path: Path | None = None) -> TrainingRules:
         """Rules from `path`, or the packaged file when None; keys left out keep defaults."""
-        resource: Traversable = path or files("bot") / "data" / "training_rules.toml"
-        source = str(path or "bot/data/training_rules.toml")
-        try:
-            data = tomllib.loads(resource.read_bytes().decode("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise RulesError(f"{source}: cannot read: {' '.join(str(exc).split())}") from exc
-        try:
-            return cls(**_settings(data))
-        except RulesError as exc:
-            raise RulesError(f"{source}: {exc}") from None
+        return load_toml(
+            path, "training_rules.toml", lambda data: cls(**_settings(data)), RulesError
+        )
 
 
 def _settings(data: dict[str, object]) -> dict[str, object]:
