@@ -34,6 +34,7 @@ REJECT_KEYS = {
     "capacity_below_taken": N_("import-reject-capacity-below-taken"),
     "out_of_scope": N_("import-reject-out-of-scope"),
     "completed": N_("import-reject-batch-completed"),
+    "cancelled": N_("import-reject-batch-cancelled"),
 }
 
 

@@ -73,8 +73,9 @@ daily_end, capacity)
   programme       wirausaha (entrepreneurship training), kopdes (village cooperative
                   managers), phk (Sejahtera dengan Kerja Wirausaha); blank: a new batch is
                   wirausaha, a stored one keeps its programme
-  A completed batch (its results computed) is history: its row is refused unless it
-  repeats the batch as stored; results are changed in chat under 🎓 Kelulusan.
+  A completed batch (its results computed) or a cancelled one is history: its row is
+  refused unless it repeats the batch as stored; results are changed in chat under
+  🎓 Kelulusan, and a cancelled batch is reopened as a new batch with another id.
 
 plut: business support centres (PLUT) shown under "Langkah berikutnya" (required: id,
 name, regency_code); empty until rows are imported. Administrators may also send it to

@@ -51,6 +51,7 @@ class BatchReject(enum.Enum):
     CAPACITY_BELOW_TAKEN = "capacity_below_taken"
     OUT_OF_SCOPE = "out_of_scope"  # a coordinator's row for a BLK or batch not theirs
     COMPLETED = "completed"  # a row that would change a completed batch
+    CANCELLED = "cancelled"  # a row that would change a cancelled batch
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,9 @@
 
 A coordinator's file (`scope`) may only add or change batches of BLKs in their scope:
 a row naming another BLK, or the id of another BLK's batch, is rejected with its line.
-A completed batch is history (its certificates state its programme, dates and hours): a
-row that would change it is rejected, one that repeats it as stored is unchanged.
+A cancelled batch (people were told, seats were released) and a completed one (its
+certificates state its programme, dates and hours) are history: a row that would change
+either is rejected, one that repeats it as stored is unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.csv_table import ImportReport, RejectedRow, decode, read_table
 from bot.training.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, check_rows
 from bot.training.batch_rules import BatchPlan
 from bot.training.blk_watch import tell_watchers
-from bot.training.managed_batch import OPEN
+from bot.training.managed_batch import CANCELLED, OPEN
 from bot.training.programmes import DEFAULT_PROGRAMME
 from bot.training.reminders import ReminderPlan
 from bot.training.waitlist import DEFAULT_ORDER, fill_seats
@@ -130,7 +131,8 @@ class BatchImporter:
         self, session: AsyncSession, rows: Sequence[BatchRow], scope: Scope | None
     ) -> ImportReport:
         """Add or update checked rows in the caller's transaction; rows the database
-        refuses (unknown BLK, out of scope, capacity below the seats taken) are rejected.
+        refuses (unknown BLK, out of scope, a change to a cancelled or completed batch,
+        capacity below the seats taken) are rejected.
         People waiting for a batch at a BLK where one opens are told."""
         report = ImportReport()
         opened: list[Batch] = []
@@ -165,6 +167,8 @@ class BatchImporter:
             change = _first_change(row, values, existing, zone) if existing else None
             if existing is not None and not covers(existing.blk_id):  # another BLK's batch
                 reject(row, BatchReject.OUT_OF_SCOPE, "id")
+            elif existing is not None and existing.status == CANCELLED and change is not None:
+                reject(row, BatchReject.CANCELLED, change)
             elif existing is not None and existing.id in completed and change is not None:
                 reject(row, BatchReject.COMPLETED, change)
             elif _moves_into_past(row, existing, zone, self.clock.today_in(zone)):
