@@ -1,6 +1,6 @@
-"""End to end: a participant who passed gets the certificate PDF (its text read back),
-anyone checks a real and a made-up number, by /cek and by the QR code's deep link, and
-an administrator revokes it (audited)."""
+"""End to end: a participant who passed gets the certificate PDF (its text and its QR code
+read back), anyone checks a real and a made-up number, by /cek and by the deep link a
+phone reads from the QR code, and an administrator revokes it (audited)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from storage.models import AuditEntry
 from tests.enrollment_setup import add_batch, register
 from tests.fake_bot_api import FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
+from tests.qr import qr_in_pdf, start_payload
 from tests.test_training_flow import JAKSEL
 
 STAFF, BUDI, STRANGER = 7301, 5301, 5399
@@ -57,6 +58,8 @@ async def test_certificate_sent_checked_and_revoked(
         f"/cek {number}",
     ):
         assert shown in text, shown
+    payload = start_payload(qr_in_pdf(pdf), fake_api.bot_username)
+    assert payload == f"cek-{number}"
 
     stranger = Chat(fake_api, STRANGER)
     valid = (
@@ -67,7 +70,7 @@ async def test_certificate_sent_checked_and_revoked(
         "Kamis, 26 November",
     )
     await stranger.send(f"/cek {number.lower().replace('-', ' ')}", *valid)
-    await stranger.send(f"/start cek-{number}", *valid)
+    await stranger.send(f"/start {payload}", *valid)
     made_up = "SRT-2026-22222222" if number != "SRT-2026-22222222" else "SRT-2026-33333333"
     await stranger.send(f"/cek {made_up}", "tidak terdaftar")
     await stranger.send("/cek 12345", "Ketik /cek diikuti nomor sertifikat")
@@ -76,6 +79,7 @@ async def test_certificate_sent_checked_and_revoked(
     admin = Chat(fake_api, ADMIN_ID)
     await admin.send(f"/cabutsertifikat {number}", "sudah dicabut")
     await stranger.send(f"/cek {number}", "sudah dicabut", "tidak berlaku")
+    await stranger.send(f"/start {payload}", "sudah dicabut", "tidak berlaku")
     await budi.send("/sertifikat", "belum memiliki sertifikat yang berlaku")
     async with app.db.transaction() as session:
         stmt = select(AuditEntry).where(AuditEntry.action == "certificate.revoked")

@@ -2,8 +2,9 @@
 
 A Jakarta Selatan batch trains from Thursday 26 November to Tuesday 1 December 2026, 10.00-18.00
 WIB (tolerance 60 minutes). The coordinator opens today's attendance from the roster,
-gets the code and the QR code; participants check in by typed code and by the QR's deep
-link; each refusal is met; the coordinator marks someone without a phone by hand.
+gets the code and the QR code; participants check in by typed code and by the deep link
+read from the QR picture as a phone's camera reads it; each refusal is met; the
+coordinator marks someone without a phone by hand.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from bot.coordinators.roles import Scope
 from handlers.common.callbacks import CheckInAction, CheckInCb
 from storage.models import AuditEntry, CheckIn, Enrollment, Registration
 from tests.enrollment_setup import add_batch, register
-from tests.fake_bot_api import FakeBotAPI
+from tests.fake_bot_api import ApiCall, FakeBotAPI
 from tests.harness import ADMIN_ID, Chat, RunningBot
+from tests.qr import qr_in_png, start_payload
 from tests.test_training_flow import JAKSEL
 
 STAFF, BUDI, SITI, ANDI, CITRA = 7101, 5101, 5102, 5103, 5104
@@ -41,6 +43,16 @@ async def check_ins(running_bot: RunningBot) -> list[tuple[int, str, bool, str]]
     async with running_bot.app.db.transaction() as session:
         rows = (await session.execute(stmt)).all()
     return [(person, day.isoformat(), present, method) for person, day, present, method in rows]
+
+
+async def class_qr(fake_api: FakeBotAPI, staff: Chat, day: ApiCall, code: str) -> str:
+    """The coordinator shows the day's QR code to the class: the /start payload a phone
+    reads from the picture; the caption gives the link and the day's code to type."""
+    staff.press_on(day, "Kode QR untuk kelas")
+    photo = await fake_api.wait_call("sendPhoto", chat_id=STAFF)
+    link = qr_in_png(photo.params["photo"].content)
+    assert link in photo.params["caption"] and code in photo.params["caption"]
+    return start_payload(link, fake_api.bot_username)
 
 
 async def test_check_in_by_code_and_link_with_every_refusal(
@@ -77,16 +89,11 @@ async def test_check_in_by_code_and_link_with_every_refusal(
         "Absensi hari ini", "Kamis, 26 November 2026", "10.00–18.00 WIB", "Hadir 0 dari 2"
     )
     code = code_in(day.text)
-    staff.press_on(day, "Kode QR untuk kelas")
-    photo = await fake_api.wait_call("sendPhoto", chat_id=STAFF)
-    assert photo.params["photo"].content.startswith(b"\x89PNG")
-    caption = photo.params["caption"]
-    assert code in caption
-    payload = re.search(r"https://t\.me/\w+\?start=(ci[\w-]+)", caption)[1]
-    assert len(payload) <= 64
+    payload = await class_qr(fake_api, staff, day, code)
+    keys = app.services.check_ins.keys
+    assert keys.read_payload(payload) == (batch, first_day.date())
 
     # Budi types: not a code, another day's code, then today's in lower case with a dash.
-    keys = app.services.check_ins.keys
     await budi.send("/hadir", "Ketik <b>kode kehadiran</b>")
     await budi.send("abc", "6 huruf dan angka", "Ketik <b>kode kehadiran</b>")
     tomorrow = keys.code_for(batch, first_day.date() + timedelta(days=1))
@@ -116,13 +123,19 @@ async def test_check_in_by_code_and_link_with_every_refusal(
         ).scalars()
         assert [entry.actor_id for entry in marks] == [STAFF, STAFF]
 
-    # The next day's link: too early at 08.30 WIB, accepted at 09.30, too late after 19.00.
+    # The next day's QR code, shown at 08.30 WIB: scanned too early then, accepted at
+    # 09.30, too late after 19.00.
     second = first_day + timedelta(days=1)
-    link = keys.payload_for(batch, second.date())
     clock.set(second - timedelta(hours=2, minutes=30))
+    await staff.send("/peserta", "Kewirausahaan Kuliner")
+    await staff.press("Kewirausahaan Kuliner", "Kewirausahaan Kuliner")
+    friday = await staff.press("Absensi hari ini", "Jumat, 27 November 2026")
+    link = await class_qr(fake_api, staff, friday, keys.code_for(batch, second.date()))
+    assert link == keys.payload_for(batch, second.date())
     await budi.send(f"/start {link}", "mulai pukul 09.00 WIB")
     clock.set(second - timedelta(hours=1, minutes=30))
     await budi.send(f"/start {link}", "Kehadiran Anda tercatat", "Jumat, 27 November 2026")
+    assert (await check_ins(running_bot))[-1] == (BUDI, second.date().isoformat(), True, "link")
     clock.set(second + timedelta(hours=8, minutes=1))
     await Chat(fake_api, CITRA).send(f"/start {link}", "sudah lewat", "sampai pukul 19.00 WIB")
 
