@@ -62,6 +62,9 @@ class ImportReport:
     rejected: list[RejectedRow] = field(default_factory=list)
     # Rejected rows counted but not kept in `rejected` (a long job keeps the first ones).
     more_rejected: int = 0
+    # Batches the file cancelled (counted in `updated` too), and the people told so.
+    cancelled: int = 0
+    told: int = 0
 
     @property
     def rejected_count(self) -> int:

@@ -200,14 +200,20 @@ async def test_the_runner_starts_on_an_upload_once_it_committed(
 
 
 async def admin_upload(
-    fake: FakeBotAPI, running_bot: RunningBot, sender_bot: Bot, content: bytes, *report: str
+    fake: FakeBotAPI,
+    running_bot: RunningBot,
+    sender_bot: Bot,
+    content: bytes,
+    *report: str,
+    user_id: int = ADMIN_ID,
 ) -> None:
-    """The administrator sends the file, it is imported, and the report says `report`."""
-    admin = Chat(fake, ADMIN_ID)
-    upload = fake.document(ADMIN_ID, content, "upload.csv")
-    await admin.expect("File diterima")
+    """The administrator (or the coordinator `user_id`) sends the file, it is imported,
+    everything due is sent, and the report says `report`."""
+    uploader = Chat(fake, user_id)
+    upload = fake.document(user_id, content, "upload.csv")
+    await uploader.expect("File diterima")
     await imported(fake, running_bot, sender_bot, upload)
-    await admin.expect(*report)
+    await uploader.expect(*report)
 
 
 async def test_an_administrator_sends_the_plut_directory_a_coordinator_may_not(

@@ -278,7 +278,7 @@ class ImportJobs:
             repo = ImportJobRepository(session)
             job = await repo.get(plan.id)
             assert job is not None
-            part = await rows_of.apply(session, chunk, plan.scope, plan.source_name)
+            part = await rows_of.apply(session, chunk, plan.scope, plan.source_name, plan.actor_id)
             listed = rows_from_json(plan.kind, job.rejected_rows)
             room = MAX_LISTED - len(listed)
             repo.record_chunk(

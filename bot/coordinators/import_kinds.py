@@ -36,8 +36,15 @@ class FileKind(Protocol):
     async def check(self, raw: bytes) -> tuple[Sequence[Any], list[RejectedRow]]: ...
 
     async def apply(
-        self, session: AsyncSession, rows: Sequence[Any], scope: Scope | None, source_name: str
-    ) -> ImportReport: ...
+        self,
+        session: AsyncSession,
+        rows: Sequence[Any],
+        scope: Scope | None,
+        source_name: str,
+        actor_id: int,
+    ) -> ImportReport:
+        """`actor_id`: the uploader, as whom changes that reach people are audited."""
+        ...
 
     async def finished(self) -> None: ...
 
@@ -51,7 +58,12 @@ class BlkRows:
         return [p.row for p in parsed.rows], parsed.rejected
 
     async def apply(
-        self, session: AsyncSession, rows: Sequence[Any], scope: Scope | None, source_name: str
+        self,
+        session: AsyncSession,
+        rows: Sequence[Any],
+        scope: Scope | None,
+        source_name: str,
+        actor_id: int,
     ) -> ImportReport:
         """The directory is not scoped: only administrators send it."""
         return await self._directory.apply_blks(session, rows, source_name)
@@ -68,7 +80,12 @@ class PlutRows:
         return await self._pluts.check(raw)
 
     async def apply(
-        self, session: AsyncSession, rows: Sequence[Any], scope: Scope | None, source_name: str
+        self,
+        session: AsyncSession,
+        rows: Sequence[Any],
+        scope: Scope | None,
+        source_name: str,
+        actor_id: int,
     ) -> ImportReport:
         """Not scoped either: only administrators send it."""
         return await self._pluts.apply(session, rows, source_name)
@@ -85,9 +102,14 @@ class BatchRows:
         return await asyncio.to_thread(self._importer.check, raw)
 
     async def apply(
-        self, session: AsyncSession, rows: Sequence[Any], scope: Scope | None, source_name: str
+        self,
+        session: AsyncSession,
+        rows: Sequence[Any],
+        scope: Scope | None,
+        source_name: str,
+        actor_id: int,
     ) -> ImportReport:
-        return await self._importer.apply(session, rows, scope)
+        return await self._importer.apply(session, rows, scope, actor_id)
 
     async def finished(self) -> None:
         return None

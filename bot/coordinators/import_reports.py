@@ -57,8 +57,11 @@ def report_text(
     unchanged: int,
     rejected: Iterable[Rejected],
     more_rejected: int = 0,
+    cancelled: int = 0,
+    told: int = 0,
 ) -> str:
-    """`rejected` in line order; `more_rejected` were counted but not kept."""
+    """`rejected` in line order; `more_rejected` were counted but not kept. `cancelled`
+    batches (among the updated) and the people `told` so are said when there were any."""
     rejected = list(rejected)
     total_rejected = len(rejected) + more_rejected
     lines = [
@@ -66,6 +69,8 @@ def report_text(
             added=added, updated=updated, unchanged=unchanged, rejected=total_rejected
         )
     ]
+    if cancelled:
+        lines.append(translate(N_("import-cancelled")).format(cancelled=cancelled, told=told))
     for row in rejected[:MAX_LISTED]:
         reason = translate(REJECT_KEYS[getattr(row.reason, "value", str(row.reason))])
         lines.append(

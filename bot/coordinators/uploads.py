@@ -64,6 +64,7 @@ async def import_csv(
     `scope`: the batches they may touch (None: all). The BLK and PLUT directories are not
     scoped: only administrators send them (`handlers.coordinators.uploads`).
     """
+    cancelled = told = 0  # batches the schedule cancelled, people told so
     try:
         if kind is CsvKind.BLK:
             blk = await directory.import_blk_csv(raw, source_name=source_name, actor_id=actor_id)
@@ -74,10 +75,17 @@ async def import_csv(
         else:
             report = await batches.import_csv(raw, actor_id=actor_id, scope=scope)
             counts = (report.added, report.updated, report.unchanged, report.rejected)
+            cancelled, told = report.cancelled, report.told
     except TableError as exc:
         return ImportOutcome(problem_text(translate, exc), complete=False)
     added, updated, unchanged, rejected = counts
     text = report_text(
-        translate, added=added, updated=updated, unchanged=unchanged, rejected=rejected
+        translate,
+        added=added,
+        updated=updated,
+        unchanged=unchanged,
+        rejected=rejected,
+        cancelled=cancelled,
+        told=told,
     )
     return ImportOutcome(text, complete=not rejected)

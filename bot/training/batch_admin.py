@@ -194,15 +194,8 @@ class BatchAdmin:
         """Cancel the batch: every seat and waitlist place ends, and its holder is told."""
         async with self._db.transaction() as session:
             scope, batch, blk = await self._changeable(session, actor, batch_id)
-            enrolled, waitlisted = await cancel_everyone(session, batch.id, self.clock.now())
-            _audit(
-                session,
-                actor,
-                AuditAction.BATCH_CANCELLED,
-                scope,
-                batch,
-                enrolled=enrolled,
-                waitlisted=waitlisted,
+            enrolled, waitlisted = await cancel_everyone(
+                session, batch.id, self.clock.now(), actor_id=actor, scope=scope
             )
             await session.refresh(batch)
             return CancelOutcome(await _managed(session, batch, blk), enrolled, waitlisted)

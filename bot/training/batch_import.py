@@ -6,6 +6,9 @@ a row naming another BLK, or the id of another BLK's batch, is rejected with its
 A cancelled batch (people were told, seats were released) and a completed one (its
 certificates state its programme, dates and hours) are history: a row that would change
 either is rejected, one that repeats it as stored is unchanged.
+
+A row that cancels a batch, or moves its start, does to the people in it what the same
+change in chat does (`bot.training.batch_seats`), in the same transaction as the row.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from bot.coordinators.roles import Scope
 from bot.csv_table import ImportReport, RejectedRow, decode, read_table
 from bot.training.batch_csv import REQUIRED_COLUMNS, BatchReject, BatchRow, check_rows
 from bot.training.batch_rules import BatchPlan
+from bot.training.batch_seats import cancel_everyone, plan_reminders_again
 from bot.training.blk_watch import tell_watchers
 from bot.training.managed_batch import CANCELLED, OPEN
 from bot.training.programmes import DEFAULT_PROGRAMME
@@ -115,7 +119,7 @@ class BatchImporter:
         """
         rows, rejected = self.check(raw)
         async with self._db.transaction() as session:
-            report = await self.apply(session, rows, scope)
+            report = await self.apply(session, rows, scope, actor_id)
             report.rejected = sorted([*rejected, *report.rejected], key=lambda r: r.line)
             if actor_id is not None:
                 audit_import(session, actor_id, "batches", report)
@@ -128,15 +132,25 @@ class BatchImporter:
         return check_rows(records)
 
     async def apply(
-        self, session: AsyncSession, rows: Sequence[BatchRow], scope: Scope | None
+        self,
+        session: AsyncSession,
+        rows: Sequence[BatchRow],
+        scope: Scope | None,
+        actor_id: int | None = None,
     ) -> ImportReport:
         """Add or update checked rows in the caller's transaction; rows the database
         refuses (unknown BLK, out of scope, a change to a cancelled or completed batch,
         capacity below the seats taken) are rejected.
-        People waiting for a batch at a BLK where one opens are told."""
+
+        People waiting for a batch at a BLK where one opens are told. A cancelled batch
+        ends every seat and waitlist place, each holder told, as `actor_id` (with `scope`)
+        would in chat; a moved start moves the reminders of the seated.
+        """
         report = ImportReport()
+        now = self.clock.now()
         opened: list[Batch] = []
         grown: list[Batch] = []
+        moved: list[Batch] = []
         batches = BatchRepository(session)
         stored = await batches.by_external_ids([row.id for row in rows])
         blks = await BatchAdminRepository(session).blks_by_id(
@@ -178,6 +192,15 @@ class BatchImporter:
                 batches.add(batch)
                 opened.append(batch)
                 report.added += 1
+            elif change is not None and row.status == CANCELLED:
+                for key, value in values.items():
+                    setattr(existing, key, value)
+                enrolled, waitlisted = await cancel_everyone(
+                    session, existing.id, now, actor_id=actor_id, scope=scope
+                )
+                report.updated += 1
+                report.cancelled += 1
+                report.told += enrolled + waitlisted
             elif row.capacity < existing.seats_taken:
                 reject(row, BatchReject.CAPACITY_BELOW_TAKEN, "capacity")
             elif change is None:
@@ -185,11 +208,13 @@ class BatchImporter:
             else:
                 opened += [existing] if existing.status != OPEN else []
                 grown += [existing] if row.capacity > existing.capacity else []
+                moved += [existing] if values["starts_at"] != existing.starts_at else []
                 for key, value in values.items():
                     setattr(existing, key, value)
                 report.updated += 1
         await session.flush()
-        now = self.clock.now()
+        for batch in moved:
+            await plan_reminders_again(session, batch.id, self._reminders, now)
         for batch in opened:
             if batch.status == OPEN:
                 await tell_watchers(session, batch.blk_id, batch.id, now)
