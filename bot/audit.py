@@ -49,6 +49,7 @@ class AuditAction(StrEnum):
     BATCH_COMPLETED = "batch.completed"
     RESULT_OVERRIDDEN = "result.overridden"
     CERTIFICATE_REVOKED = "certificate.revoked"
+    FAQ_TAUGHT = "faq.taught"
 
 
 def _checked(details: Mapping[str, object]) -> str:

@@ -18,6 +18,7 @@ from bot.coordinators.statistics import StatisticsService
 from bot.directory.service import DirectoryService
 from bot.faq.content import Faq
 from bot.faq.gaps import FaqGapService
+from bot.faq.teaching import FaqTeaching
 from bot.phk.service import PhkService
 from bot.places.regions import RegionDirectory
 from bot.preferences import PreferenceService
@@ -61,6 +62,7 @@ class Services:
     faq: Faq
     blk_watches: BlkWatchService
     faq_gaps: FaqGapService
+    faq_teaching: FaqTeaching
     check_ins: CheckInService
     completion: CompletionService
     certificates: CertificateService

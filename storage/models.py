@@ -444,6 +444,23 @@ class FaqGap(Base):
     last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class FaqExample(Base):
+    """A typed question a coordinator labelled in chat from the FAQ gaps list: the FAQ
+    entry that answers it, or "" when it is a question for staff. The matcher learns from
+    these together with the examples file.
+
+    The text is an FaqGap's, kept as that was: nobody's identity, long numbers removed.
+    Who labelled it is in the audit log, not here.
+    """
+
+    __tablename__ = "faq_examples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(String(200), unique=True)
+    entry_id: Mapped[str] = mapped_column(String(16))  # "" = not an FAQ question
+    taught_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class NikCheck(Base):
     """One NIK looked up at the registration's NIK step, or refused there as taken.
 
@@ -629,6 +646,7 @@ __all__ = [
     "Coordinator",
     "District",
     "Enrollment",
+    "FaqExample",
     "FaqGap",
     "FsmRecord",
     "ImportJob",

@@ -22,9 +22,11 @@ from handlers.common.callbacks import (
     CoordinatorCb,
     DeskAction,
     DeskCb,
+    FaqTeachCb,
     PersonAction,
     PersonCb,
     SheetCb,
+    TeachAction,
     TicketAction,
     TicketCb,
 )
@@ -56,6 +58,7 @@ SHAPES: list[tuple[CallbackData, str, tuple[int, ...]]] = [
     (PersonCb(action=PersonAction.CARD, person=1), "person", BEYOND_ROWS),
     (PersonCb(action=PersonAction.MOVE_TO, seat=1, batch=1), "seat", BEYOND_ROWS),
     (PersonCb(action=PersonAction.MOVE_TO, seat=1, batch=1), "batch", BEYOND_ROWS),
+    (FaqTeachCb(action=TeachAction.SAVE, gap=1, key="gratis"), "gap", BEYOND_ROWS),
 ]
 
 

@@ -3,7 +3,8 @@
 Content lives in a data file so coordinators can change it without touching code; it is
 checked once at start-up, and a bad file stops the bot with a one-line reason rather
 than failing in front of a user. Typed questions are matched by ``bot.faq.matching``,
-which also learns from the labelled questions of ``bot.faq.examples``.
+which also learns from the labelled questions of ``bot.faq.examples`` and from those
+coordinators taught in chat (``bot.faq.teaching``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.faq.examples import Example, load_examples
+from bot.faq.examples import UNANSWERED, Example, load_examples
 from bot.faq.matching import Document, Matcher, Ranking, Shortlist
 from bot.languages import SUPPORTED_LOCALES
 
@@ -57,8 +58,14 @@ class Entry:
 
 
 class Faq:
-    """Topics in file order, entries by id, and the matcher built over them; `reload`
-    reads the file again without a restart."""
+    """Topics in file order, entries by id, and the matcher built over them; `reread`
+    and `use` change them without a restart.
+
+    `taught` are questions coordinators labelled in chat. One example among the file's
+    hundreds barely moves the classifier, so a question taught to an entry also joins
+    that entry's wording (its words then count for it, as the entry's own question's do);
+    one taught as not for the FAQ is an example of an unanswered question.
+    """
 
     def __init__(
         self,
@@ -67,13 +74,23 @@ class Faq:
         path: Path | None = None,
         examples: tuple[Example, ...] = (),
         examples_path: Path | None = None,
+        taught: tuple[Example, ...] = (),
     ) -> None:
         self.path, self.examples_path = path, examples_path
+        self.examples, self.taught = examples, taught
         self.topics = tuple(topics)
         self._topics = {topic.id: topic for topic in topics}
         self._entries = {entry.id: entry for entry in entries}
-        documents = tuple(Document(e.id, tuple(e.question.values()), e.keywords) for e in entries)
-        self._matcher = _matcher(documents, examples)
+        asked: dict[str, list[str]] = {entry.id: [] for entry in entries}
+        asked[UNANSWERED] = []
+        for example in taught:
+            if example.entry in asked:  # else an entry this FAQ no longer has
+                asked[example.entry].append(example.question)
+        documents = tuple(
+            Document(e.id, (*e.question.values(), *asked[e.id]), e.keywords) for e in entries
+        )
+        unanswered = tuple(Example(question, UNANSWERED) for question in asked[UNANSWERED])
+        self._matcher = _matcher(documents, examples + unanswered)
 
     def topic(self, topic_id: str) -> Topic | None:
         return self._topics.get(topic_id)
@@ -91,18 +108,38 @@ class Faq:
         """Every entry scored for the text; for calibrating the decision."""
         return self._matcher.candidates(text)
 
-    def reload(self) -> None:
-        """Read and check the files again and use them from now on; on a FaqError the
-        current content stays in use. Nothing is awaited in between, so a question
+    def reread(self, taught: tuple[Example, ...] | None = None) -> Faq:
+        """The files read and checked again, with these taught questions (else the
+        current ones); FaqError if a file is invalid. Takes a moment: callers on the
+        event loop run it in a thread."""
+        return load_faq(self.path, self.examples_path, self.taught if taught is None else taught)
+
+    def taught_as(self, taught: tuple[Example, ...]) -> Faq:
+        """The same content learning from these taught questions instead; takes a moment,
+        as `reread` does."""
+        return Faq(
+            list(self.topics),
+            list(self._entries.values()),
+            self.path,
+            self.examples,
+            self.examples_path,
+            taught,
+        )
+
+    def use(self, fresh: Faq) -> None:
+        """Answer from `fresh` from now on. Nothing is awaited in between, so a question
         is answered from either the old content or the new, never a mix."""
-        fresh = load_faq(self.path, self.examples_path)
-        self.topics, self._topics = fresh.topics, fresh._topics
-        self._entries, self._matcher = fresh._entries, fresh._matcher
+        self.topics, self._topics, self._entries = fresh.topics, fresh._topics, fresh._entries
+        self.examples, self.taught, self._matcher = fresh.examples, fresh.taught, fresh._matcher
 
 
-def load_faq(path: Path | None = None, examples_path: Path | None = None) -> Faq:
+def load_faq(
+    path: Path | None = None,
+    examples_path: Path | None = None,
+    taught: tuple[Example, ...] = (),
+) -> Faq:
     """Read and check the FAQ at ``path`` and the examples at ``examples_path``, or the
-    packaged ones when None."""
+    packaged ones when None; `taught` are the questions coordinators labelled in chat."""
     resource: Traversable = files("bot") / "data" / "faq.toml" if path is None else path
     source = _DEFAULT_NAME if path is None else str(path)
     try:
@@ -116,7 +153,7 @@ def load_faq(path: Path | None = None, examples_path: Path | None = None) -> Faq
         examples = load_examples(examples_path)
     except ValueError as exc:
         raise FaqError(str(exc)) from exc
-    return Faq(topics, entries, path, examples, examples_path)
+    return Faq(topics, entries, path, examples, examples_path, taught)
 
 
 @lru_cache(maxsize=4)

@@ -4,6 +4,8 @@
 The text is kept without its author: no Telegram id, and every run of digits that could
 be a NIK, a phone or an account number is removed before storing. The place (the BLK of
 the asker's seat, else their province) decides which coordinators see it, as for tickets.
+A question coordinators taught as one for staff (``bot.faq.teaching``) is not counted
+again: it is known, and the bot already offers "Tanya petugas" for it.
 """
 
 from __future__ import annotations
@@ -13,14 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.clock import Clock
-from bot.coordinators.roles import RoleService, ScopeKind
-from bot.errors import NotPermitted
+from bot.coordinators.roles import RoleService, Scope, ScopeKind
+from bot.errors import N_, NotPermitted
+from bot.faq.examples import UNANSWERED
 from storage.database import Database
+from storage.faq_example_repository import FaqExampleRepository
 from storage.faq_gap_repository import FaqGapRepository
+from storage.models import FaqGap
 from storage.ticket_repository import TicketRepository
 
-__all__ = ["FaqGapService", "Gap", "GapKind", "without_numbers"]
+__all__ = ["FaqGapService", "Gap", "GapGone", "GapKind", "without_numbers"]
 
 LIST_LIMIT = 20
 MAX_QUESTION_LENGTH = 200
@@ -39,11 +46,19 @@ class GapKind(StrEnum):
 
 @dataclass(frozen=True)
 class Gap:
+    id: int
     kind: GapKind
     question: str  # "" for an entry rated not helpful
     entry_id: str | None
     times: int
     last_at: datetime
+
+
+class GapGone(NotPermitted):
+    """The question is not in the presser's list (any more): taught already, or the
+    button was never theirs."""
+
+    key = N_("faq-teach-gone")
 
 
 def without_numbers(text: str) -> str:
@@ -62,7 +77,10 @@ class FaqGapService:
     async def unanswered(self, telegram_id: int, text: str) -> None:
         question = without_numbers(text).casefold()
         if question:
-            await self._count(telegram_id, GapKind.UNANSWERED, question, None)
+            async with self._db.joined() as session:
+                label = await FaqExampleRepository(session).label_of(question)
+            if label != UNANSWERED:
+                await self._count(telegram_id, GapKind.UNANSWERED, question, None)
 
     async def unhelpful(self, telegram_id: int, entry_id: str) -> None:
         await self._count(telegram_id, GapKind.UNHELPFUL, "", entry_id)
@@ -73,12 +91,27 @@ class FaqGapService:
             scope = await self._roles.scope_in(session, staff_id)
             if scope is None:
                 raise NotPermitted
+            blk_id, province_code = _place(scope)
             rows = await FaqGapRepository(session).most_frequent(
-                blk_id=scope.code if scope.kind is ScopeKind.BLK else None,
-                province_code=scope.code if scope.kind is ScopeKind.PROVINCE else None,
-                limit=LIST_LIMIT,
+                blk_id=blk_id, province_code=province_code, limit=LIST_LIMIT
             )
-        return [Gap(GapKind(r.kind), r.question, r.entry_id, r.times, r.last_at) for r in rows]
+        return [_gap(row) for row in rows]
+
+    async def unanswered_in(
+        self, session: AsyncSession, staff_id: int, gap_id: int
+    ) -> tuple[Scope, Gap]:
+        """An unanswered question of the coordinator's list, in the caller's transaction,
+        with their scope; NotPermitted for anyone else, GapGone for a gap not in it."""
+        scope = await self._roles.scope_in(session, staff_id)
+        if scope is None:
+            raise NotPermitted
+        blk_id, province_code = _place(scope)
+        row = await FaqGapRepository(session).at_place(
+            gap_id, blk_id=blk_id, province_code=province_code
+        )
+        if row is None or row.kind != GapKind.UNANSWERED:
+            raise GapGone
+        return scope, _gap(row)
 
     async def _count(
         self, telegram_id: int, kind: GapKind, question: str, entry_id: str | None
@@ -97,3 +130,15 @@ class FaqGapService:
                 ),
                 at=self._clock.now(),
             )
+
+
+def _place(scope: Scope) -> tuple[str | None, str | None]:
+    """Whose gaps the scope sees: a BLK's, a province's, or (both None) every place's."""
+    return (
+        scope.code if scope.kind is ScopeKind.BLK else None,
+        scope.code if scope.kind is ScopeKind.PROVINCE else None,
+    )
+
+
+def _gap(row: FaqGap) -> Gap:
+    return Gap(row.id, GapKind(row.kind), row.question, row.entry_id, row.times, row.last_at)

@@ -23,6 +23,7 @@ from bot.coordinators.statistics import StatisticsService
 from bot.directory.service import DirectoryService
 from bot.faq.content import load_faq
 from bot.faq.gaps import FaqGapService
+from bot.faq.teaching import FaqTeaching
 from bot.phk.content import PhkContent
 from bot.phk.service import PhkService
 from bot.places.regions import default_directory
@@ -135,6 +136,8 @@ def create_app(
         account_of=lambda telegram_id: cipher.fingerprint(f"telegram:{telegram_id}"),
         clock=clock,
     )
+    faq = load_faq(settings.faq_file, settings.faq_examples_file)
+    faq_gaps = FaqGapService(db, roles, clock)
     return App(
         settings=settings,
         db=db,
@@ -187,9 +190,10 @@ def create_app(
                 timezone=settings.timezone,
                 clock=clock,
             ),
-            faq=load_faq(settings.faq_file, settings.faq_examples_file),
+            faq=faq,
             blk_watches=BlkWatchService(db, clock),
-            faq_gaps=FaqGapService(db, roles, clock),
+            faq_gaps=faq_gaps,
+            faq_teaching=FaqTeaching(db, faq_gaps, faq, clock),
             check_ins=check_ins,
             completion=CompletionService(db, check_ins, clock),
             certificates=CertificateService(db, clock),

@@ -19,7 +19,9 @@ from bot.delivery.polling import RETRY_CAP, ReliablePolling
 from bot.delivery.rate_limit import RateLimiter
 from bot.delivery.sender import Sender
 from bot.delivery.update_handling import UpdateHandling
+from bot.faq.teaching import REFRESH_SECONDS as FAQ_REFRESH_SECONDS
 from bot.runtime.app import App, create_app
+from bot.runtime.background import every
 from bot.runtime.chat_turns import chat_turns
 from bot.runtime.config import Settings
 from bot.runtime.dispatcher import build_bot, build_dispatcher
@@ -43,10 +45,12 @@ UNAVAILABLE = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter)
 
 
 async def prepare(app: App) -> None:
-    """Fail fast on an unreachable database, bring its schema and reference data up to date."""
+    """Fail fast on an unreachable database, bring its schema and reference data up to
+    date, and have the FAQ learn the questions coordinators taught."""
     await app.db.ping()
     await upgrade(app.db, phone_fingerprint=app.services.registrations.stored_phone_fingerprint)
     await app.services.directory.sync_reference_data()
+    await app.services.faq_teaching.refresh()
 
 
 @asynccontextmanager
@@ -194,7 +198,8 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
     """Updates (`intake_of`) plus the outbox sender and the periodic jobs, until `stop`.
 
     The periodic jobs run while this process holds the leader lock (one process of the
-    bot runs them); the sender runs in every process (its claims skip each other's rows).
+    bot runs them); the sender runs in every process (its claims skip each other's rows),
+    and so does the FAQ's look for questions taught through another process.
     """
     settings = app.settings
     limiter = rate_limiter(settings, bot.id)
@@ -216,6 +221,7 @@ async def serve(app: App, bot: Bot, dp: Dispatcher, stop: asyncio.Event) -> None
             intake_of(settings)(app, bot, dp, stop, limiter),
             sender.run(stop),
             leadership.lead(jobs.run, stop),
+            every(FAQ_REFRESH_SECONDS, app.services.faq_teaching.refresh, stop),
         )
     finally:
         await limiter.close()

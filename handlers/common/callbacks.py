@@ -261,6 +261,25 @@ class FaqVoteCb(CallbackData, prefix="fq2"):
     others: str = ""
 
 
+class TeachAction(StrEnum):
+    OPEN = "o"  # "🧠 Ajari" under /faqcelah: the topics, in a message of its own
+    TOPICS = "tl"  # the topics again
+    TOPIC = "t"  # the entries of topic `key`
+    CHOSEN = "c"  # confirm entry `key` ("" = a question for staff)
+    SAVE = "ok"  # label the question with entry `key`
+    CANCEL = "x"
+
+
+class FaqTeachCb(CallbackData, prefix="ft1"):
+    """Teaching the matcher FAQ gap `gap`, an unanswered question of /faqcelah (its text
+    never travels here); `key` is a topic or entry id (≤ 16 ascii), "" for a question for
+    staff. Gap, scope and entry are re-checked on every press."""
+
+    action: TeachAction
+    gap: RowId
+    key: str = Field(default="", max_length=16)
+
+
 class StatsAction(StrEnum):
     VIEW = "v"  # the figures of one level, with its chart
     SHEET = "x"  # the same as a spreadsheet

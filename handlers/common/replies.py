@@ -29,8 +29,11 @@ def alert(callback_answer: CallbackAnswer, text: str) -> None:
     callback_answer.show_alert = True
 
 
-async def show_in_place(callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup) -> None:
-    """Browsing replaces the pressed message, so the chat does not fill with screens."""
+async def show_in_place(
+    callback: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Browsing replaces the pressed message, so the chat does not fill with screens; a
+    last screen (markup None) has no buttons left to press."""
     if isinstance(callback.message, Message):
         await callback.message.edit_text(text, reply_markup=markup)
     else:

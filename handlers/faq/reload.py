@@ -1,4 +1,5 @@
-"""Administrators: /faqmuat reads the FAQ file again without a restart; an invalid file is
+"""Administrators: /faqmuat reads the FAQ file again without a restart (with the questions
+coordinators taught, and those other processes of the bot took); an invalid file is
 refused with its one-line reason and the FAQ in use stays."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ router = Blueprint(name=__name__)
 @router.message(Command("faqmuat"), StateFilter(None), HasRole(admin_only=True))
 async def cmd_faq_reload(message: Message, services: Services) -> None:
     try:
-        services.faq.reload()
+        await services.faq_teaching.reload()
     except FaqError as exc:
         await message.answer(_("faq-reload-failed").format(reason=escape(str(exc))))
         return
