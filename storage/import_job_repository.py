@@ -70,10 +70,14 @@ class ImportJobRepository:
         total_rows: int,
         counts: tuple[int, int, int, int],
         rejected_rows: str | None,
+        cancelled: tuple[int, int] = (0, 0),
     ) -> None:
-        """A chunk's (added, updated, unchanged, rejected), committed with its rows: a
-        restart resumes at `next_row`. `rejected_rows` replaces the listed rows if given."""
+        """A chunk's (added, updated, unchanged, rejected) and (batches cancelled, people
+        told), committed with its rows: a restart resumes at `next_row`. `rejected_rows`
+        replaces the listed rows if given."""
         added, updated, unchanged, rejected = counts
+        job.cancelled += cancelled[0]
+        job.told += cancelled[1]
         job.next_row = next_row
         job.total_rows = total_rows
         job.added += added

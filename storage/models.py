@@ -504,6 +504,9 @@ class ImportJob(Base):
     updated: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
+    # Batches the schedule cancelled (among `updated`) and the people told so.
+    cancelled: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    told: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # JSON: the first rejected rows (line, id, reason, column), as many as a report lists.
     rejected_rows: Mapped[str] = mapped_column(Text, default="[]")
     problem: Mapped[str | None] = mapped_column(Text)  # JSON: why the whole file was refused

@@ -99,7 +99,15 @@ async def test_an_upload_cancelling_a_batch_tells_everyone_in_it_once(
 ) -> None:
     await Chat(fake_api, SEATED[0]).send("/jadwal", "kursi sudah pasti", "Kuliner")
     cancelling = schedule(f"{KULINER},batal", f"{PINDAH},buka")
-    await upload(fake_api, running_bot, sender_bot, cancelling, "Diperbarui: 1", "Tidak berubah: 1")
+    await upload(
+        fake_api,
+        running_bot,
+        sender_bot,
+        cancelling,
+        "Diperbarui: 1",
+        "Tidak berubah: 1",
+        "Dibatalkan: 1 (3 peserta diberi tahu)",
+    )
 
     for person in SEATED:
         await Chat(fake_api, person).expect(CANCELLED_NOTICE, "<b>Kuliner</b>", "Kursi Anda")
@@ -154,7 +162,7 @@ async def test_a_chunk_applied_again_after_a_failure_tells_each_holder_once(
 
     assert await run_imports(running_bot) == 1
     await send_outbox(running_bot, sender_bot)
-    await staff.expect("Hasil impor", "Diperbarui: 1")
+    await staff.expect("Hasil impor", "Diperbarui: 1", "Dibatalkan: 1 (3 peserta diberi tahu)")
     assert [notices(fake_api, person) for person in (*SEATED, WAITING)] == [1, 1, 1]
     assert set(await reminders(app)) == {ELSEWHERE}
     assert len(await cancellations_audited(app)) == 1

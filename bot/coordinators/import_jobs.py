@@ -104,6 +104,8 @@ def _report_of(job: ImportJob) -> ImportReport:
         unchanged=job.unchanged,
         rejected=listed,
         more_rejected=job.rejected - len(listed),
+        cancelled=job.cancelled,
+        told=job.told,
     )
 
 
@@ -286,6 +288,7 @@ class ImportJobs:
                 next_row=end,
                 total_rows=len(rows),
                 counts=(part.added, part.updated, part.unchanged, len(part.rejected)),
+                cancelled=(part.cancelled, part.told),
                 rejected_rows=rows_json([*listed, *part.rejected[:room]]) if room > 0 else None,
             )
             step = PROGRESS_CHUNKS * self._chunk_rows

@@ -29,6 +29,8 @@ def outcome_text(status: ImportStatus) -> str:
         unchanged=report.unchanged,
         rejected=report.rejected,
         more_rejected=report.more_rejected,
+        cancelled=report.cancelled,
+        told=report.told,
     )
 
 
