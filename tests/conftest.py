@@ -12,9 +12,8 @@ from bot.registration.personal_data import PersonalDataCipher, generate_data_key
 from bot.training.reminders import ReminderPlan
 from storage.database import Database
 from storage.fsm import SqlStorage, TrackedStorage, redis_storage
-from storage.migrate import upgrade
 from tests.clock import NOW, FixedClock
-from tests.databases import empty_database
+from tests.databases import copy_of_migrated_sqlite, emptied_postgres
 
 pytest_plugins = ["tests.fake_bot_api.fixtures", "tests.e2e_fixtures"]
 
@@ -58,20 +57,19 @@ def _fixtures(item: pytest.Item) -> list[str]:
     return list(getattr(item, "fixturenames", ()))
 
 
+# The newest revision TEST_DATABASE_URL was migrated to in this session, once known.
+_postgres_head: list[str] = []
+
+
 @pytest.fixture
-async def database_url(tmp_path) -> str:
-    """An empty, migrated database: a fresh SQLite file, or a wiped TEST_DATABASE_URL."""
+async def database_url(tmp_path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty, migrated database: a fresh SQLite file, or an emptied TEST_DATABASE_URL."""
     if TEST_DATABASE_URL:
-        await empty_database(TEST_DATABASE_URL)
-        url = TEST_DATABASE_URL
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path}/test.sqlite3"
-    db = Database(url)
-    try:
-        await upgrade(db)
-    finally:
-        await db.close()
-    return url
+        head = await emptied_postgres(TEST_DATABASE_URL, next(iter(_postgres_head), None))
+        _postgres_head[:] = [head]
+        return TEST_DATABASE_URL
+    template = tmp_path_factory.getbasetemp() / "migrated.sqlite3"
+    return await copy_of_migrated_sqlite(template, tmp_path / "test.sqlite3")
 
 
 @pytest.fixture
