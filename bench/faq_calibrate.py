@@ -36,7 +36,7 @@ from bench.faq_accuracy import ROOT
 from bot.faq.content import load_faq
 from bot.faq.decision import MIN_LEAD
 from bot.faq.examples import UNANSWERED, Example, load_examples
-from bot.faq.matching import OFFER_COVER, Document, Matcher, decision_inputs
+from bot.faq.matching import Document, Matcher, decision_inputs
 from bot.faq.small_talk import classify
 
 OUTPUT = ROOT / "bot" / "data" / "faq_decision.toml"
@@ -70,7 +70,7 @@ def _inputs(matcher: Matcher, example: Example) -> tuple[tuple[float, ...], floa
     if classify(example.question):
         return None  # small talk and scam reports never reach the matcher
     shortlist = matcher.candidates(example.question)
-    if not shortlist.found or shortlist.found[0].cover < OFFER_COVER:
+    if not shortlist.offers:
         return None  # nothing offered: never a direct answer
     inputs = decision_inputs(shortlist)
     if inputs[1] < MIN_LEAD:

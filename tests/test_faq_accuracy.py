@@ -1,7 +1,7 @@
 """The FAQ matcher's accuracy on the hold-out set stays where it was measured.
 
 Measured with ``bench/faq_accuracy.py`` (direct answers right 0.924, top-1 0.973, top-3
-0.978, wrong direct answers 3 of 226, no-match recall 0.643 and precision 0.931); the
+0.978, wrong direct answers 3 of 226, no-match recall 0.833 and precision 0.946); the
 bounds sit just beyond, so a change that makes matching worse fails here, while the
 numbers stay honest because the hold-out is never tuned on nor learnt from. The decision
 when to answer at once is data (bot/data/faq_decision.toml); it must be what
@@ -54,8 +54,8 @@ def test_accuracy_on_the_holdout() -> None:
     assert result.direct_rate >= 0.91, result.misses
     assert result.top1_rate >= 0.96, result.misses
     assert result.top3_rate >= 0.97, result.misses
-    assert result.no_match_rate >= 0.62, result.misses
-    assert result.no_match_precision >= 0.91, result.misses
+    assert result.no_match_rate >= 0.8, result.misses
+    assert result.no_match_precision >= 0.93, result.misses
     assert result.wrong_direct_rate <= 0.02, result.misses
 
 
