@@ -35,8 +35,13 @@ class PreferenceService:
     async def set_locale(self, telegram_id: int, locale: str) -> None:
         async with self._db.transaction() as session:
             await Repositories(session).users.set_locale(telegram_id, locale)
+        self.forget(telegram_id)
+
+    def forget(self, telegram_id: int) -> None:
+        """Drop the cached language now and again once the update commits (a read before
+        the commit saw the old one): after a change, or after the account was erased."""
         self._forget(telegram_id)
-        if (unit := self._db.unit()) is not None:  # a read before the commit saw the old one
+        if (unit := self._db.unit()) is not None:
             unit.after_commit(lambda: self._forget(telegram_id))
 
     def _forget(self, telegram_id: int) -> None:

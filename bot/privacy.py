@@ -16,6 +16,7 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.clock_sanity import ClockSanity
 from bot.phk.service import answers_of
+from bot.preferences import PreferenceService
 from bot.registration.months import months_before
 from bot.registration.personal_data import PersonalDataCipher
 from bot.registration.service import participant_of
@@ -84,8 +85,11 @@ class PrivacyService:
         max_per_run: int = 500,
         clock: Clock | None = None,
         clock_sanity: ClockSanity | None = None,
+        preferences: PreferenceService | None = None,
     ) -> None:
         self._db = db
+        # An erased account's language must not outlive it in the cache either.
+        self._preferences = preferences
         self._cipher = cipher
         self._conversations = conversations
         self._plan = plan
@@ -177,6 +181,8 @@ class PrivacyService:
             deleted += await SurveyRepository(session).forget_person(telegram_id)
             await repos.users.delete(telegram_id)
             await OutboxRepository(session).forget_person(telegram_id)
+        if self._preferences is not None:
+            self._preferences.forget(telegram_id)
         return Erasure(erased=deleted > 0, promoted_telegram_id=promoted)
 
     async def erase_expired(self) -> Retention:

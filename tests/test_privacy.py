@@ -81,6 +81,24 @@ async def test_export_then_erase_everything(
     assert (await privacy.erase(1)).erased is False
 
 
+async def test_an_erased_accounts_language_is_not_left_in_the_cache(
+    db: Database, cipher: PersonalDataCipher, conversations: TrackedStorage
+) -> None:
+    preferences = PreferenceService(db)
+    privacy = PrivacyService(
+        db,
+        cipher,
+        conversations,
+        plan=ReminderPlan(),
+        clock=FixedClock(NOW),
+        preferences=preferences,
+    )
+    await preferences.set_locale(1, "en")
+    assert await preferences.locale(1) == "en"  # cached from here on
+    await privacy.erase(1)
+    assert await preferences.locale(1) is None
+
+
 async def test_erasure_clears_the_persons_conversations_in_the_storage(
     db: Database, conversations: TrackedStorage, privacy: PrivacyService
 ) -> None:

@@ -114,6 +114,7 @@ def create_app(
     rules = EligibilityRules.from_toml(settings.eligibility_rules)
     order = waitlist_order(rules)
     rosters = RosterService(db, roles, cipher, settings.timezone, clock, waitlist_order=order)
+    preferences = PreferenceService(db)
     privacy = PrivacyService(
         db,
         cipher,
@@ -124,6 +125,7 @@ def create_app(
         max_per_run=settings.retention_max_per_run,
         clock=clock,
         clock_sanity=ClockSanity(db, clock, timedelta(hours=settings.clock_tolerance_hours)),
+        preferences=preferences,
     )
     enrollment = EnrollmentService(db, cipher, rules, settings.timezone, clock, reminders=plan)
     directory = DirectoryService(db, regions)
@@ -151,7 +153,7 @@ def create_app(
                 clock,
                 NikCheckLimits(settings.nik_checks_per_day, settings.nik_taken_per_hour),
             ),
-            preferences=PreferenceService(db),
+            preferences=preferences,
             privacy=privacy,
             directory=directory,
             enrollment=enrollment,
@@ -193,7 +195,7 @@ def create_app(
             faq=faq,
             blk_watches=BlkWatchService(db, clock),
             faq_gaps=faq_gaps,
-            faq_teaching=FaqTeaching(db, faq_gaps, faq, clock),
+            faq_teaching=FaqTeaching(db, faq_gaps, faq, roles, clock),
             check_ins=check_ins,
             completion=CompletionService(db, check_ins, clock),
             certificates=CertificateService(db, clock),
