@@ -50,6 +50,7 @@ class AuditAction(StrEnum):
     RESULT_OVERRIDDEN = "result.overridden"
     CERTIFICATE_REVOKED = "certificate.revoked"
     FAQ_TAUGHT = "faq.taught"
+    FAQ_UNTAUGHT = "faq.untaught"
 
 
 def _checked(details: Mapping[str, object]) -> str:

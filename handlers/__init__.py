@@ -23,6 +23,7 @@ from handlers.directory import nearest_blk
 from handlers.faq import answers as faq
 from handlers.faq import gaps as faq_gaps
 from handlers.faq import reload as faq_reload
+from handlers.faq import taught as faq_taught
 from handlers.faq import teaching as faq_teaching
 from handlers.home import fallback, language, my_id, resume, start
 from handlers.privacy import my_data
@@ -74,6 +75,7 @@ def root_router() -> Router:
         batch_editor.retry_router,
         faq_gaps.router,
         faq_teaching.router,
+        faq_taught.router,
         faq_reload.router,
         faq.router,
         fallback.router,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import FaqExample
@@ -37,3 +37,23 @@ class FaqExampleRepository:
         """Every (question, entry id) pair, oldest label first."""
         stmt = select(FaqExample.question, FaqExample.entry_id).order_by(FaqExample.id)
         return [(question, entry_id) for question, entry_id in await self.session.execute(stmt)]
+
+    async def newest_first(self) -> list[FaqExample]:
+        """Every label, the latest taught first (a question labelled again counts as new)."""
+        stmt = select(FaqExample).order_by(FaqExample.taught_at.desc(), FaqExample.id.desc())
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def get(self, example_id: int) -> FaqExample | None:
+        return await self.session.get(FaqExample, example_id)
+
+    async def forget(self, example_id: int) -> FaqExample | None:
+        """Delete the label; the row as it was, None when there is none (any more). The
+        delete counts its row, so of two callers deleting at once only one gets it."""
+        example = await self.get(example_id)
+        if example is None:
+            return None
+        stmt = delete(FaqExample).where(FaqExample.id == example_id)
+        if (await self.session.execute(stmt)).rowcount != 1:
+            return None
+        self.session.expunge(example)
+        return example

@@ -22,10 +22,12 @@ from handlers.common.callbacks import (
     CoordinatorCb,
     DeskAction,
     DeskCb,
+    FaqTaughtCb,
     FaqTeachCb,
     PersonAction,
     PersonCb,
     SheetCb,
+    TaughtAction,
     TeachAction,
     TicketAction,
     TicketCb,
@@ -59,6 +61,8 @@ SHAPES: list[tuple[CallbackData, str, tuple[int, ...]]] = [
     (PersonCb(action=PersonAction.MOVE_TO, seat=1, batch=1), "seat", BEYOND_ROWS),
     (PersonCb(action=PersonAction.MOVE_TO, seat=1, batch=1), "batch", BEYOND_ROWS),
     (FaqTeachCb(action=TeachAction.SAVE, gap=1, key="gratis"), "gap", BEYOND_ROWS),
+    (FaqTaughtCb(action=TaughtAction.DELETE_CONFIRMED, label=1), "label", BEYOND_ROWS),
+    (FaqTaughtCb(action=TaughtAction.PAGE, page=1), "page", BEYOND_ROWS),
 ]
 
 

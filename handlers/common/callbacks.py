@@ -280,6 +280,21 @@ class FaqTeachCb(CallbackData, prefix="ft1"):
     key: str = Field(default="", max_length=16)
 
 
+class TaughtAction(StrEnum):
+    PAGE = "p"  # page `page` of /faqajaran
+    DELETE = "d"  # confirm deleting label `label`
+    DELETE_CONFIRMED = "dk"
+
+
+class FaqTaughtCb(CallbackData, prefix="fa1"):
+    """/faqajaran, the questions coordinators taught: label `label` (its text never travels
+    here), shown from page `page`; administrators only, the label re-checked on press."""
+
+    action: TaughtAction
+    label: RowId = 0
+    page: RowId = 0
+
+
 class StatsAction(StrEnum):
     VIEW = "v"  # the figures of one level, with its chart
     SHEET = "x"  # the same as a spreadsheet

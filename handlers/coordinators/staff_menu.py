@@ -39,6 +39,7 @@ ADMIN_COMMANDS = {
     "koordinator": N_("cmd-koordinator"),
     **COORDINATOR_COMMANDS,
     "faqmuat": N_("cmd-faqmuat"),
+    "faqajaran": N_("cmd-faqajaran"),
     "cabutsertifikat": N_("cmd-cabutsertifikat"),
 }
 
