@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.faq.content import Faq, load_faq
-from bot.faq.matching import Strength
+from bot.faq.ranking import Strength
 from bot.faq.small_talk import Chat
 from bot.faq.understanding import read
 

@@ -36,7 +36,8 @@ from bench.faq_accuracy import ROOT
 from bot.faq.content import load_faq
 from bot.faq.decision import MIN_LEAD
 from bot.faq.examples import UNANSWERED, Example, load_examples
-from bot.faq.matching import Document, Matcher, decision_inputs
+from bot.faq.matching import Document, Matcher
+from bot.faq.ranking import decision_inputs
 from bot.faq.small_talk import classify
 
 OUTPUT = ROOT / "bot" / "data" / "faq_decision.toml"

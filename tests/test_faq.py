@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from bot.faq import matching, words
 from bot.faq.content import MAX_ANSWER_LENGTH, FaqError, load_faq
-from bot.faq.matching import Document, Matcher, Strength
+from bot.faq.matching import Document, Matcher
+from bot.faq.ranking import Strength
 from bot.faq.words import normalise, stem, terms
 from bot.languages import SUPPORTED_LOCALES
 from bot.runtime.config import Settings

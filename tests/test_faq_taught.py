@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.faq.content import load_faq
 from bot.faq.examples import UNANSWERED, Example
-from bot.faq.matching import Strength
+from bot.faq.ranking import Strength
 
 FAQ = load_faq()
 UNIFORM = "dapat seragam ga?"

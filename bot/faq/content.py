@@ -22,7 +22,8 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.faq.examples import UNANSWERED, Example, load_examples
-from bot.faq.matching import Document, Matcher, Ranking, Shortlist
+from bot.faq.matching import Document, Matcher
+from bot.faq.ranking import Ranking, Shortlist
 from bot.languages import SUPPORTED_LOCALES
 
 __all__ = ["Entry", "Faq", "FaqError", "Topic", "load_faq"]

@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 import bm25s
 from rapidfuzz import fuzz, process
@@ -30,18 +29,11 @@ from rapidfuzz import fuzz, process
 from bot.faq.decision import Decision, fitted_decision
 from bot.faq.examples import UNANSWERED, Example
 from bot.faq.likelihood import Likelihood
+from bot.faq.ranking import Candidate, Match, Ranking, Shortlist, Strength, decision_inputs
 from bot.faq.words import is_function_word, normalise, stem, terms
 
-__all__ = ["Document", "Match", "Matcher", "Ranking", "Shortlist", "Strength", "decision_inputs"]
+__all__ = ["Document", "Matcher"]
 
-# From this cover the closest three are offered as buttons next to "Tanya petugas";
-# below, only "Tanya petugas" and the menu.
-OFFER_COVER = 0.3
-# Nor are they offered when the classifier is this sure the FAQ has no answer ("cara
-# daftar kartu prakerja" shares words with registering here). In 5-fold cross-validation
-# on the examples, 0.9 sent 0.713 of the unanswerable ones straight to "Tanya petugas"
-# (0.463 without), and took the buttons from 0.6 % of the answerable ones.
-NO_ANSWER_FROM = 0.9
 # A word no entry knows weighs this many times the rarest known word ("bitcoin" says the
 # question is about something else); an unknown number ("umur 45") says little, and an
 # unknown function word ("mau", "dong") nothing.
@@ -53,15 +45,6 @@ _SAME_WORD = 80.0
 _MIN_FUZZY_LENGTH = 4
 _SAME_WORD_BY_LENGTH = {4: 100.0, 5: 100.0, 6: 90.0}
 _MIN_PART_LENGTH = 2
-# How much BM25 (word frequency, entry length) counts next to the cover in the ranking.
-_RELEVANCE_SHARE = 0.3
-# How much the function words an entry shares with the question count in the ranking
-# (not in the cover, so "boleh ... bisa ... ga" never makes an entry look certain);
-# 0.2 did best of 0.05–0.2 on the dev set.
-_HINT_SHARE = 0.2
-# How much the classifier's chance for an entry counts in the ranking; 0.3 did best of
-# 0–1 in cross-validation on the examples.
-_LIKELIHOOD_SHARE = 0.3
 _MAX_WORDS = 40
 # Two words run together ("caradaftar") stay well under this; a longer "word" (a pasted
 # string, a held key) is unknown rather than tried at every cut, which costs seconds.
@@ -78,66 +61,6 @@ class Document:
     id: str
     questions: tuple[str, ...]
     keywords: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Match:
-    id: str
-    score: float
-
-
-class Strength(StrEnum):
-    STRONG = "strong"
-    WEAK = "weak"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """The best entries first (at most three), and how sure the best one is."""
-
-    matches: tuple[Match, ...]
-    strength: Strength
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One entry for one question: the share of the question's weight it covers (0–1), its
-    BM25 score relative to the best entry's (0–1), the share of the question's function
-    words ("boleh", "di mana") its own wording has (0–1), and the classifier's chance."""
-
-    id: str
-    cover: float
-    relevance: float
-    hint: float = 0.0
-    likelihood: float = 0.0
-
-    @property
-    def confidence(self) -> float:
-        return (
-            (1 - _RELEVANCE_SHARE) * self.cover
-            + _RELEVANCE_SHARE * self.relevance
-            + _HINT_SHARE * self.hint
-            + _LIKELIHOOD_SHARE * self.likelihood
-        )
-
-
-@dataclass(frozen=True)
-class Shortlist:
-    """Every entry for one question, the most likely first, and the classifier's chance
-    that the FAQ does not answer it at all."""
-
-    found: list[Candidate]
-    unanswered: float = 0.0
-
-    @property
-    def offers(self) -> bool:
-        """Whether the closest entries are offered at all (else only "Tanya petugas")."""
-        return (
-            bool(self.found)
-            and self.found[0].cover >= OFFER_COVER
-            and self.unanswered < NO_ANSWER_FROM
-        )
 
 
 class Matcher:
@@ -282,14 +205,6 @@ class Matcher:
         """A piece of a run-together word that the index knows as a word of its own."""
         found = terms(piece)
         return len(piece) >= _MIN_FUZZY_LENGTH and len(found) == 1 and found[0] in self._idf
-
-
-def decision_inputs(shortlist: Shortlist) -> tuple[float, float, float, float]:
-    """The best entry's cover, its confidence's lead over the runner-up, its chance, and
-    the chance that the FAQ does not answer the question."""
-    found = shortlist.found
-    lead = found[0].confidence - (found[1].confidence if len(found) > 1 else 0.0)
-    return found[0].cover, lead, found[0].likelihood, shortlist.unanswered
 
 
 def _labelled(docs: Sequence[Document], examples: Iterable[Example]) -> list[tuple[str, str]]:

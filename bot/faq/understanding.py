@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.faq.content import Faq
-from bot.faq.matching import Ranking, Strength
+from bot.faq.ranking import Ranking, Strength
 from bot.faq.small_talk import Chat, classify
 
 __all__ = ["Reading", "read"]

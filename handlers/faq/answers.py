@@ -13,7 +13,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.faq.matching import Strength
+from bot.faq.ranking import Strength
 from bot.faq.small_talk import Chat
 from bot.faq.understanding import read
 from bot.services import Services
