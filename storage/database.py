@@ -169,6 +169,17 @@ class Database:
         """The update being handled in this task, if any."""
         return _ambient.get()
 
+    def once_committed(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once what this task wrote so far is visible to others; called
+        after the `transaction()` block: at once, or inside an update when the update's
+        transaction commits (never if it rolls back). There the block only released a
+        savepoint, and SQLAlchemy's session `after_commit` event fires on that too."""
+        unit = _ambient.get()
+        if unit is None:
+            callback()
+        else:
+            unit.after_commit(callback)
+
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
         """One transaction that every `transaction()` in this task joins until the end."""

@@ -5,10 +5,9 @@ The caller's transaction commits; `bot.coordinators.import_jobs` decides what to
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import String, cast, delete, event, exists, select
+from sqlalchemy import String, cast, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ImportJob, OutboxMessage
@@ -26,11 +25,6 @@ class ImportJobRepository:
         self.session.add(job)
         await self.session.flush()
         return job.id
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        """Call `callback` once this session's transaction has committed (not on rollback),
-        so a runner woken by it finds the row."""
-        event.listen(self.session.sync_session, "after_commit", lambda _s: callback(), once=True)
 
     async def get(self, job_id: int) -> ImportJob | None:
         return await self.session.get(ImportJob, job_id)

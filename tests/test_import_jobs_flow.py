@@ -190,7 +190,8 @@ async def test_the_runner_starts_on_an_upload_once_it_committed(
     directory = b"id,name,type,regency_code\nblk-baru,BLK Baru,UPTD,32.01\n"
     fake_api.document(ADMIN_ID, directory, "blk.csv")
     await admin.expect("File diterima")
-    await queued.wait()
+    # Far below the runner's RECHECK_SECONDS: the commit woke it, not the periodic look.
+    await asyncio.wait_for(queued.wait(), 10)
     stop.set()
     await runner
     await send_outbox(running_bot, sender_bot)

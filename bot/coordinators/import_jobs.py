@@ -145,8 +145,7 @@ class ImportJobs:
         """Store the file as a job in the caller's transaction; the runner starts on it
         once that commits. `progress_message_id`: the message edited with the progress."""
         async with self._db.transaction() as session:
-            repo = ImportJobRepository(session)
-            job_id = await repo.add(
+            job_id = await ImportJobRepository(session).add(
                 ImportJob(
                     actor_id=actor_id,
                     kind=kind.value,
@@ -156,7 +155,7 @@ class ImportJobs:
                     progress_message_id=progress_message_id,
                 )
             )
-            repo.after_commit(self._submitted.set)
+        self._db.once_committed(self._submitted.set)
         return job_id
 
     async def forget_finished(self, keep: timedelta) -> int:
