@@ -51,13 +51,11 @@ async def _start_bot(
     fake: FakeBotAPI, env: dict[str, str], cwd: Path
 ) -> asyncio.subprocess.Process:
     """Start `blk-bot run` and return once it is long-polling the fake."""
-    seen = len(fake.calls)
+    polls = fake.polls
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.runtime.cli", "run", env=env, cwd=cwd
     )
-    await fake.wait_call(
-        "getUpdates", predicate=lambda call: call.seq > seen, timeout=START_TIMEOUT
-    )
+    await fake.wait_polling(START_TIMEOUT, after=polls)
     return process
 
 
@@ -437,16 +435,13 @@ async def test_the_bot_serves_once_the_database_becomes_reachable(
     port = _closed_port()
     env = _run_env(fake_api, database_url, redis_url, data_key)
     env["DATABASE_URL"] = make_url(database_url).set(port=port).render_as_string(False)
-    seen = len(fake_api.calls)
     process = await _start_logging(env, tmp_path)
     assert process.stderr is not None
     log: list[str] = []
     try:
         await _log_lines(process.stderr, "database unreachable", 1, log)
         await proxy.start(port)
-        await fake_api.wait_call(
-            "getUpdates", predicate=lambda call: call.seq > seen, timeout=START_TIMEOUT
-        )
+        await fake_api.wait_polling(START_TIMEOUT)
         await Chat(fake_api, user_id=8103).send("/start", "gratis")
     finally:
         process.terminate()
@@ -466,7 +461,7 @@ async def test_telegram_unavailable_at_start_is_waited_for_one_line_per_try(
     try:
         [retry] = await _log_lines(process.stderr, "Telegram unavailable", 1, seen)
         fake_api.outage_over()
-        await fake_api.wait_call("getUpdates", timeout=START_TIMEOUT)
+        await fake_api.wait_polling(START_TIMEOUT)
         await Chat(fake_api, user_id=8104).send("/start", "gratis")
     finally:
         process.terminate()

@@ -148,6 +148,7 @@ class BotMethods(FakeState):
         if self.polling:
             raise ApiError(409, CONFLICT)
         self.polling = True
+        self.polls += 1
         self.changed.notify()
         try:
             if "allowed_updates" in params:

@@ -361,9 +361,14 @@ class FakeBotAPI(UpdateBuilders, WebhookDelivery):
     async def wait_polling(
         self,
         timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - same shape as the other waits
+        *,
+        after: int = 0,
     ) -> None:
-        """Until a getUpdates is being served (the bot is long-polling)."""
-        await self._wait(lambda: self.polling, timeout, "a getUpdates in progress")
+        """Until a getUpdates is being served (the bot is long-polling), one that began
+        after the first `after` (`polls`): a started bot's, not one of a killed process."""
+        await self._wait(
+            lambda: self.polling and self.polls > after, timeout, "a getUpdates in progress"
+        )
 
     def calls_to(self, chat_id: int) -> list[ApiCall]:
         return [c for c in self.calls if c.chat_id == chat_id]

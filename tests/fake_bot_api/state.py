@@ -83,6 +83,7 @@ class FakeState:
         self.changed = Signal()
         self.closing = False
         self.polling = False  # a getUpdates is being served right now
+        self.polls = 0  # getUpdates served so far, counted as each begins
         self.pending_updates: list[dict[str, Any]] = []
         self.confirmed_offset = 0  # highest offset a getUpdates confirmed
         self.allowed_updates: list[str] | None = None
