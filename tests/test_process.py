@@ -318,7 +318,8 @@ async def test_sigkill_during_a_burst_loses_nothing_and_repeats_nothing(
     """200 people press 3 language buttons each (a database write and one reply per press);
     the bot is killed while handling them and started again. Answers committed but not yet
     sent at the kill go out through the outbox sender of the new process."""
-    env = _run_env(fake_api, database_url, redis_url, data_key)
+    # The fake has no global send limit: 600 answers at Telegram's ~30/s would take 20 s.
+    env = _run_env(fake_api, database_url, redis_url, data_key) | {"OUTBOX_RATE": "150"}
     process = await _start_bot(fake_api, env, tmp_path)
     users = range(9000_001, 9000_201)
     choices = ("en", "id", "en")
