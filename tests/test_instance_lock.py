@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from bot.backoff import Backoff
@@ -105,6 +106,18 @@ async def test_a_failing_check_is_logged_and_the_next_round_checks_again(
     assert failure.getMessage().startswith("instance lock check failed: builtins.ValueError")
 
 
+async def _advisory_locks_released(db: Database) -> None:
+    """PostgreSQL ends the backend of a cut connection (and drops its locks) once it
+    reads the end of its socket: a moment later, not at once."""
+    held_sql = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+    async with asyncio.timeout(10):
+        while True:
+            async with db.engine.connect() as conn:
+                if await conn.scalar(held_sql) == 0:
+                    return
+            await asyncio.sleep(0.05)
+
+
 @pytest.mark.postgres_only  # SQLite's flock is held by the kernel and cannot be lost
 async def test_a_cut_lock_connection_is_taken_again_or_found_taken(database_url: str) -> None:
     proxy = TcpProxy.before(database_url)
@@ -125,6 +138,7 @@ async def test_a_cut_lock_connection_is_taken_again_or_found_taken(database_url:
             with pytest.raises(Exception) as unreachable:
                 await lock.check()
             assert is_transient(unreachable.value)  # the keeper tries again later
+            await _advisory_locks_released(direct)
             async with instance_lock(direct):
                 proxy.refuse = False
                 assert await lock.check() is LockState.LOST
