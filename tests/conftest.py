@@ -57,16 +57,11 @@ def _fixtures(item: pytest.Item) -> list[str]:
     return list(getattr(item, "fixturenames", ()))
 
 
-# The newest revision TEST_DATABASE_URL was migrated to in this session, once known.
-_postgres_head: list[str] = []
-
-
 @pytest.fixture
 async def database_url(tmp_path, tmp_path_factory: pytest.TempPathFactory) -> str:
     """An empty, migrated database: a fresh SQLite file, or an emptied TEST_DATABASE_URL."""
     if TEST_DATABASE_URL:
-        head = await emptied_postgres(TEST_DATABASE_URL, next(iter(_postgres_head), None))
-        _postgres_head[:] = [head]
+        await emptied_postgres(TEST_DATABASE_URL)
         return TEST_DATABASE_URL
     template = tmp_path_factory.getbasetemp() / "migrated.sqlite3"
     return await copy_of_migrated_sqlite(template, tmp_path / "test.sqlite3")

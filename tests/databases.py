@@ -8,13 +8,15 @@ revision has its tables emptied.
 from __future__ import annotations
 
 import shutil
+from functools import cache
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from storage.database import Database
-from storage.migrate import upgrade
+from storage.migrate import alembic_config, upgrade
 
 _VERSION_TABLE = "alembic_version"
 # SQLite templates migrated in this process.
@@ -51,12 +53,12 @@ async def copy_of_migrated_sqlite(template: Path, target: Path) -> str:
     return f"sqlite+aiosqlite:///{target}"
 
 
-async def emptied_postgres(url: str, head: str | None) -> str:
-    """The PostgreSQL database at ``url`` migrated and without rows; returns the revision.
+async def emptied_postgres(url: str) -> None:
+    """The PostgreSQL database at ``url`` migrated and without rows.
 
-    When it already stands at ``head``, every table but the version is truncated (and
-    its sequences restarted); otherwise — the first test, or one that left the schema
-    elsewhere — it is dropped and migrated again."""
+    When it already stands at the newest revision, every table but the version is
+    truncated (and its sequences restarted); otherwise — the first test, or one that
+    left the schema elsewhere — it is dropped and migrated again."""
     db = Database(url)
     try:
         async with db.engine.begin() as conn:
@@ -71,19 +73,16 @@ async def emptied_postgres(url: str, head: str | None) -> str:
                 version = (
                     await conn.execute(text(f"SELECT version_num FROM {_VERSION_TABLE}"))
                 ).scalar()
-            if head is not None and version == head:
+            if version == _newest_revision():
                 listed = ", ".join(f'"{name}"' for name in names if name != _VERSION_TABLE)
                 await conn.execute(text(f"TRUNCATE {listed} RESTART IDENTITY CASCADE"))
-                return head
+                return
     finally:
         await db.close()
     await empty_database(url)
     await migrated(url)
-    db = Database(url)
-    try:
-        async with db.engine.connect() as conn:
-            return str(
-                (await conn.execute(text(f"SELECT version_num FROM {_VERSION_TABLE}"))).scalar()
-            )
-    finally:
-        await db.close()
+
+
+@cache
+def _newest_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
