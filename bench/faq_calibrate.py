@@ -36,7 +36,7 @@ from bench.faq_accuracy import ROOT
 from bot.faq.content import load_faq
 from bot.faq.decision import MIN_LEAD
 from bot.faq.examples import UNANSWERED, Example, load_examples
-from bot.faq.matching import Document, Matcher
+from bot.faq.matching import Matcher
 from bot.faq.ranking import decision_inputs
 from bot.faq.small_talk import classify
 
@@ -50,12 +50,11 @@ _BARS = [round(0.5 + 0.025 * step, 3) for step in range(19)]
 def examples() -> tuple[np.ndarray, np.ndarray, int, int]:
     """Inputs with a leading 1 (intercept), whether #1 is right, and the example counts."""
     faq, labelled = load_faq(), load_examples()
-    documents = [Document(e.id, tuple(e.question.values()), e.keywords) for e in faq.entries()]
     order = np.random.default_rng(0).permutation(len(labelled))
     rows, right = [], []
     for part in np.array_split(order, _FOLDS):
         held = set(part.tolist())
-        matcher = Matcher(documents, [e for i, e in enumerate(labelled) if i not in held])
+        matcher = Matcher(faq.documents, [e for i, e in enumerate(labelled) if i not in held])
         for index in sorted(held):
             row = _inputs(matcher, labelled[index])
             if row is not None:

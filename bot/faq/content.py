@@ -91,6 +91,7 @@ class Faq:
             Document(e.id, (*e.question.values(), *asked[e.id]), e.keywords) for e in entries
         )
         unanswered = tuple(Example(question, UNANSWERED) for question in asked[UNANSWERED])
+        self.documents = documents  # what the matcher reads of each entry
         self._matcher = _matcher(documents, examples + unanswered)
 
     def topic(self, topic_id: str) -> Topic | None:
@@ -132,6 +133,7 @@ class Faq:
         is answered from either the old content or the new, never a mix."""
         self.topics, self._topics, self._entries = fresh.topics, fresh._topics, fresh._entries
         self.examples, self.taught, self._matcher = fresh.examples, fresh.taught, fresh._matcher
+        self.documents = fresh.documents
 
 
 def load_faq(
